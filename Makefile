@@ -1,0 +1,46 @@
+# Planner — `make help` lists the targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export PLANNER_ENV ?= development
+
+.PHONY: help install chromium run serve-api test test-sqlite test-postgres bench lint
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed ## create the venv and install the pinned Python packages
+
+chromium: ## Debian's Chromium for the browser tests (apt-get, only when missing)
+	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+serve-api: install ## migrate, seed demo data, print the admin login and serve the API alone on :6543
+	$(PY) -m backend_api migrate
+	$(PY) -m backend_api seed-demo
+	$(PY) -m backend_api ensure-admin
+	$(PY) -m backend_api serve --port 6543
+
+run: serve-api ## install everything, migrate, seed and serve the app
+
+test: install ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+	$(MAKE) test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-sqlite: install
+	PLANNER_TEST_DB=sqlite $(PY) -m pytest -q tests
+
+test-postgres: install
+	PLANNER_TEST_DB=postgres $(PY) -m pytest -q tests/unit tests/api
+
+bench: install ## run the benchmarks (they print figures; they never assert on time)
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lint: install ## byte-compile everything (cheap syntax check)
+	$(PY) -m compileall -q backend_api planner_app tests benchmarks

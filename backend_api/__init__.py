@@ -1,0 +1,49 @@
+"""The Planner REST API: a Pyramid WSGI application (see API.md for the contract)."""
+
+from pyramid.config import Configurator
+from pyramid.renderers import JSON
+
+from .core.db import make_engine, session_factories
+from .core.security import BearerSecurityPolicy, RootFactory
+from .core.settings import load_settings
+from .core.throttle import make_throttle
+
+FEATURES = ("people", "departments", "projects", "assignments", "deliverables", "timeoff", "dashboard")
+
+
+def main(global_config=None, **overrides):
+    """Build the WSGI app. Settings come from the environment; keyword overrides win (tests)."""
+    settings = load_settings(overrides)
+    engine = make_engine(settings.database_url)
+    with Configurator(root_factory=RootFactory) as config:
+        config.registry.planner_settings = settings
+        config.registry.planner_engine = engine
+        config.registry.planner_sessions = session_factories(engine)
+        config.registry.planner_throttle = make_throttle(settings)
+        config.set_security_policy(BearerSecurityPolicy(settings.jwt_secret))
+        config.add_renderer("json", JSON())
+        config.include(".core.db")
+        config.include(".core.requestid")
+        config.include(".core.errors")
+        config.include(".routes")
+        config.include(".core.operations")
+        config.include(".auth.views")
+        for feature in FEATURES:
+            config.include(f".{feature}.views")
+        return mounted_anywhere(config.make_wsgi_app())
+
+
+def mounted_anywhere(app):
+    """Routes live under /api. When a host mounts this app at /api (Reflex's api_transformer via
+    a2wsgi), it arrives as SCRIPT_NAME=/api; fold that back into the path so one route table serves
+    both the standalone server and the mounted one."""
+
+    def wsgi(environ, start_response):
+        script = environ.get("SCRIPT_NAME", "")
+        if script.endswith("/api"):
+            environ["SCRIPT_NAME"] = script[: -len("/api")]
+            environ["PATH_INFO"] = "/api" + environ.get("PATH_INFO", "")
+        return app(environ, start_response)
+
+    wsgi.registry = app.registry
+    return wsgi

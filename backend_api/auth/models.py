@@ -1,0 +1,71 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer
+from sqlmodel import Field, SQLModel
+
+from backend_api.core.model import Editable
+from backend_api.core.timeutil import now
+
+ROLES = ("admin", "manager", "user")
+
+
+def _when(**kw):
+    return Field(sa_type=DateTime(timezone=True), **kw)
+
+
+class User(Editable, table=True):
+    __tablename__ = "users"
+
+    username: str = Field(max_length=150, unique=True, nullable=False)
+    email: str = Field(default="", max_length=254)
+    password_hash: str = Field(nullable=False)
+    role: str = Field(default="user", max_length=20)
+    is_active: bool = Field(default=True, nullable=False)
+    is_staff: bool = Field(default=False, nullable=False)  # true exactly for admins
+    person_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("people.id", ondelete="SET NULL"), unique=True))
+    date_joined: datetime = _when(default_factory=now, nullable=False)
+    last_login: datetime | None = _when(default=None, nullable=True)
+
+
+class TokenSession(SQLModel, table=True):
+    """One row per sign-in. `refresh_jti` is the one live refresh token of the session; the
+    ones it rotated away from are in RevokedRefreshToken, so a replay can be recognised."""
+
+    __tablename__ = "token_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"),
+                                          nullable=False, index=True))
+    refresh_jti: str = Field(max_length=64, unique=True, nullable=False)
+    issued_at: datetime = _when(default_factory=now, nullable=False)
+    last_used_at: datetime = _when(default_factory=now, nullable=False)
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=500)
+    is_active: bool = Field(default=True, nullable=False)
+    revoked_at: datetime | None = _when(default=None, nullable=True)
+
+
+class RevokedRefreshToken(SQLModel, table=True):
+    __tablename__ = "revoked_refresh_tokens"
+
+    jti: str = Field(primary_key=True, max_length=64)
+    session_id: int = Field(sa_column=Column(Integer, ForeignKey("token_sessions.id", ondelete="CASCADE"),
+                                             nullable=False, index=True))
+    revoked_at: datetime = _when(default_factory=now, nullable=False)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # SET NULL plus the copied username: audit rows outlive the users they mention.
+    actor_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), index=True))
+    actor_username: str = Field(default="", max_length=150)
+    action: str = Field(max_length=50, index=True)
+    target_type: str = Field(max_length=50)
+    target_id: int | None = Field(default=None, index=True)
+    meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _when(default_factory=now, nullable=False, index=True)

@@ -1,0 +1,66 @@
+
+from pydantic import Field
+
+from backend_api.core.schemas import OUTPUT, CamelModel, UtcDateTime
+
+from .models import ROLES
+
+
+class TokenRequest(CamelModel):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class RefreshRequest(CamelModel):
+    refresh: str = Field(min_length=1)
+
+
+class TokenPair(CamelModel):
+    model_config = OUTPUT
+    access: str
+    refresh: str
+
+
+class RevokeRequest(CamelModel):
+    session_id: int
+
+
+class UserOut(CamelModel):
+    model_config = OUTPUT
+    id: int
+    username: str
+    email: str
+    role: str = Field(json_schema_extra={"enum": list(ROLES)})
+    is_active: bool
+    is_staff: bool
+    person_id: int | None
+    date_joined: UtcDateTime
+    last_login: UtcDateTime | None
+
+
+class SessionOut(CamelModel):
+    model_config = OUTPUT
+    id: int
+    issued_at: UtcDateTime
+    last_used_at: UtcDateTime
+    ip: str
+    user_agent: str
+    is_active: bool
+    current: bool
+
+
+class SessionList(CamelModel):
+    model_config = OUTPUT
+    results: list[SessionOut]
+
+
+def user_out(user) -> dict:
+    return UserOut.model_validate(user, from_attributes=True).model_dump(mode="json", by_alias=True)
+
+
+def session_out(session, current_id: int) -> dict:
+    data = {name: getattr(session, name) for name in SessionOut.model_fields if name != "current"}
+    return SessionOut.model_validate({**data, "current": session.id == current_id}).model_dump(
+        mode="json", by_alias=True)
+
+

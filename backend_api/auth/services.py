@@ -1,0 +1,158 @@
+"""Sign-in, token rotation and sessions. Views stay thin; the rules live here."""
+
+import ipaddress
+import os
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from backend_api.core.errors import ApiError, field_error, not_found, unauthenticated
+from backend_api.core.security import TokenError, decode_token, encode_token
+from backend_api.core.timeutil import now
+
+from .models import RevokedRefreshToken, TokenSession, User
+from .passwords import DUMMY_HASH, hash_password, verify_password
+
+TRUSTED_PROXIES = {p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()}
+
+
+def client_ip(request) -> str:
+    """The caller's address; behind a trusted proxy (the Reflex app server, nginx) the last hop
+    it reports in X-Forwarded-For."""
+    remote = request.remote_addr or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if remote in TRUSTED_PROXIES and forwarded:
+        candidate = forwarded.split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            pass
+    return remote
+
+
+def client_agent(request) -> str:
+    """The browser's User-Agent; a trusted proxy may pass it on in X-Client-User-Agent."""
+    if (request.remote_addr or "") in TRUSTED_PROXIES and request.headers.get("X-Client-User-Agent"):
+        return request.headers["X-Client-User-Agent"][:500]
+    return request.headers.get("User-Agent", "")[:500]
+
+
+def _issue(settings, session: TokenSession, user_id: int) -> dict:
+    access, _ = encode_token(settings.jwt_secret, user_id=user_id, session_id=session.id, kind="access",
+                             lifetime=timedelta(minutes=settings.access_token_minutes))
+    refresh, _ = encode_token(settings.jwt_secret, user_id=user_id, session_id=session.id, kind="refresh",
+                              lifetime=timedelta(days=settings.refresh_token_days), jti=session.refresh_jti)
+    return {"access": access, "refresh": refresh}
+
+
+def login(db: Session, settings, username: str, password: str, ip: str, user_agent: str) -> dict:
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        verify_password(password, DUMMY_HASH)
+        raise unauthenticated("invalid_credentials")
+    if not verify_password(password, user.password_hash):
+        raise unauthenticated("invalid_credentials")
+    if not user.is_active:
+        # Only after the password is right, so this reveals nothing to a guesser.
+        raise unauthenticated("account_disabled")
+    session = TokenSession(user_id=user.id, refresh_jti=uuid.uuid4().hex, ip=ip, user_agent=user_agent)
+    db.add(session)
+    user.last_login = now()
+    db.flush()
+    return _issue(settings, session, user.id)
+
+
+def _session_of(db: Session, settings, refresh_token: str) -> tuple[TokenSession, dict]:
+    try:
+        claims = decode_token(settings.jwt_secret, refresh_token, "refresh")
+    except TokenError:
+        raise unauthenticated("token_invalid") from None
+    session = db.get(TokenSession, claims["sid"], populate_existing=True)
+    if session is None or str(session.user_id) != claims["sub"]:
+        raise unauthenticated("token_invalid")
+    return session, claims
+
+
+def refresh(db: Session, settings, refresh_token: str) -> dict:
+    """Rotate: the presented refresh token is retired and a new one of the same session issued.
+    Presenting a retired one again means it leaked: the whole session is revoked."""
+    session, claims = _session_of(db, settings, refresh_token)
+    user = db.get(User, session.user_id)
+    if not user.is_active:
+        raise unauthenticated("account_disabled")
+    if not session.is_active:
+        raise unauthenticated("session_revoked")
+    new_jti = uuid.uuid4().hex
+    rotated = db.execute(
+        update(TokenSession)
+        .where(TokenSession.id == session.id, TokenSession.refresh_jti == claims["jti"],
+               TokenSession.is_active.is_(True))
+        .values(refresh_jti=new_jti, last_used_at=now())
+    ).rowcount
+    if rotated == 0:
+        _revoke(db, session.id)
+        # Committed although the response is a 401: the revocation is the point.
+        db.info["commit_on_error"] = True
+        raise unauthenticated("session_revoked", "This refresh token was already used; the session has been "
+                              "signed out for safety.")
+    db.add(RevokedRefreshToken(jti=claims["jti"], session_id=session.id))
+    session.refresh_jti = new_jti
+    return _issue(settings, session, user.id)
+
+
+def logout(db: Session, settings, refresh_token: str) -> None:
+    session, _ = _session_of(db, settings, refresh_token)
+    _revoke(db, session.id)
+
+
+def _revoke(db: Session, session_id: int) -> None:
+    db.execute(update(TokenSession).where(TokenSession.id == session_id, TokenSession.is_active.is_(True))
+               .values(is_active=False, revoked_at=now()))
+
+
+def revoke_all(db: Session, user_id: int, except_session: int | None = None) -> None:
+    """Sign a user out everywhere (disable, password change), optionally keeping one session."""
+    statement = update(TokenSession).where(TokenSession.user_id == user_id, TokenSession.is_active.is_(True))
+    if except_session is not None:
+        statement = statement.where(TokenSession.id != except_session)
+    db.execute(statement.values(is_active=False, revoked_at=now()))
+
+
+def list_sessions(db: Session, user_id: int) -> list[TokenSession]:
+    return list(db.scalars(select(TokenSession).where(TokenSession.user_id == user_id)
+                           .order_by(TokenSession.issued_at.desc(), TokenSession.id.desc())))
+
+
+def revoke_session(db: Session, user_id: int, session_id: int) -> TokenSession:
+    session = db.get(TokenSession, session_id)
+    if session is None or session.user_id != user_id:  # another user's session: never reveal it exists
+        raise not_found("Session")
+    _revoke(db, session.id)
+    db.refresh(session)
+    return session
+
+
+# ---- users ------------------------------------------------------------------------------------
+MIN_PASSWORD_LENGTH = 10
+
+
+def check_password_policy(password: str, username: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise field_error("password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if password.strip().lower() == username.strip().lower():
+        raise field_error("password", "The password must not be the same as the username.")
+
+
+def create_user(db: Session, username: str, password: str, email: str = "", role: str = "user",
+                person_id: int | None = None) -> User:
+    if db.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ApiError(400, "duplicate", "This username is already taken.",
+                       errors={"username": ["This username is already taken."]})
+    check_password_policy(password, username)
+    user = User(username=username, email=email, password_hash=hash_password(password), role=role,
+                is_staff=role == "admin", person_id=person_id)
+    db.add(user)
+    db.flush()
+    return user

@@ -1,0 +1,91 @@
+"""Token, session and current-user endpoints. Thin: parsing here, rules in services.py."""
+
+from pyramid.view import view_config
+
+from backend_api.core.errors import ApiError, unauthenticated
+from backend_api.core.openapi import Operation, describe
+from backend_api.core.resource import json_object
+
+from . import services
+from .models import User
+from .schemas import (RefreshRequest, RevokeRequest, SessionList, SessionOut, TokenPair, TokenRequest, UserOut,
+                      session_out, user_out)
+
+
+def _body(request, schema):
+    return schema.model_validate(json_object(request))
+
+
+@view_config(route_name="auth_token", request_method="POST", renderer="json")
+def obtain_token(request):
+    body = _body(request, TokenRequest)
+    ip = services.client_ip(request)
+    throttle = request.registry.planner_throttle
+    wait = throttle.retry_after(body.username, ip)
+    if wait:
+        raise ApiError(429, "throttled", f"Too many failed sign-in attempts. Try again in {wait} seconds.",
+                       extra={"retryAfter": wait}, headers={"Retry-After": str(wait)})
+    try:
+        tokens = services.login(request.db, request.registry.planner_settings, body.username, body.password,
+                                ip, services.client_agent(request))
+    except ApiError as error:
+        if error.code == "invalid_credentials":
+            throttle.failed(body.username, ip)
+        raise
+    throttle.succeeded(body.username)
+    return tokens
+
+
+@view_config(route_name="auth_refresh", request_method="POST", renderer="json")
+def refresh_token(request):
+    body = _body(request, RefreshRequest)
+    return services.refresh(request.db, request.registry.planner_settings, body.refresh)
+
+
+@view_config(route_name="auth_logout", request_method="POST")
+def logout(request):
+    body = _body(request, RefreshRequest)
+    services.logout(request.db, request.registry.planner_settings, body.refresh)
+    request.response.status_int = 204
+    return request.response
+
+
+@view_config(route_name="auth_me", request_method="GET", renderer="json", permission="self")
+def me(request):
+    user = request.db.get(User, request.identity.user_id)
+    if user is None:
+        raise unauthenticated("token_invalid")
+    return user_out(user)
+
+
+@view_config(route_name="auth_sessions", request_method="GET", renderer="json", permission="self")
+def sessions(request):
+    identity = request.identity
+    return {"results": [session_out(s, identity.session_id)
+                        for s in services.list_sessions(request.db, identity.user_id)]}
+
+
+@view_config(route_name="auth_sessions_revoke", request_method="POST", renderer="json", permission="self")
+def revoke(request):
+    body = _body(request, RevokeRequest)
+    identity = request.identity
+    session = services.revoke_session(request.db, identity.user_id, body.session_id)
+    return session_out(session, identity.session_id)
+
+
+def includeme(config):
+    config.scan(__name__)
+    describe(
+        config,
+        Operation("/api/auth/token/", "POST", "Sign in: a new session and its token pair", request=TokenRequest,
+                  response=TokenPair, permission=None),
+        Operation("/api/auth/token/refresh/", "POST", "Rotate the refresh token", request=RefreshRequest,
+                  response=TokenPair, permission=None),
+        Operation("/api/auth/logout/", "POST", "Revoke the session of this refresh token", request=RefreshRequest,
+                  status=204, permission=None),
+        Operation("/api/auth/me/", "GET", "The signed-in user", response=UserOut, permission="self"),
+        Operation("/api/auth/sessions/", "GET", "Own sessions, newest first", response=SessionList,
+                  permission="self"),
+        Operation("/api/auth/sessions/revoke/", "POST", "Revoke one of own sessions", request=RevokeRequest,
+                  response=SessionOut, permission="self"),
+    )

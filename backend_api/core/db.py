@@ -1,0 +1,93 @@
+"""Engine and the per-request session.
+
+SQLite runs in WAL mode with foreign keys on. Requests that write open their transaction with
+BEGIN IMMEDIATE: a deferred transaction that read first and then writes fails with SQLITE_BUSY
+(not a wait) when another process committed in between, which would turn a lost race into a 500
+instead of a clean 412.
+"""
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from pyramid.tweens import EXCVIEW, MAIN
+from sqlalchemy.orm import Session, sessionmaker
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is lazy).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
+    """(reader, writer) session factories; the writer takes SQLite's write lock up front."""
+    reader = sessionmaker(bind=engine, expire_on_commit=False)
+    writer = sessionmaker(bind=engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
+    return reader, writer
+
+
+def request_session(request) -> Session:
+    """The request's session, opened on first use; the transaction tween ends it."""
+    reader, writer = request.registry.planner_sessions
+    return (reader if request.method in SAFE_METHODS else writer)()
+
+
+def transaction_tween_factory(handler, registry):
+    """Commit before the response leaves (so a 200 is never sent for a write that then fails);
+    roll back on any error status or exception."""
+
+    def tween(request):
+        try:
+            response = handler(request)
+        except BaseException:
+            _end(request, commit=False)
+            raise
+        _end(request, commit=response.status_code < 400)
+        return response
+
+    return tween
+
+
+def _end(request, commit: bool) -> None:
+    session = request.__dict__.pop("db", None)  # only if the request opened one
+    if session is None:
+        return
+    try:
+        # A view may insist on keeping its writes even when it answers with an error
+        # (revoking a session whose refresh token was replayed).
+        if commit or session.info.get("commit_on_error"):
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+def includeme(config):
+    config.add_request_method(request_session, "db", reify=True)
+    config.add_tween("backend_api.core.db.transaction_tween_factory", under=EXCVIEW, over=MAIN)

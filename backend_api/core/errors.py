@@ -1,0 +1,115 @@
+"""One JSON error envelope for every failure: {"detail", "code", "errors"?}.
+
+Views raise ApiError; Pyramid's own 404/405/403 and any unexpected exception are turned into the
+same envelope here, so a client never sees HTML or a traceback.
+"""
+
+import logging
+
+from pydantic import ValidationError
+from pyramid.httpexceptions import HTTPException
+from pyramid.response import Response
+from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, detail: str, errors: dict | None = None,
+                 extra: dict | None = None, headers: dict | None = None):
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+        self.errors, self.extra, self.headers = errors, extra or {}, headers or {}
+
+
+def invalid(errors: dict[str, list[str]], detail: str = "Some fields are not valid.") -> ApiError:
+    return ApiError(400, "invalid", detail, errors=errors)
+
+
+def field_error(field: str, message: str, code: str = "invalid") -> ApiError:
+    return ApiError(400, code, message, errors={field: [message]})
+
+
+def not_found(what: str = "Item") -> ApiError:
+    return ApiError(404, "not_found", f"{what} not found.")
+
+
+def permission_denied() -> ApiError:
+    return ApiError(403, "permission_denied", "You do not have permission to do this.")
+
+
+def unauthenticated(code: str = "not_authenticated", detail: str | None = None) -> ApiError:
+    messages = {
+        "not_authenticated": "Authentication credentials were not provided.",
+        "token_invalid": "The token is invalid or expired.",
+        "session_revoked": "This session has been signed out.",
+        "account_disabled": "This account is disabled.",
+        "invalid_credentials": "The username or password is incorrect.",
+    }
+    return ApiError(401, code, detail or messages[code], headers={"WWW-Authenticate": "Bearer"})
+
+
+def from_validation_error(exc: ValidationError) -> ApiError:
+    """Pydantic errors keyed by the wire (camelCase) field name."""
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors():
+        loc = [str(part) for part in err["loc"] if part != "__root__"]
+        field = loc[0] if loc else "nonFieldErrors"
+        message = err["msg"].removeprefix("Value error, ")
+        if len(loc) > 1:
+            message = f"{'.'.join(loc[1:])}: {message}"
+        errors.setdefault(field, []).append(message)
+    return invalid(errors)
+
+
+def render(request, error: ApiError):
+    body = {"detail": error.detail, "code": error.code}
+    if error.errors:
+        body["errors"] = error.errors
+    body.update(error.extra)
+    # A fresh response: whatever the failed view put on request.response (an ETag) must not leak.
+    response = Response(status=error.status, json_body=body, content_type="application/json", charset="utf-8")
+    response.headers.update(error.headers)
+    return response
+
+
+@exception_view_config(ApiError)
+def api_error_view(exc, request):
+    return render(request, exc)
+
+
+@exception_view_config(ValidationError)
+def validation_error_view(exc, request):
+    return render(request, from_validation_error(exc))
+
+
+@notfound_view_config()
+def notfound_view(request):
+    # A matched route with no view for this method is a 405, not a 404.
+    if request.matched_route is not None:
+        return render(request, ApiError(405, "method_not_allowed", f"Method {request.method} is not allowed here."))
+    return render(request, ApiError(404, "not_found", "Not found."))
+
+
+@forbidden_view_config()
+def forbidden_view(request):
+    # Unauthenticated callers get 401 with the precise reason the security policy found.
+    if request.authenticated_userid is None:
+        return render(request, unauthenticated(getattr(request, "auth_error", None) or "not_authenticated"))
+    return render(request, permission_denied())
+
+
+@exception_view_config(HTTPException)
+def http_exception_view(exc, request):
+    code = {405: "method_not_allowed", 415: "unsupported_media_type"}.get(exc.status_int, "error")
+    return render(request, ApiError(exc.status_int, code, exc.title + "."))
+
+
+@exception_view_config(Exception)
+def unexpected_error_view(exc, request):
+    log.exception("unhandled error request_id=%s", getattr(request, "request_id", "-"))
+    return render(request, ApiError(500, "server_error", "Something went wrong on our side. Please try again."))
+
+
+def includeme(config):
+    config.scan(__name__)

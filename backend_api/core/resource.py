@@ -1,0 +1,343 @@
+"""List / create / detail / PATCH / PUT / DELETE, written once (Kinto style).
+
+A feature declares a subclass with its model, wire schemas, filters, ordering, unique fields and
+foreign keys; the base gives it pagination, validation, ETags, 304s and — the heart of safe
+concurrent editing — writes that compare and set in one statement:
+
+    UPDATE … SET …, version = version + 1 WHERE id = :id AND version = :seen
+
+0 rows means somebody else won the race: the caller gets 412 with the current object. On SQLite
+the write request also holds the database write lock from its first statement (core/db.py).
+"""
+
+from datetime import date
+from typing import Any, Callable, ClassVar
+from urllib.parse import urlencode
+
+from pydantic import ValidationError
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
+from .errors import ApiError, field_error, from_validation_error, invalid, not_found
+from .openapi import Operation, describe
+from .schemas import CamelModel
+from .timeutil import now
+
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
+
+
+def json_object(request) -> dict:
+    try:
+        body = request.json_body
+    except ValueError:
+        raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid", "The request body must be a JSON object.")
+    return body
+
+
+def int_param(request, name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
+    raw = request.params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise field_error(name, "Enter a whole number.") from None
+    if value < minimum:
+        raise field_error(name, f"Must be at least {minimum}.")
+    return min(value, maximum) if maximum else value
+
+
+def parse_filter_value(column, raw: str) -> Any:
+    """Query-string text to the column's Python type; `a,b,c` on an integer column means IN."""
+    python_type = column.type.python_type
+    if python_type is bool:
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError("Use true or false.")
+        return raw.lower() in ("true", "1")
+    if python_type is int:
+        return [int(part) for part in raw.split(",")] if "," in raw else int(raw)
+    if python_type is date:
+        return date.fromisoformat(raw)
+    return raw
+
+
+class Resource:
+    model: ClassVar[type]
+    schema: ClassVar[type[CamelModel]]      # input: create, PUT, and PATCH merged onto the current object
+    out: ClassVar[type[CamelModel]]         # output, for serialization and OpenAPI
+    label: ClassVar[str] = "Item"
+    filters: ClassVar[dict[str, str]] = {}          # wire name -> column attribute
+    ordering: ClassVar[dict[str, str]] = {}          # wire name -> column attribute
+    default_ordering: ClassVar[tuple[str, ...]] = ("id",)
+    unique: ClassVar[dict[str, str]] = {}            # wire name -> column attribute
+    foreign: ClassVar[dict[str, tuple[type, str]]] = {}  # wire name -> (model, label)
+    merge_fields: ClassVar[frozenset[str]] = frozenset()  # JSON-merge-patched dict fields
+    extra_params: ClassVar[tuple[str, ...]] = ()  # query parameters handled by extra_filters
+
+    def __init__(self, request):
+        self.request = request
+        self.db = request.db
+
+    # ---- hooks a feature may override -------------------------------------------------------
+    def extra_filters(self, params) -> list[ColumnElement]:
+        return []
+
+    def extras(self, objs: list) -> dict[int, dict]:
+        """Read-only fields (names of related rows) for a page of objects, in one query."""
+        return {}
+
+    def check(self, values: dict, obj) -> None:
+        """Rules beyond the schema that need the database (override and call super). Raise ApiError."""
+        self.check_unique_and_foreign(values, obj)
+
+    def before_delete(self, obj) -> None:
+        """Refuse a delete that would lose data. Raise ApiError."""
+
+    # ---- serialization ----------------------------------------------------------------------
+    def serialize_many(self, objs: list) -> list[dict]:
+        extra = self.extras(objs)
+        return [self._dump(obj, extra.get(obj.id, {})) for obj in objs]
+
+    def serialize(self, obj) -> dict:
+        return self.serialize_many([obj])[0]
+
+    def _dump(self, obj, extra: dict) -> dict:
+        data = {name: getattr(obj, name) for name in self.out.model_fields if hasattr(obj, name)}
+        return self.out.model_validate({**data, **extra}).model_dump(mode="json", by_alias=True)
+
+    # ---- collection -------------------------------------------------------------------------
+    def collection_get(self):
+        params = self.request.params
+        conditions = self._filters(params) + self.extra_filters(params)
+        page = int_param(self.request, "page", 1)
+        size = int_param(self.request, "pageSize", DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+        count = self.db.scalar(select(func.count()).select_from(self.model).where(*conditions))
+        if page > 1 and (page - 1) * size >= count:
+            raise ApiError(404, "not_found", "Invalid page.")
+        query = (select(self.model).where(*conditions).order_by(*self._ordering(params))
+                 .offset((page - 1) * size).limit(size))
+        objs = list(self.db.scalars(query))
+        return {
+            "count": count,
+            "next": self._page_url(page + 1) if page * size < count else None,
+            "previous": self._page_url(page - 1) if page > 1 else None,
+            "results": self.serialize_many(objs),
+        }
+
+    def _page_url(self, page: int) -> str:
+        params = dict(self.request.GET)
+        params["page"] = page
+        return f"{self.request.path_url}?{urlencode(params)}"
+
+    def _filters(self, params) -> list[ColumnElement]:
+        conditions, errors = [], {}
+        for wire, attr in self.filters.items():
+            raw = params.get(wire)
+            if raw in (None, ""):
+                continue
+            column = getattr(self.model, attr)
+            try:
+                value = parse_filter_value(column, raw)
+            except ValueError as exc:
+                errors[wire] = [str(exc) if "Use" in str(exc) else "Not a valid value for this filter."]
+                continue
+            conditions.append(column.in_(value) if isinstance(value, list) else column == value)
+        if errors:
+            raise invalid(errors, "Some filters are not valid.")
+        return conditions
+
+    def _ordering(self, params) -> list:
+        names = [n.strip() for n in params.get("ordering", "").split(",") if n.strip()] or self.default_ordering
+        clauses = []
+        for name in names:
+            attr = self.ordering.get(name.lstrip("-"))
+            if attr is None:
+                allowed = ", ".join(sorted(self.ordering)) or "none"
+                raise field_error("ordering", f"Cannot order by {name.lstrip('-')}. Allowed: {allowed}.")
+            column = getattr(self.model, attr)
+            clauses.append(column.desc() if name.startswith("-") else column.asc())
+        return clauses + [self.model.id.asc()]
+
+    def collection_post(self):
+        values = self._validate(json_object(self.request))
+        self.check(values, None)
+        obj = self.model(**values)
+        self.db.add(obj)
+        self._flush()
+        self.db.refresh(obj)
+        self.request.response.status_int = 201
+        self.request.response.headers["Location"] = f"{self.request.path_url}{obj.id}/"
+        set_etag(self.request.response, obj)
+        return self.serialize(obj)
+
+    # ---- detail -----------------------------------------------------------------------------
+    def _get_object(self):
+        try:
+            ident = int(self.request.matchdict["id"])
+        except ValueError:
+            raise not_found(self.label) from None
+        obj = self.db.get(self.model, ident, populate_existing=True)
+        if obj is None:
+            raise not_found(self.label)
+        return obj
+
+    def get(self):
+        obj = self._get_object()
+        etag = make_etag(obj)
+        if not_modified(self.request, etag):
+            response = self.request.response
+            response.status_int = 304
+            response.headers["ETag"] = etag
+            return response
+        set_etag(self.request.response, obj)
+        return self.serialize(obj)
+
+    def patch(self):
+        obj = self._get_object()
+        body = json_object(self.request)
+        seen = require_if_match(self.request, obj, self.serialize)
+        return self._write(obj, seen, self._merge(self.serialize(obj), body))
+
+    def put(self):
+        obj = self._get_object()
+        body = json_object(self.request)
+        seen = require_if_match(self.request, obj, self.serialize)
+        return self._write(obj, seen, body)
+
+    def delete(self):
+        obj = self._get_object()
+        seen = require_if_match(self.request, obj, self.serialize, required=False)
+        self.before_delete(obj)
+        table = self.model.__table__
+        deleted = self.db.execute(delete(table).where(table.c.id == obj.id, table.c.version == seen)).rowcount
+        if deleted == 0:
+            self._lost_race(obj)
+        self._flush()
+        self.request.response.status_int = 204
+        return self.request.response
+
+    # ---- the write path ---------------------------------------------------------------------
+    def _merge(self, current: dict, body: dict) -> dict:
+        merged = {**current, **body}
+        for wire in self.merge_fields & body.keys():
+            if isinstance(body[wire], dict) and isinstance(current.get(wire), dict):
+                combined = {**current[wire], **body[wire]}
+                merged[wire] = {k: v for k, v in combined.items() if v is not None}
+        return merged
+
+    def _validate(self, data: dict) -> dict:
+        try:
+            return self.schema.model_validate(data).to_columns()
+        except ValidationError as exc:
+            raise from_validation_error(exc) from None
+
+    def _write(self, obj, seen: int, data: dict):
+        values = self._validate(data)
+        self.check(values, obj)
+        table = self.model.__table__
+        statement = (update(table).where(table.c.id == obj.id, table.c.version == seen)
+                     .values(**values, version=table.c.version + 1, updated_at=now()))
+        if self.db.execute(statement).rowcount == 0:
+            self._lost_race(obj)
+        self._flush()
+        obj = self.db.get(self.model, obj.id, populate_existing=True)
+        set_etag(self.request.response, obj)
+        return self.serialize(obj)
+
+    def _lost_race(self, obj):
+        current = self.db.get(self.model, obj.id, populate_existing=True)
+        if current is None:
+            raise not_found(self.label)
+        raise precondition_failed(make_etag(current), self.serialize(current))
+
+    def _flush(self) -> None:
+        try:
+            self.db.flush()
+        except IntegrityError:
+            # The checks in check() ran first; this is a concurrent insert of the same unique value.
+            raise ApiError(400, "duplicate", "This value is already taken.") from None
+
+    # ---- shared checks ----------------------------------------------------------------------
+    def check_unique_and_foreign(self, values: dict, obj) -> None:
+        errors: dict[str, list[str]] = {}
+        code = "invalid"
+        for wire, attr in self.unique.items():
+            value = values.get(attr)
+            if value is None:
+                continue
+            column = getattr(self.model, attr)
+            taken = select(self.model.id).where(column == value)
+            if obj is not None:
+                taken = taken.where(self.model.id != obj.id)
+            if self.db.scalar(taken.limit(1)) is not None:
+                errors[wire] = [f"This {wire_label(wire)} is already taken."]
+                code = "duplicate"
+        for wire, (model, label) in self.foreign.items():
+            value = values.get(_snake(wire))
+            if value is not None and self.db.get(model, value) is None:
+                errors[wire] = [f"{label} {value} does not exist."]
+                code = "invalid" if code != "duplicate" else code
+        if errors:
+            detail = "This value is already taken." if code == "duplicate" else "Some fields are not valid."
+            raise ApiError(400, code, detail, errors=errors)
+
+
+def wire_label(wire: str) -> str:
+    return "".join(" " + c.lower() if c.isupper() else c for c in wire)
+
+
+def _snake(wire: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in wire)
+
+
+def register(config, resource: type[Resource], collection_route: str, item_route: str, path: str) -> None:
+    """Bind a resource's six operations to its two routes with their permissions, and describe
+    them in the OpenAPI document."""
+    views: list[tuple[str, str, str, str]] = [
+        (collection_route, "GET", "collection_get", "view"),
+        (collection_route, "POST", "collection_post", "edit"),
+        (item_route, "GET", "get", "view"),
+        (item_route, "PATCH", "patch", "edit"),
+        (item_route, "PUT", "put", "edit"),
+        (item_route, "DELETE", "delete", "edit"),
+    ]
+    for route, method, attr, permission in views:
+        config.add_view(resource, attr=attr, route_name=route, request_method=method,
+                        permission=permission, renderer="json")
+    label, collection, item = resource.label, f"/api/{path}/", f"/api/{path}/{{id}}/"
+    list_params = ("page", "pageSize", "ordering", *resource.filters, *resource.extra_params)
+    describe(config,
+             Operation(collection, "GET", f"List {label}", response=resource.out, list_of=True, params=list_params),
+             Operation(collection, "POST", f"Create {label}", request=resource.schema, response=resource.out,
+                       status=201, permission="edit"),
+             Operation(item, "GET", f"{label} (ETag; If-None-Match gives 304)", response=resource.out),
+             Operation(item, "PATCH", f"Merge into {label} (If-Match required)", request=resource.schema,
+                       response=resource.out, permission="edit"),
+             Operation(item, "PUT", f"Replace {label} (If-Match required)", request=resource.schema,
+                       response=resource.out, permission="edit"),
+             Operation(item, "DELETE", f"Delete {label} (If-Match honoured)", status=204, permission="edit"))
+
+
+def names_by_id(db, model, ids: set[int]) -> dict[int, str]:
+    """{id: name} of the given rows, in one query (for read-only *Name fields)."""
+    ids = {i for i in ids if i is not None}
+    return dict(db.execute(select(model.id, model.name).where(model.id.in_(ids)))) if ids else {}
+
+
+def date_range_filters(params, start_column, end_column) -> list[ColumnElement]:
+    """`from` / `to` (inclusive dates): rows whose [start, end] overlaps the range."""
+    conditions, errors = [], {}
+    for name, column, op in (("from", end_column, "__ge__"), ("to", start_column, "__le__")):
+        raw = params.get(name)
+        if not raw:
+            continue
+        try:
+            conditions.append(getattr(column, op)(date.fromisoformat(raw)))
+        except ValueError:
+            errors[name] = ["Enter a date as YYYY-MM-DD."]
+    if errors:
+        raise invalid(errors, "Some filters are not valid.")
+    return conditions

@@ -1,0 +1,56 @@
+"""The camelCase wire models. One pydantic model per resource validates input and documents the
+OpenAPI schema, so the two cannot drift."""
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, model_validator
+from pydantic.alias_generators import to_camel
+
+from .errors import field_error
+from .timeutil import iso
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class CamelModel(BaseModel):
+    """Wire model: camelCase keys, unknown keys refused, read-only keys a client echoes back
+    (id, createdAt, …) ignored rather than refused."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid",
+                              str_strip_whitespace=True)
+    read_only: ClassVar[frozenset[str]] = frozenset({"id", "createdAt", "updatedAt"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_read_only(cls, data: Any) -> Any:
+        # Output models (see `output`) are built from our own rows and keep everything.
+        if isinstance(data, dict) and cls.model_config.get("extra") == "forbid":
+            return {k: v for k, v in data.items() if k not in cls.read_only}
+        return data
+
+    def to_columns(self) -> dict:
+        """snake_case column values, for the ORM."""
+        return self.model_dump(by_alias=False)
+
+
+OUTPUT = ConfigDict(extra="ignore")  # `model_config = OUTPUT` marks a response model
+
+
+def _email(value: str | None) -> str | None:
+    if value in (None, ""):
+        return None
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValueError("Enter a valid email address.")
+    return value.lower()
+
+
+Email = Annotated[str | None, AfterValidator(_email)]
+UtcDateTime = Annotated[datetime, PlainSerializer(iso, return_type=str)]
+
+
+def dates_in_order(start: date | None, end: date | None, end_field: str = "endDate") -> None:
+    """Raised from model validators as an ApiError, so the message lands on the end-date field."""
+    if start and end and end < start:
+        raise field_error(end_field, "The end date must not be before the start date.")

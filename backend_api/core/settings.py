@@ -1,0 +1,61 @@
+"""Configuration from the environment, with safe defaults for development."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+VAR_DIR = Path(os.environ.get("PLANNER_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
+
+
+def database_url() -> str:
+    """DATABASE_URL, normalised so that plain postgres URLs use psycopg 3."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'planner.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _jwt_secret() -> str:
+    secret = os.environ.get("JWT_SECRET")
+    if secret:
+        return secret
+    if os.environ.get("PLANNER_ENV") == "production":
+        raise RuntimeError("JWT_SECRET must be set in production")
+    # Development: generate once and keep it, so tokens survive a restart.
+    path = VAR_DIR / "jwt_secret"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    jwt_secret: str
+    access_token_minutes: int
+    refresh_token_days: int
+    redis_url: str | None
+    throttle_user_failures: int
+    throttle_ip_failures: int
+    throttle_window_seconds: int
+
+
+def load_settings(overrides: dict | None = None) -> Settings:
+    env = os.environ
+    values = dict(
+        database_url=database_url(),
+        jwt_secret=_jwt_secret(),
+        access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", 5)),
+        refresh_token_days=int(env.get("REFRESH_TOKEN_DAYS", 7)),
+        redis_url=env.get("REDIS_URL") or None,
+        # Per username: a handful of guesses. Per IP: high, so an office behind one address is not locked out.
+        throttle_user_failures=int(env.get("THROTTLE_USER_FAILURES", 5)),
+        throttle_ip_failures=int(env.get("THROTTLE_IP_FAILURES", 100)),
+        throttle_window_seconds=int(env.get("THROTTLE_WINDOW_SECONDS", 900)),
+    )
+    values.update(overrides or {})
+    return Settings(**values)

@@ -1,0 +1,22 @@
+"""UTC helpers: the API speaks UTC with a `Z`; SQLite hands back naive datetimes, so normalise."""
+
+from datetime import date, datetime, timedelta, timezone
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def iso(value: datetime | None) -> str | None:
+    value = as_utc(value)
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())

@@ -1,0 +1,23 @@
+from pyramid.view import view_config
+
+from backend_api.core.errors import field_error
+from backend_api.core.openapi import Operation, describe
+from backend_api.core.resource import int_param
+
+from .services import dashboard
+
+
+@view_config(route_name="dashboard", request_method="GET", renderer="json", permission="view")
+def dashboard_view(request):
+    weeks = int_param(request, "weeks", 4, minimum=1)
+    if weeks > 12:
+        raise field_error("weeks", "Choose between 1 and 12 weeks.")
+    department = request.params.get("departmentId")
+    department_id = int_param(request, "departmentId", 0) if department else None
+    return dashboard(request.db, weeks, department_id)
+
+
+def includeme(config):
+    config.scan(__name__)
+    describe(config, Operation("/api/dashboard/", "GET", "Utilisation over the next weeks",
+                               response={"type": "object"}, params=("weeks", "departmentId")))

@@ -1,0 +1,33 @@
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from backend_api.core.schemas import OUTPUT, CamelModel, UtcDateTime, dates_in_order
+
+ProjectStatus = Literal["planning", "active", "on_hold", "completed", "cancelled"]
+
+
+class ProjectIn(CamelModel):
+    name: str = Field(min_length=1, max_length=200)
+    project_number: str | None = Field(default=None, max_length=50)
+    client: str = Field(default="Internal", max_length=200)
+    status: ProjectStatus = "planning"
+    start_date: date | None = None
+    end_date: date | None = None
+    estimated_hours: float | None = Field(default=None, ge=0)
+    description: str = Field(default="", max_length=10_000)
+
+    @model_validator(mode="after")
+    def _check(self):
+        self.project_number = self.project_number or None  # "" is "no number", not a unique value
+        self.client = self.client or "Internal"
+        dates_in_order(self.start_date, self.end_date)
+        return self
+
+
+class ProjectOut(ProjectIn):
+    model_config = OUTPUT
+    id: int
+    created_at: UtcDateTime
+    updated_at: UtcDateTime

@@ -1,0 +1,38 @@
+from sqlalchemy import func, or_, select
+
+from backend_api.assignments.models import Assignment
+from backend_api.core.errors import ApiError
+from backend_api.core.resource import Resource, register
+from backend_api.people.views import escape_like
+
+from .models import Project
+from .schemas import ProjectIn, ProjectOut
+
+
+class ProjectsResource(Resource):
+    model, schema, out, label = Project, ProjectIn, ProjectOut, "Project"
+    filters = {"status": "status", "client": "client", "projectNumber": "project_number"}
+    ordering = {"name": "name", "client": "client", "status": "status", "startDate": "start_date",
+                "endDate": "end_date", "projectNumber": "project_number", "createdAt": "created_at",
+                "updatedAt": "updated_at", "id": "id"}
+    default_ordering = ("name",)
+    extra_params = ("search",)
+    unique = {"projectNumber": "project_number"}
+
+    def extra_filters(self, params):
+        if not params.get("search"):
+            return []
+        needle = "%" + escape_like(params["search"].strip().lower()) + "%"
+        return [or_(func.lower(Project.name).like(needle, escape="\\"),
+                    func.lower(Project.client).like(needle, escape="\\"),
+                    func.lower(Project.project_number).like(needle, escape="\\"))]
+
+    def before_delete(self, obj):
+        count = self.db.scalar(select(func.count()).where(Assignment.project_id == obj.id))
+        if count:
+            raise ApiError(400, "invalid", f"{obj.name} still has {count} assignment(s). Remove them before "
+                           "deleting this project.", errors={"assignments": [f"{count} assignment(s)."]})
+
+
+def includeme(config):
+    register(config, ProjectsResource, "projects", "project", "projects")

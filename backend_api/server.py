@@ -1,0 +1,44 @@
+"""Production server: waitress threads in several pre-forked worker processes sharing one
+listening socket (the API is stateless — sessions are rows — so any worker can serve any call)."""
+
+import logging
+import os
+import signal
+import socket
+import sys
+
+
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    import waitress
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    print(f"serving the API on http://{host}:{port}/api/ with {workers} worker(s) x {threads} threads", flush=True)
+
+    children = []
+    for _ in range(max(workers, 1)):
+        pid = os.fork()
+        if pid == 0:
+            # Each worker builds its own app: engines and pools must not cross a fork.
+            from backend_api import main
+
+            waitress.serve(main({}), sockets=[sock], threads=threads, ident="planner")
+            os._exit(0)
+        children.append(pid)
+
+    def stop(signum, _frame):
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for _ in children:
+        os.wait()

@@ -1,0 +1,29 @@
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from backend_api.core.schemas import OUTPUT, CamelModel, UtcDateTime, dates_in_order
+
+
+class TimeOffIn(CamelModel):
+    read_only: ClassVar = CamelModel.read_only | {"personName"}
+
+    person_id: int
+    start_date: date
+    end_date: date
+    kind: Literal["vacation", "holiday", "sick", "other"] = "vacation"
+    notes: str = Field(default="", max_length=10_000)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        dates_in_order(self.start_date, self.end_date)
+        return self
+
+
+class TimeOffOut(TimeOffIn):
+    model_config = OUTPUT
+    id: int
+    person_name: str | None = None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime

@@ -1,0 +1,27 @@
+from backend_api.core.resource import Resource, date_range_filters, names_by_id, register
+from backend_api.people.models import Person
+
+from .models import TimeOff
+from .schemas import TimeOffIn, TimeOffOut
+
+
+class TimeOffResource(Resource):
+    model, schema, out, label = TimeOff, TimeOffIn, TimeOffOut, "Time off"
+    filters = {"personId": "person_id", "kind": "kind"}
+    ordering = {"startDate": "start_date", "endDate": "end_date", "createdAt": "created_at",
+                "updatedAt": "updated_at", "id": "id"}
+    default_ordering = ("startDate",)
+    extra_params = ("from", "to")
+    foreign = {"personId": (Person, "Person")}
+
+    def extra_filters(self, params):
+        # ?from=&to= for the calendar: time off overlapping a date range.
+        return date_range_filters(params, TimeOff.start_date, TimeOff.end_date)
+
+    def extras(self, objs):
+        names = names_by_id(self.db, Person, {o.person_id for o in objs})
+        return {o.id: {"person_name": names.get(o.person_id)} for o in objs}
+
+
+def includeme(config):
+    register(config, TimeOffResource, "timeoff", "timeoff_item", "timeoff")
