@@ -4,7 +4,7 @@ from pyramid.view import view_config
 
 from backend_api.core.errors import ApiError, unauthenticated
 from backend_api.core.openapi import Operation, describe
-from backend_api.core.resource import json_object
+from backend_api.core.resource import json_object, no_content
 
 from . import services
 from .models import User
@@ -46,8 +46,7 @@ def refresh_token(request):
 def logout(request):
     body = _body(request, RefreshRequest)
     services.logout(request.db, request.registry.planner_settings, body.refresh)
-    request.response.status_int = 204
-    return request.response
+    return no_content(request)
 
 
 @view_config(route_name="auth_me", request_method="GET", renderer="json", permission="self")

@@ -37,6 +37,14 @@ def json_object(request) -> dict:
     return body
 
 
+def no_content(request, status: int = 204):
+    """An empty 204/304 response: no body, so no Content-Type either."""
+    response = request.response
+    response.status_int = status
+    response.content_type = None
+    return response
+
+
 def int_param(request, name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
     raw = request.params.get(name)
     if raw in (None, ""):
@@ -188,8 +196,7 @@ class Resource:
         obj = self._get_object()
         etag = make_etag(obj)
         if not_modified(self.request, etag):
-            response = self.request.response
-            response.status_int = 304
+            response = no_content(self.request, 304)
             response.headers["ETag"] = etag
             return response
         set_etag(self.request.response, obj)
@@ -216,8 +223,7 @@ class Resource:
         if deleted == 0:
             self._lost_race(obj)
         self._flush()
-        self.request.response.status_int = 204
-        return self.request.response
+        return no_content(self.request)
 
     # ---- the write path ---------------------------------------------------------------------
     def _merge(self, current: dict, body: dict) -> dict:

@@ -1,0 +1,174 @@
+"""Token sessions: rotation, reuse detection, logout, listing, revocation and disabling, which
+all take effect on the very next request."""
+
+from sqlalchemy import update
+
+from backend_api.auth.models import TokenSession, User
+from tests.api.conftest import ApiClient
+from tests.factories import PASSWORD, make_user
+
+
+def login(testapp, username, **environ):
+    return testapp.post_json("/api/auth/token/", {"username": username, "password": PASSWORD},
+                             extra_environ=environ or None, status="*")
+
+
+def me(testapp, access):
+    return testapp.get("/api/auth/me/", headers={"Authorization": f"Bearer {access}"}, status="*")
+
+
+def refresh(testapp, token):
+    return testapp.post_json("/api/auth/token/refresh/", {"refresh": token}, status="*")
+
+
+def _write(registry, statement):
+    _, writer = registry.planner_sessions
+    with writer() as session, session.begin():
+        session.execute(statement)
+
+
+def test_login_creates_a_session_listed_as_current(testapp, registry):
+    user = make_user(registry)
+    tokens = login(testapp, user.username, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0").json
+    sessions = testapp.get("/api/auth/sessions/", headers={"Authorization": f"Bearer {tokens['access']}"}).json
+    [session] = sessions["results"]
+    assert session["current"] is True and session["isActive"] is True
+    assert session["ip"] == "10.0.0.1" and "Firefox" in session["userAgent"]
+    assert set(session) == {"id", "issuedAt", "lastUsedAt", "ip", "userAgent", "isActive", "current"}
+
+
+def test_sessions_are_newest_first_and_only_my_own(testapp, registry):
+    user, other = make_user(registry), make_user(registry)
+    first = login(testapp, user.username).json
+    second = login(testapp, user.username).json
+    login(testapp, other.username)
+    listed = testapp.get("/api/auth/sessions/", headers={"Authorization": f"Bearer {first['access']}"}).json["results"]
+    assert len(listed) == 2
+    assert listed[0]["id"] > listed[1]["id"]
+    assert [s["current"] for s in listed] == [False, True]
+    assert second
+
+
+def test_refresh_rotates_and_the_old_token_then_revokes_the_session(testapp, registry):
+    user = make_user(registry)
+    tokens = login(testapp, user.username).json
+    rotated = refresh(testapp, tokens["refresh"])
+    assert rotated.status_int == 200 and rotated.json["refresh"] != tokens["refresh"]
+    assert me(testapp, rotated.json["access"]).status_int == 200
+
+    replay = refresh(testapp, tokens["refresh"])  # a stolen, already-rotated token
+    assert replay.status_int == 401 and replay.json["code"] == "session_revoked"
+    # The whole session is gone: the newest tokens stop working too.
+    assert refresh(testapp, rotated.json["refresh"]).json["code"] == "session_revoked"
+    assert me(testapp, rotated.json["access"]).json["code"] == "session_revoked"
+
+
+def test_access_token_is_not_a_refresh_token_and_vice_versa(testapp, registry):
+    tokens = login(testapp, make_user(registry).username).json
+    assert refresh(testapp, tokens["access"]).json["code"] == "token_invalid"
+    assert me(testapp, tokens["refresh"]).json["code"] == "token_invalid"
+
+
+def test_garbage_tokens_are_401_with_www_authenticate(testapp):
+    response = me(testapp, "not-a-jwt")
+    assert response.status_int == 401 and response.json["code"] == "token_invalid"
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert refresh(testapp, "nope").json["code"] == "token_invalid"
+    anonymous = testapp.get("/api/auth/me/", status="*")
+    assert anonymous.status_int == 401 and anonymous.json["code"] == "not_authenticated"
+
+
+def test_logout_revokes_the_session_at_once(testapp, registry):
+    tokens = login(testapp, make_user(registry).username).json
+    assert testapp.post_json("/api/auth/logout/", {"refresh": tokens["refresh"]}, status="*").status_int == 204
+    assert me(testapp, tokens["access"]).json["code"] == "session_revoked"
+    assert refresh(testapp, tokens["refresh"]).json["code"] == "session_revoked"
+
+
+def test_revoking_another_session_refuses_its_very_next_request(testapp, registry):
+    user = make_user(registry)
+    here = ApiClient(testapp, user.username)
+    there = ApiClient(testapp, user.username)
+    sessions = here.get("/api/auth/sessions/").json["results"]
+    other = next(s for s in sessions if not s["current"])
+    assert there.get("/api/people/").status_int == 200
+
+    revoked = here.post("/api/auth/sessions/revoke/", {"sessionId": other["id"]})
+    assert revoked.status_int == 200 and revoked.json["isActive"] is False and revoked.json["current"] is False
+    answer = there.get("/api/people/")
+    assert answer.status_int == 401 and answer.json["code"] == "session_revoked"
+    assert refresh(testapp, there.refresh).json["code"] == "session_revoked"
+    assert here.get("/api/people/").status_int == 200
+
+
+def test_another_users_session_is_not_found(testapp, registry):
+    mine = ApiClient(testapp, make_user(registry).username)
+    theirs = ApiClient(testapp, make_user(registry).username)
+    their_id = theirs.get("/api/auth/sessions/").json["results"][0]["id"]
+    response = mine.post("/api/auth/sessions/revoke/", {"sessionId": their_id})
+    assert response.status_int == 404 and response.json["code"] == "not_found"
+    assert theirs.get("/api/auth/me/").status_int == 200
+    assert mine.post("/api/auth/sessions/revoke/", {"sessionId": "x"}).status_int == 400
+
+
+def test_disabled_user_is_refused_on_the_next_request_and_cannot_log_in(testapp, registry):
+    user = make_user(registry)
+    client = ApiClient(testapp, user.username)
+    _write(registry, update(User).where(User.id == user.id).values(is_active=False))
+    assert client.get("/api/people/").json["code"] == "account_disabled"
+    assert refresh(testapp, client.refresh).json["code"] == "account_disabled"
+    assert login(testapp, user.username).json["code"] == "account_disabled"
+    # A wrong password still says only "invalid credentials": nothing is revealed to a guesser.
+    wrong = testapp.post_json("/api/auth/token/", {"username": user.username, "password": "wrong password"}, status="*")
+    assert wrong.json["code"] == "invalid_credentials"
+
+
+def test_unknown_user_and_wrong_password_look_the_same(testapp, registry):
+    user = make_user(registry)
+    unknown = testapp.post_json("/api/auth/token/", {"username": "ghost", "password": "whatever1234"}, status="*")
+    wrong = testapp.post_json("/api/auth/token/", {"username": user.username, "password": "whatever1234"}, status="*")
+    assert unknown.status_int == wrong.status_int == 401
+    assert unknown.json == wrong.json == {"detail": "The username or password is incorrect.",
+                                          "code": "invalid_credentials"}
+
+
+def test_login_is_throttled_per_username_with_retry_after(testapp, registry):
+    user = make_user(registry)
+    limit = registry.planner_settings.throttle_user_failures
+    for _ in range(limit):
+        bad = testapp.post_json("/api/auth/token/", {"username": user.username, "password": "nope nope"}, status="*")
+        assert bad.status_int == 401
+    throttled = login(testapp, user.username)  # even the right password waits
+    assert throttled.status_int == 429 and throttled.json["code"] == "throttled"
+    assert 0 < int(throttled.headers["Retry-After"]) <= registry.planner_settings.throttle_window_seconds
+    # Other people behind the same office address are not locked out.
+    assert login(testapp, make_user(registry).username).status_int == 200
+
+
+def test_login_is_throttled_per_ip(testapp, registry):
+    limit = registry.planner_settings.throttle_ip_failures
+    for n in range(limit):
+        testapp.post_json("/api/auth/token/", {"username": f"spray{n}", "password": "nope nope"},
+                          extra_environ={"REMOTE_ADDR": "10.9.9.9"}, status="*")
+    blocked = login(testapp, make_user(registry).username, REMOTE_ADDR="10.9.9.9")
+    assert blocked.status_int == 429
+    assert login(testapp, make_user(registry).username, REMOTE_ADDR="10.9.9.10").status_int == 200
+
+
+def test_forwarded_for_is_trusted_only_from_a_trusted_proxy(testapp, registry):
+    user = make_user(registry)
+    proxied = login(testapp, user.username, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9").json
+    spoofed = login(testapp, user.username, REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR="203.0.113.9").json
+    listed = testapp.get("/api/auth/sessions/", headers={"Authorization": f"Bearer {proxied['access']}"}).json
+    ips = sorted(s["ip"] for s in listed["results"])
+    assert ips == ["10.0.0.7", "203.0.113.9"]
+    assert spoofed
+
+
+def test_last_used_is_written_at_most_once_a_minute(testapp, registry, db):
+    user = make_user(registry)
+    client = ApiClient(testapp, user.username)
+    before = db.query(TokenSession).one().last_used_at
+    client.get("/api/auth/me/")
+    db.expire_all()
+    assert db.query(TokenSession).one().last_used_at == before
