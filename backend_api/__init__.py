@@ -24,6 +24,7 @@ def main(global_config=None, **overrides):
         config.add_renderer("json", JSON())
         config.include(".core.db")
         config.include(".core.requestid")
+        config.include(".core.caching")
         config.include(".core.errors")
         config.include(".routes")
         config.include(".core.operations")
