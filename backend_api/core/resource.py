@@ -330,7 +330,11 @@ def register(config, resource: type[Resource], collection_route: str, item_route
 def names_by_id(db, model, ids: set[int]) -> dict[int, str]:
     """{id: name} of the given rows, in one query (for read-only *Name fields)."""
     ids = {i for i in ids if i is not None}
-    return dict(db.execute(select(model.id, model.name).where(model.id.in_(ids)))) if ids else {}
+    if not ids:
+        return {}
+    # Not dict(result): a Result has .keys() (its column names), so dict() takes it for a mapping
+    # and indexes it by those names -> TypeError on every *Name field (SQLAlchemy 2.1).
+    return {ident: name for ident, name in db.execute(select(model.id, model.name).where(model.id.in_(ids)))}
 
 
 def date_range_filters(params, start_column, end_column) -> list[ColumnElement]:
