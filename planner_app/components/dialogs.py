@@ -1,0 +1,32 @@
+"""A form in a dialog: the create/edit pattern of every list page."""
+
+import reflex as rx
+
+from planner_app.components.feedback import error_callout
+
+
+def form_dialog(
+    title: rx.Var[str] | str,
+    body: rx.Component,
+    *,
+    open_: rx.Var[bool],
+    on_open_change: rx.EventHandler,
+    on_submit: rx.EventHandler,
+    error: rx.Var[str],
+    form_id: str,
+) -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.form(
+                rx.vstack(error_callout(error), body, spacing="3", width="100%"),
+                on_submit=on_submit,
+                reset_on_submit=False,
+                id=form_id,
+            ),
+            max_width="34rem",
+            width="calc(100vw - 2rem)",
+        ),
+        open=open_,
+        on_open_change=on_open_change,
+    )

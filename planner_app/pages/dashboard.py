@@ -1,0 +1,172 @@
+"""/ — the dashboard."""
+
+import reflex as rx
+
+from planner_app import styles
+from planner_app.components.feedback import empty_state, error_callout, loading_indicator
+from planner_app.components.lists import list_card, muted, responsive_list
+from planner_app.states.dashboard import WEEK_CHOICES, DashboardState
+from planner_app.template import template
+
+
+def stat(label: str, value: rx.Var, icon: str) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.icon(icon, color="var(--accent-9)"),
+            rx.vstack(muted(label), rx.text(value, size="6", weight="bold"), spacing="0"),
+            align="center",
+            spacing="3",
+        ),
+        width="100%",
+    )
+
+
+def filters() -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.el.label("Period", html_for="dash-weeks", font_size="var(--font-size-2)"),
+            rx.el.select(
+                *[rx.el.option(f"{n} week" + ("" if n == "1" else "s"), value=n) for n in WEEK_CHOICES],
+                id="dash-weeks",
+                value=DashboardState.weeks,
+                on_change=DashboardState.set_weeks,
+                style=styles.NATIVE_SELECT,
+            ),
+            spacing="1",
+            min_width="10rem",
+        ),
+        rx.vstack(
+            rx.el.label("Department", html_for="dash-department", font_size="var(--font-size-2)"),
+            rx.el.select(
+                rx.el.option("All departments", value=""),
+                rx.foreach(DashboardState.department_options, lambda o: rx.el.option(o[1], value=o[0])),
+                id="dash-department",
+                value=DashboardState.department_id,
+                on_change=DashboardState.set_department,
+                style=styles.NATIVE_SELECT,
+            ),
+            spacing="1",
+            min_width="12rem",
+        ),
+        loading_indicator(DashboardState.loading),
+        gap="1rem",
+        wrap="wrap",
+        align="end",
+    )
+
+
+def distribution_chart() -> rx.Component:
+    return rx.card(
+        rx.heading("Utilisation distribution", size="4", as_="h2"),
+        rx.recharts.bar_chart(
+            rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+            rx.recharts.x_axis(data_key="band", font_size=12),
+            rx.recharts.y_axis(allow_decimals=False, width=30, font_size=12),
+            rx.recharts.graphing_tooltip(),
+            rx.recharts.bar(
+                rx.foreach(DashboardState.distribution, lambda d: rx.recharts.cell(fill=d["fill"])),
+                data_key="people",
+                name="People",
+                is_animation_active=False,
+            ),
+            data=DashboardState.distribution,
+            width="100%",
+            height=240,
+        ),
+        width="100%",
+        aria_label="Utilisation distribution chart",
+    )
+
+
+def band_badge(row: rx.Var) -> rx.Component:
+    return rx.badge(f"{row.percent} %", color_scheme=row.color, title=row.band, variant="soft", size="2")
+
+
+def team_overview() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Team overview", size="4", as_="h2"),
+            rx.hstack(
+                *[rx.badge(label, color_scheme=styles.BAND_COLORS[key], variant="soft") for key, label in styles.BAND_LABELS.items()],
+                wrap="wrap",
+                spacing="2",
+            ),
+            rx.cond(
+                DashboardState.team.length() > 0,
+                responsive_list(
+                    DashboardState.team,
+                    [
+                        ("Name", lambda r: rx.link(r.name, href=f"/people/{r.person_id}")),
+                        ("Department", lambda r: r.department),
+                        ("Hours", lambda r: rx.text(r.allocated, " / ", r.capacity)),
+                        ("Utilisation", band_badge),
+                        ("Peak week", lambda r: r.peak),
+                    ],
+                    lambda r: list_card(
+                        rx.hstack(rx.link(r.name, href=f"/people/{r.person_id}", weight="medium"), band_badge(r), justify="between", width="100%"),
+                        muted(r.department),
+                        muted(rx.text.span(r.allocated, " of ", r.capacity, " h · peak ", r.peak)),
+                    ),
+                    label="Team overview",
+                ),
+                empty_state("No people in this view", "Pick another department, or add people on the People page."),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def side_lists() -> rx.Component:
+    return rx.grid(
+        rx.card(
+            rx.heading("Most available", size="4", as_="h2"),
+            rx.vstack(
+                rx.foreach(
+                    DashboardState.available,
+                    lambda p: rx.hstack(rx.link(p.name, href=f"/people/{p.person_id}"), muted(f"{p.free_hours} h free"), justify="between", width="100%"),
+                ),
+                spacing="2",
+                margin_top="0.5rem",
+            ),
+        ),
+        rx.card(
+            rx.heading("Recent assignments", size="4", as_="h2"),
+            rx.vstack(
+                rx.foreach(
+                    DashboardState.recent,
+                    lambda a: rx.hstack(rx.text(a.person, " → ", a.project, size="2"), muted(a.when), justify="between", width="100%"),
+                ),
+                spacing="2",
+                margin_top="0.5rem",
+            ),
+        ),
+        columns=rx.breakpoints(initial="1", sm="2"),
+        spacing="4",
+        width="100%",
+    )
+
+
+@template(route="/", title="Dashboard", on_load=DashboardState.load)
+def dashboard() -> rx.Component:
+    summary = DashboardState.data.summary
+    return rx.vstack(
+        filters(),
+        error_callout(DashboardState.error),
+        rx.grid(
+            stat("People", summary.total_people, "users"),
+            stat("Average utilisation", DashboardState.avg_utilization, "gauge"),
+            stat("Peak utilisation", DashboardState.peak_utilization, "trending_up"),
+            stat("Assignments", summary.total_assignments, "briefcase"),
+            stat("Over-allocated", summary.overallocated_count, "triangle_alert"),
+            columns=rx.breakpoints(initial="1", xs="2", md="3", lg="5"),
+            spacing="3",
+            width="100%",
+        ),
+        distribution_chart(),
+        team_overview(),
+        side_lists(),
+        spacing="4",
+        width="100%",
+    )

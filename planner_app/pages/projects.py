@@ -1,0 +1,289 @@
+"""/projects (list, status filter, create/edit, delete) and /projects/[id] (details, deliverables, team)."""
+
+import reflex as rx
+
+from planner_app import styles
+from planner_app.components.dialogs import form_dialog
+from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
+from planner_app.components.forms import form_actions, select_field, text_area, text_field
+from planner_app.components.lists import list_card, muted, pager, responsive_list
+from planner_app.states.auth import AuthState
+from planner_app.states.projects import STATUS_LABELS, STATUS_OPTIONS, ProjectsState, ProjectState
+from planner_app.template import template
+
+
+def status_badge(status: rx.Var) -> rx.Component:
+    return rx.match(
+        status,
+        *[(key, rx.badge(label, color_scheme=styles.STATUS_COLORS[key], variant="soft")) for key, label in STATUS_LABELS.items()],
+        rx.badge(status, variant="soft"),
+    )
+
+
+def project_fields(form: str, draft: rx.Var, errors: rx.Var, saving: rx.Var, on_cancel: rx.EventHandler) -> rx.Component:
+    return rx.vstack(
+        text_field("Name", "name", form=form, value=draft.name, errors=errors, required=True),
+        rx.grid(
+            text_field("Client", "client", form=form, value=draft.client, errors=errors),
+            select_field("Status", "status", STATUS_OPTIONS, form=form, value=draft.status, errors=errors),
+            text_field("Project number", "project_number", form=form, value=draft.project_number, errors=errors),
+            text_field("Estimated hours", "estimated_hours", form=form, value=draft.estimated_hours, errors=errors, type="number", min="0"),
+            text_field("Start date", "start_date", form=form, value=draft.start_date, errors=errors, type="date"),
+            text_field("End date", "end_date", form=form, value=draft.end_date, errors=errors, type="date"),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        text_area("Description", "description", form=form, value=draft.description),
+        form_actions(saving, on_cancel),
+        spacing="3",
+        width="100%",
+    )
+
+
+def dates(p: rx.Var) -> rx.Component:
+    return rx.text(p.start_date, " – ", p.end_date, size="2")
+
+
+def row_actions(p: rx.Var) -> rx.Component:
+    return rx.cond(
+        AuthState.can_edit,
+        rx.hstack(
+            rx.icon_button(rx.icon("pencil", size=16), variant="ghost", aria_label=f"Edit {p.name}", on_click=ProjectsState.open_edit(p.id)),
+            rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete {p.name}", on_click=ProjectsState.ask_delete(p.id, p.name)),
+            spacing="2",
+        ),
+    )
+
+
+@template(route="/projects", title="Projects", on_load=ProjectsState.load)
+def projects() -> rx.Component:
+    S = ProjectsState
+    return rx.vstack(
+        rx.flex(
+            rx.vstack(
+                rx.el.label("Search", html_for="projects-search", font_size="var(--font-size-2)"),
+                rx.input(id="projects-search", placeholder="Name, client or number", value=S.search,
+                         on_change=lambda v: S.set_filter("search", v), debounce_timeout=300, width="100%"),
+                spacing="1",
+                flex="2 1 12rem",
+            ),
+            rx.vstack(
+                rx.el.label("Status filter", html_for="projects-status", font_size="var(--font-size-2)"),
+                rx.el.select(
+                    rx.el.option("All statuses", value=""),
+                    *[rx.el.option(label, value=key) for key, label in STATUS_OPTIONS],
+                    id="projects-status",
+                    value=S.status,
+                    on_change=lambda v: S.set_filter("status", v),
+                    style=styles.NATIVE_SELECT,
+                ),
+                spacing="1",
+                flex="1 1 10rem",
+            ),
+            loading_indicator(S.loading),
+            rx.spacer(),
+            rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add project", on_click=S.open_create)),
+            gap="0.75rem",
+            wrap="wrap",
+            align="end",
+            width="100%",
+        ),
+        error_callout(S.error),
+        rx.cond(
+            S.projects.length() > 0,
+            responsive_list(
+                S.projects,
+                [
+                    ("Name", lambda p: rx.link(p.name, href=f"/projects/{p.id}", weight="medium")),
+                    ("Number", lambda p: p.project_number),
+                    ("Client", lambda p: p.client),
+                    ("Status", lambda p: status_badge(p.status)),
+                    ("Dates", dates),
+                    ("", row_actions),
+                ],
+                lambda p: list_card(
+                    rx.hstack(rx.link(p.name, href=f"/projects/{p.id}", weight="medium"), status_badge(p.status), justify="between", width="100%"),
+                    muted(rx.text.span(p.client, " · ", p.project_number)),
+                    rx.hstack(dates(p), rx.spacer(), row_actions(p), width="100%", align="center"),
+                ),
+                label="Projects",
+            ),
+            rx.cond(~S.loading, empty_state("No projects here", "Change the filters or add a project.", rx.cond(AuthState.can_edit, rx.button("Add project", on_click=S.open_create)))),
+        ),
+        pager(S),
+        form_dialog(
+            rx.cond(S.editing_id == 0, "Add project", "Edit project"),
+            project_fields("project", S.draft, S.field_errors, S.saving, S.set_dialog_open(False)),
+            open_=S.dialog_open,
+            on_open_change=S.set_dialog_open,
+            on_submit=S.save,
+            error=S.error,
+            form_id="project",
+        ),
+        confirm_delete(S.delete_id != 0, "Delete this project?", f"{S.delete_label}, its deliverables and assignments will be removed.", S.confirm_delete, S.cancel_delete),
+        spacing="4",
+        width="100%",
+    )
+
+
+def deliverables_card() -> rx.Component:
+    S = ProjectState
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Deliverables", size="4", as_="h2"),
+                rx.spacer(),
+                rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add deliverable", variant="soft", on_click=S.set_deliverable_open(True))),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                S.deliverable_rows.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        S.deliverable_rows,
+                        lambda d: rx.hstack(
+                            rx.checkbox(
+                                checked=d.is_completed,
+                                on_change=lambda checked: S.toggle_deliverable(d.id, checked),
+                                disabled=~AuthState.can_edit,
+                                aria_label=f"Completed: {d.description}",
+                            ),
+                            rx.vstack(
+                                rx.text(d.description, weight="medium", text_decoration=rx.cond(d.is_completed, "line-through", "none")),
+                                muted(rx.text.span(d.date, " · ", d.percentage)),
+                                spacing="0",
+                                flex="1",
+                                min_width="0",
+                            ),
+                            rx.cond(
+                                AuthState.can_edit,
+                                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete deliverable {d.description}", on_click=S.ask_delete_deliverable(d.id)),
+                            ),
+                            align="center",
+                            width="100%",
+                        ),
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                empty_state("No deliverables yet", "Add the milestones this project has to hit."),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def team_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Team", size="4", as_="h2"),
+            rx.cond(
+                ProjectState.team_rows.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        ProjectState.team_rows,
+                        lambda t: rx.hstack(
+                            rx.vstack(rx.link(t.name, href=f"/people/{t.person_id}"), muted(t.role), spacing="0"),
+                            muted(f"{t.planned} h in the next 12 weeks"),
+                            justify="between",
+                            width="100%",
+                            wrap="wrap",
+                        ),
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+                empty_state("Nobody is assigned", "Assign people on the Assignments page.", rx.link("Open assignments", href="/assignments")),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+@template(route="/projects/[id]", title="Project", on_load=ProjectState.load)
+def project_detail() -> rx.Component:
+    S = ProjectState
+    p = S.project
+    return rx.vstack(
+        rx.hstack(
+            rx.link(rx.hstack(rx.icon("arrow_left", size=16), "All projects", align="center"), href="/projects"),
+            loading_indicator(S.loading),
+            rx.spacer(),
+            rx.cond(
+                AuthState.can_edit & (p.id != 0),
+                rx.hstack(
+                    rx.button(rx.icon("pencil", size=16), "Edit", variant="soft", on_click=S.set_dialog_open(True)),
+                    rx.button(rx.icon("trash_2", size=16), "Delete", color_scheme="red", variant="soft", on_click=S.set_confirm_open(True)),
+                    spacing="2",
+                ),
+            ),
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
+        error_callout(S.error),
+        rx.cond(
+            p.id != 0,
+            rx.vstack(
+                rx.card(
+                    rx.vstack(
+                        rx.hstack(rx.heading(p.name, size="6", as_="h2"), status_badge(p.status), align="center", wrap="wrap"),
+                        rx.data_list.root(
+                            rx.data_list.item(rx.data_list.label("Client"), rx.data_list.value(p.client)),
+                            rx.data_list.item(rx.data_list.label("Number"), rx.data_list.value(p.project_number)),
+                            rx.data_list.item(rx.data_list.label("Dates"), rx.data_list.value(S.dates)),
+                            rx.data_list.item(rx.data_list.label("Estimated hours"), rx.data_list.value(p.estimated_hours)),
+                            rx.data_list.item(rx.data_list.label("Description"), rx.data_list.value(p.description)),
+                            orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+                        ),
+                        spacing="3",
+                    ),
+                    width="100%",
+                ),
+                deliverables_card(),
+                team_card(),
+                spacing="4",
+                width="100%",
+            ),
+        ),
+        form_dialog(
+            "Edit project",
+            project_fields("project-edit", S.project, S.field_errors, S.saving, S.set_dialog_open(False)),
+            open_=S.dialog_open,
+            on_open_change=S.set_dialog_open,
+            on_submit=S.save,
+            error=S.error,
+            form_id="project-edit",
+        ),
+        form_dialog(
+            "Add deliverable",
+            rx.vstack(
+                text_field("Description", "description", form="deliverable", errors=S.field_errors, required=True),
+                rx.grid(
+                    text_field("Date", "date", form="deliverable", errors=S.field_errors, type="date"),
+                    text_field("Percentage", "percentage", form="deliverable", errors=S.field_errors, type="number", min="0", max="100"),
+                    columns="2",
+                    spacing="3",
+                    width="100%",
+                ),
+                form_actions(S.saving, S.set_deliverable_open(False)),
+                spacing="3",
+                width="100%",
+            ),
+            open_=S.deliverable_open,
+            on_open_change=S.set_deliverable_open,
+            on_submit=S.add_deliverable,
+            error=S.error,
+            form_id="deliverable",
+        ),
+        confirm_delete(S.confirm_open, "Delete this project?", f"{p.name}, its deliverables and assignments will be removed.", S.delete, S.set_confirm_open(False)),
+        confirm_delete(S.delete_deliverable_id != 0, "Delete this deliverable?", "It will be removed from the project.", S.delete_deliverable, S.cancel_delete_deliverable),
+        spacing="4",
+        width="100%",
+    )

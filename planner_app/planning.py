@@ -1,0 +1,67 @@
+"""Planning arithmetic the pages share: week keys and utilisation bands (API.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+GRID_WEEKS = 12
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_keys(start: dt.date, count: int = GRID_WEEKS) -> list[str]:
+    """ISO dates of `count` Mondays from the week of `start`: the API's weeklyHours keys."""
+    first = monday_of(start)
+    return [(first + dt.timedelta(weeks=i)).isoformat() for i in range(count)]
+
+
+def band_of(percent: float) -> str:
+    """Under 70 % / 70–85 % / 85–100 % / over 100 %."""
+    if percent > 100:
+        return "overallocated"
+    if percent >= 85:
+        return "high"
+    if percent >= 70:
+        return "optimal"
+    return "underutilized"
+
+
+def short_date(iso: str | None) -> str:
+    """'2026-11-23' → '23 Nov'; anything unparsable is shown as it came."""
+    if not iso:
+        return ""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%b}"
+
+
+def long_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%b %Y}"
+
+
+def hours(value: float | None) -> str:
+    """16.0 → '16', 7.5 → '7.5', None → ''."""
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+def parse_hours(text: str) -> float | None:
+    """What a grid cell means: blank is no hours; otherwise 0–168. Raises ValueError for nonsense."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    value = float(text)
+    if not 0 <= value <= 168:
+        raise ValueError("Hours must be between 0 and 168.")
+    return value

@@ -1,0 +1,362 @@
+"""The only code in the app that talks HTTP: a typed client of the REST API (API.md).
+
+Where the API lives:
+- `PLANNER_API_URL` set (scale-out: the API served on its own, e.g. `http://api:6543/api`): plain HTTP.
+- unset (the embedded default, `make run`): the very WSGI app that `planner_app` mounts at `/api`,
+  called in process through an ASGI transport. Same requests, headers and status codes as over the
+  network, without a loopback socket or having to know which port this process was started on.
+
+One `ApiClient` serves one event handler of one browser tab. It is built from that tab's
+`Credentials` and ETag map and rotates the tokens in them when the access token has expired; the
+caller (the tab's Reflex state) keeps whatever the client left there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import time
+import uuid
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import httpx
+import jwt
+from pydantic.alias_generators import to_camel
+
+from planner_app.services.models import (
+    Assignment,
+    Dashboard,
+    Deliverable,
+    Department,
+    Page,
+    Person,
+    Project,
+    TimeOff,
+    TokenPair,
+    User,
+    Wire,
+)
+
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# Refresh a little before expiry so a request never races the clock on the server.
+EXPIRY_MARGIN_SECONDS = 15
+# 401 codes after which the tab must sign in again (refreshing cannot help).
+SESSION_ENDED_CODES = frozenset({"session_revoked", "account_disabled"})
+
+# What people read when a call fails. The API's own `detail` is used for codes not listed.
+PLAIN_MESSAGES = {
+    "invalid_credentials": "Wrong username or password.",
+    "session_revoked": "You were signed out from another device.",
+    "account_disabled": "Your account has been disabled. Ask an admin for help.",
+    "not_authenticated": "Please sign in to continue.",
+    "token_invalid": "Your sign-in has expired. Please sign in again.",
+    "permission_denied": "You don't have permission to do that.",
+    "not_found": "That item no longer exists.",
+    "precondition_failed": "This item was updated by someone else.",
+    "network": "The server can't be reached. Check your connection and try again.",
+    "server_error": "Something went wrong on the server. Please try again.",
+}
+
+
+class ApiError(Exception):
+    """A failed API call: HTTP status, machine code, human detail and per-field messages."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str = "",
+        errors: Mapping[str, list[str]] | None = None,
+        *,
+        retry_after: int | None = None,
+        body: Mapping[str, Any] | None = None,
+        request_id: str = "",
+    ):
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.errors = dict(errors or {})
+        self.retry_after = retry_after
+        # The whole error body: a 412 carries the current object and its ETag.
+        self.body = dict(body or {})
+        self.request_id = request_id
+        super().__init__(f"{status} {code}: {detail}")
+
+    @classmethod
+    def from_response(cls, resp: httpx.Response) -> ApiError:
+        try:
+            body = resp.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        default_code = "server_error" if resp.status_code >= 500 else "error"
+        retry = resp.headers.get("Retry-After")
+        return cls(
+            resp.status_code,
+            str(body.get("code") or default_code),
+            str(body.get("detail") or ""),
+            body.get("errors") if isinstance(body.get("errors"), dict) else None,
+            retry_after=int(retry) if retry and retry.isdigit() else None,
+            body=body,
+            request_id=resp.headers.get("X-Request-ID", ""),
+        )
+
+    @property
+    def ends_session(self) -> bool:
+        """True when the tab has to sign in again."""
+        return self.status == 401
+
+    @property
+    def message(self) -> str:
+        """One plain sentence for people, never a JSON dump."""
+        if self.code == "throttled":
+            wait = f" in {self.retry_after} seconds" if self.retry_after else " in a moment"
+            return f"Too many attempts. Try again{wait}."
+        if self.code == "invalid" and self.errors:
+            return "Please correct the highlighted fields."
+        if self.code in PLAIN_MESSAGES:
+            return PLAIN_MESSAGES[self.code]
+        return self.detail or PLAIN_MESSAGES["server_error"]
+
+    def field_errors(self) -> dict[str, str]:
+        """Per-field messages keyed by snake_case field name, for showing next to the inputs."""
+        return {_to_snake(k): " ".join(v) if isinstance(v, list) else str(v) for k, v in self.errors.items()}
+
+
+@dataclass
+class Credentials:
+    """The tokens of one browser tab. The client updates them in place when it rotates them."""
+
+    access: str = ""
+    refresh: str = ""
+
+    def access_expiring(self) -> bool:
+        if not self.access:
+            return True
+        try:
+            claims = jwt.decode(self.access, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            return True
+        # The signature is the server's business; the expiry only saves a doomed round trip.
+        return float(claims.get("exp", 0)) - time.time() < EXPIRY_MARGIN_SECONDS
+
+
+@functools.cache
+def _embedded_transport() -> httpx.ASGITransport:
+    # Imported here: with PLANNER_API_URL set the app never loads the backend package.
+    from planner_app.embedded import embedded_api
+
+    return httpx.ASGITransport(app=embedded_api())
+
+
+def _target() -> tuple[str, httpx.AsyncBaseTransport | None]:
+    url = os.environ.get("PLANNER_API_URL", "").strip()
+    if url:
+        return url.rstrip("/"), None
+    return "http://embedded/api", _embedded_transport()
+
+
+def _to_snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def _query(filters: Mapping[str, Any]) -> dict[str, str]:
+    """snake_case filters → camelCase query parameters; empty ones are left out."""
+    params = {}
+    for key, value in filters.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        params[to_camel(key)] = str(value)
+    return params
+
+
+M = TypeVar("M", bound=Wire)
+
+
+class Resource(Generic[M]):
+    """List/detail/create/update/delete of one API resource, typed by its model."""
+
+    def __init__(self, client: ApiClient, name: str, model: type[M]):
+        self._client = client
+        self._path = f"/{name}/"
+        self._model = model
+
+    def detail_path(self, item_id: int) -> str:
+        return f"{self._path}{item_id}/"
+
+    async def list(self, page: int = 1, page_size: int = 50, **filters: Any) -> Page[M]:
+        params = {"page": str(page), "pageSize": str(page_size), **_query(filters)}
+        resp = await self._client.request("GET", self._path, params=params)
+        return Page[self._model].model_validate(resp.json())
+
+    async def get(self, item_id: int) -> M:
+        resp = await self._client.request("GET", self.detail_path(item_id))
+        return self._model.model_validate(resp.json())
+
+    async def create(self, data: Mapping[str, Any]) -> M:
+        resp = await self._client.request("POST", self._path, json=_wire(data))
+        return self._model.model_validate(resp.json())
+
+    async def update(self, item_id: int, changes: Mapping[str, Any]) -> M:
+        """PATCH with If-Match: the ETag this tab last saw of the item, fetched first if it saw none."""
+        path = self.detail_path(item_id)
+        if path not in self._client.etags:
+            await self.get(item_id)
+        resp = await self._client.request(
+            "PATCH", path, json=_wire(changes), headers={"If-Match": self._client.etags[path]}
+        )
+        return self._model.model_validate(resp.json())
+
+    async def delete(self, item_id: int) -> None:
+        await self._client.request("DELETE", self.detail_path(item_id))
+        self._client.etags.pop(self.detail_path(item_id), None)
+
+
+def _wire(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {to_camel(k): v for k, v in data.items()}
+
+
+class ApiClient:
+    """Async client for one event handler: `async with ApiClient(creds, etags=...) as api:`."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        etags: MutableMapping[str, str] | None = None,
+        client_ip: str = "",
+        user_agent: str = "",
+    ):
+        self.credentials = credentials
+        # Keyed by detail path. The tab's state owns the map, so ETags are per tab (issue 5 builds on it).
+        self.etags: MutableMapping[str, str] = etags if etags is not None else {}
+        base_url, transport = _target()
+        headers = {"Accept": "application/json"}
+        # The API sees this process as its client; pass on who the person really is, for its
+        # session list and throttling (it decides whether to trust these).
+        if user_agent:
+            headers["User-Agent"] = user_agent
+        if client_ip:
+            headers["X-Forwarded-For"] = client_ip
+        self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=TIMEOUT, headers=headers)
+        # Calls of one client may run concurrently (asyncio.gather); only one of them may rotate.
+        self._refresh_lock = asyncio.Lock()
+        self.people = Resource(self, "people", Person)
+        self.departments = Resource(self, "departments", Department)
+        self.projects = Resource(self, "projects", Project)
+        self.assignments = Resource(self, "assignments", Assignment)
+        self.deliverables = Resource(self, "deliverables", Deliverable)
+        self.timeoff = Resource(self, "timeoff", TimeOff)
+
+    async def __aenter__(self) -> ApiClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> httpx.Response:
+        if authenticated and self.credentials.access_expiring():
+            await self._refresh_once(self.credentials.access)
+        used = self.credentials.access
+        resp = await self._send(method, path, params, json, headers, authenticated)
+        if (
+            resp.status_code == 401
+            and authenticated
+            and ApiError.from_response(resp).code not in SESSION_ENDED_CODES
+        ):
+            # The access token was refused although our clock thought it fine: refresh once, retry once.
+            await self._refresh_once(used)
+            resp = await self._send(method, path, params, json, headers, authenticated)
+        if resp.status_code >= 400:
+            raise ApiError.from_response(resp)
+        etag = resp.headers.get("ETag")
+        if etag and method in ("GET", "POST", "PATCH", "PUT"):
+            self._remember_etag(method, path, resp, etag)
+        return resp
+
+    def _remember_etag(self, method: str, path: str, resp: httpx.Response, etag: str) -> None:
+        if method == "POST":
+            # A create answers on the list path; the ETag belongs to the new item's detail path.
+            item_id = resp.json().get("id")
+            path = f"{path}{item_id}/"
+        self.etags[path] = etag
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        headers: Mapping[str, str] | None,
+        authenticated: bool,
+    ) -> httpx.Response:
+        all_headers = {"X-Request-ID": uuid.uuid4().hex, **(headers or {})}
+        if authenticated:
+            if not self.credentials.access:
+                raise ApiError(401, "not_authenticated", PLAIN_MESSAGES["not_authenticated"])
+            all_headers["Authorization"] = f"Bearer {self.credentials.access}"
+        try:
+            return await self._http.request(method, path, params=params, json=json, headers=all_headers)
+        except httpx.TransportError as exc:
+            raise ApiError(503, "network", str(exc)) from exc
+
+    # --- auth -------------------------------------------------------------------------------
+
+    async def login(self, username: str, password: str) -> TokenPair:
+        resp = await self.request(
+            "POST", "/auth/token/", json={"username": username, "password": password}, authenticated=False
+        )
+        pair = TokenPair.model_validate(resp.json())
+        self.credentials.access, self.credentials.refresh = pair.access, pair.refresh
+        return pair
+
+    async def _refresh_once(self, stale_access: str) -> None:
+        async with self._refresh_lock:
+            # Another call of this client may have rotated while this one waited.
+            if self.credentials.refresh and self.credentials.access == stale_access:
+                await self.refresh()
+
+    async def refresh(self) -> None:
+        """Rotate the refresh token. On failure the tokens are dropped: the tab must sign in again."""
+        try:
+            resp = await self.request(
+                "POST", "/auth/token/refresh/", json={"refresh": self.credentials.refresh}, authenticated=False
+            )
+        except ApiError as err:
+            if err.status in (400, 401):
+                self.credentials.access = self.credentials.refresh = ""
+                raise ApiError(401, err.code if err.status == 401 else "token_invalid", err.detail) from err
+            raise
+        pair = TokenPair.model_validate(resp.json())
+        self.credentials.access, self.credentials.refresh = pair.access, pair.refresh
+
+    async def logout(self) -> None:
+        # Rotate first if need be, so the token sent below is the live one, not a blacklisted one.
+        if self.credentials.access_expiring():
+            await self.refresh()
+        await self.request("POST", "/auth/logout/", json={"refresh": self.credentials.refresh})
+        self.credentials.access = self.credentials.refresh = ""
+
+    async def me(self) -> User:
+        return User.model_validate((await self.request("GET", "/auth/me/")).json())
+
+    # --- read models ------------------------------------------------------------------------
+
+    async def dashboard(self, weeks: int = 4, department_id: int | None = None) -> Dashboard:
+        resp = await self.request("GET", "/dashboard/", params=_query({"weeks": weeks, "department_id": department_id}))
+        return Dashboard.model_validate(resp.json())

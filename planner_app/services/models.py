@@ -1,0 +1,163 @@
+"""Typed shapes of the REST API (API.md): one place for the wire names.
+
+The wire is camelCase and Python is snake_case; the alias generator maps one to the other, so a
+field is spelled once. Unknown fields are ignored (the API may grow), and every field has a
+default so the models can also serve as empty Reflex state values.
+Dates and timestamps stay ISO strings: the UI formats them, the API validates them.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class TokenPair(Wire):
+    access: str = ""
+    refresh: str = ""
+
+
+class User(Wire):
+    id: int = 0
+    username: str = ""
+    email: str = ""
+    role: str = ""
+    is_active: bool = True
+    is_staff: bool = False
+    person_id: int | None = None
+    date_joined: str = ""
+    last_login: str | None = None
+
+
+class Person(Wire):
+    id: int = 0
+    name: str = ""
+    email: str | None = None
+    phone: str | None = None
+    location: str | None = None
+    job_title: str | None = None
+    department_id: int | None = None
+    department_name: str | None = None
+    skills: list[str] = []
+    weekly_capacity: float = 36
+    hire_date: str | None = None
+    notes: str | None = None
+    is_active: bool = True
+    created_at: str = ""
+    updated_at: str = ""
+
+
+class Department(Wire):
+    id: int = 0
+    name: str = ""
+    parent_id: int | None = None
+    manager_id: int | None = None
+    description: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
+class Project(Wire):
+    id: int = 0
+    name: str = ""
+    project_number: str | None = None
+    client: str = "Internal"
+    status: str = "planning"
+    start_date: str | None = None
+    end_date: str | None = None
+    estimated_hours: float | None = None
+    description: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
+class Assignment(Wire):
+    id: int = 0
+    person_id: int = 0
+    project_id: int = 0
+    person_name: str = ""
+    project_name: str = ""
+    role_on_project: str | None = None
+    # Keyed by the ISO date of the week's Monday.
+    weekly_hours: dict[str, float] = {}
+    notes: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
+class Deliverable(Wire):
+    id: int = 0
+    project_id: int = 0
+    project_name: str = ""
+    date: str | None = None
+    description: str | None = None
+    percentage: float | None = None
+    is_completed: bool = False
+    notes: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
+class TimeOff(Wire):
+    id: int = 0
+    person_id: int = 0
+    person_name: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    kind: str = "vacation"
+    notes: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
+class DashboardSummary(Wire):
+    total_people: int = 0
+    avg_utilization: float = 0
+    peak_utilization: float = 0
+    peak_person: str | None = None
+    total_assignments: int = 0
+    overallocated_count: int = 0
+
+
+class UtilizationDistribution(Wire):
+    underutilized: int = 0
+    optimal: int = 0
+    high: int = 0
+    overallocated: int = 0
+
+
+class TeamMember(Wire):
+    person_id: int = 0
+    name: str = ""
+    department_name: str | None = None
+    allocated_hours: float = 0
+    capacity: float = 0
+    utilization_percent: float = 0
+    is_overallocated: bool = False
+    peak_utilization_percent: float = 0
+    peak_week: str | None = None
+
+
+class Dashboard(Wire):
+    summary: DashboardSummary = DashboardSummary()
+    utilization_distribution: UtilizationDistribution = UtilizationDistribution()
+    team_overview: list[TeamMember] = []
+    # The contract lists these as "[...]": people and assignments, read leniently.
+    available_people: list[dict] = []
+    recent_assignments: list[dict] = []
+
+
+T = TypeVar("T", bound=Wire)
+
+
+class Page(Wire, Generic[T]):
+    count: int = 0
+    next: str | None = None
+    previous: str | None = None
+    results: list[T] = []

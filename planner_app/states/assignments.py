@@ -1,0 +1,309 @@
+"""/assignments: the planning grid, people (rows) × the next 12 weeks (columns).
+
+One page of people at a time (server pagination), each with their assignments. Cells are edited
+in place; a save sends only the changed week (PATCH merges weeklyHours week by week).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+
+import reflex as rx
+
+from planner_app.planning import hours, parse_hours, short_date, week_keys
+from planner_app.services.api import ApiError
+from planner_app.services.models import Assignment, Person
+from planner_app.states.auth import AuthState
+from planner_app.states.options import department_options, project_options
+from planner_app.states.page import PagedMixin
+
+GRID_PAGE_SIZE = 15
+
+
+@dataclasses.dataclass
+class Cell:
+    week: str
+    label: str
+    value: str
+
+
+@dataclasses.dataclass
+class Row:
+    id: int
+    project_id: int
+    project: str
+    role: str
+    cells: list[Cell]
+    total: str
+
+
+@dataclasses.dataclass
+class WeekTotal:
+    hours: str
+    over: bool
+
+
+@dataclasses.dataclass
+class Block:
+    person_id: int
+    name: str
+    capacity: str
+    totals: list[WeekTotal]
+    rows: list[Row]
+    total: str
+    over_weeks: int
+
+
+def build_blocks(people: list[Person], assignments: dict[int, list[Assignment]], weeks: list[str]) -> list[Block]:
+    """The grid's rows and totals: hours per week per assignment, summed per person against capacity."""
+    blocks = []
+    for person in people:
+        rows = []
+        week_sums = dict.fromkeys(weeks, 0.0)
+        for a in assignments.get(person.id, []):
+            cells = []
+            for week in weeks:
+                value = a.weekly_hours.get(week)
+                week_sums[week] += value or 0
+                cells.append(Cell(week, short_date(week), hours(value)))
+            rows.append(Row(a.id, a.project_id, a.project_name, a.role_on_project or "", cells, hours(sum(a.weekly_hours.get(w, 0) for w in weeks))))
+        capacity = person.weekly_capacity or 0
+        totals = [WeekTotal(hours(week_sums[w]), week_sums[w] > capacity) for w in weeks]
+        blocks.append(
+            Block(
+                person.id,
+                person.name,
+                hours(capacity),
+                totals,
+                rows,
+                hours(sum(week_sums.values())),
+                sum(t.over for t in totals),
+            )
+        )
+    return blocks
+
+
+class AssignmentsState(PagedMixin, AuthState):
+    department_id: str = ""
+    project_id: str = ""
+    week_labels: list[str] = []
+    blocks: list[Block] = []
+    department_options: list[tuple[str, str]] = []
+    project_options: list[tuple[str, str]] = []
+    # Bumped when the grid is refilled from the server, so uncontrolled cell inputs remount.
+    grid_version: int = 0
+    saving_cell: str = ""
+
+    # dialogs
+    set_all_id: int = 0
+    set_all_label: str = ""
+    add_person_id: int = 0
+    add_person_name: str = ""
+    remove_id: int = 0
+    remove_label: str = ""
+    saving: bool = False
+
+    _weeks: list[str] = []
+    _people: list[Person] = []
+    _assignments: dict[int, list[Assignment]] = {}
+
+    def _rebuild(self) -> None:
+        self.blocks = build_blocks(self._people, self._assignments, self._weeks)
+
+    @rx.event
+    async def load(self):
+        self._weeks = week_keys(dt.date.today())
+        self.week_labels = [short_date(w) for w in self._weeks]
+        self.loading = True
+        yield
+        try:
+            async with self.api() as api:
+                people = await api.people.list(
+                    page=self.page, page_size=GRID_PAGE_SIZE, ordering="name", is_active=True, department_id=self.department_id
+                )
+                pages = await asyncio.gather(
+                    *[api.assignments.list(person_id=p.id, project_id=self.project_id, page_size=100) for p in people.results]
+                )
+                if not self.department_options:
+                    self.department_options = await department_options(api)
+                    self.project_options = await project_options(api)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        assignments = {p.id: page.results for p, page in zip(people.results, pages, strict=True)}
+        # With a project filter only the people on that project are of interest.
+        self._people = [p for p in people.results if assignments[p.id] or not self.project_id]
+        self._assignments = assignments
+        self.count = people.count
+        self.grid_version += 1
+        self._rebuild()
+        self.loading = False
+
+    @rx.event
+    async def set_filter(self, name: str, value: str):
+        if name not in ("department_id", "project_id"):
+            return
+        setattr(self, name, value)
+        self.page = 1
+        async for update in self.load():
+            yield update
+
+    def _find(self, assignment_id: int) -> Assignment | None:
+        for rows in self._assignments.values():
+            for a in rows:
+                if a.id == assignment_id:
+                    return a
+        return None
+
+    def _replace(self, updated: Assignment) -> None:
+        rows = self._assignments.get(updated.person_id, [])
+        # Reassigned, not mutated in place, so the change is certainly persisted with the state.
+        self._assignments = {**self._assignments, updated.person_id: [updated if a.id == updated.id else a for a in rows]}
+
+    async def _patch_hours(self, assignment_id: int, weekly_hours: dict[str, float | None]) -> ApiError | None:
+        """Save some weeks of one assignment; returns the error instead of raising it."""
+        try:
+            async with self.api() as api:
+                updated = await api.assignments.update(assignment_id, {"weekly_hours": weekly_hours})
+        except ApiError as err:
+            return err
+        self._replace(updated)
+        self._rebuild()
+        return None
+
+    @rx.event
+    async def save_cell(self, assignment_id: int, week: str, text: str):
+        """Blur (Tab) or Enter in a cell: save the week if its value changed."""
+        assignment = self._find(assignment_id)
+        if assignment is None:
+            return
+        try:
+            value = parse_hours(text)
+        except ValueError:
+            self.error = f"“{text}” is not a number of hours from 0 to 168."
+            self.grid_version += 1
+            return
+        if value == assignment.weekly_hours.get(week) or (value in (None, 0) and not assignment.weekly_hours.get(week)):
+            return
+        self._clear_errors()
+        self.saving_cell = f"{assignment_id}:{week}"
+        yield
+        err = await self._patch_hours(assignment_id, {week: value})
+        self.saving_cell = ""
+        if err is not None:
+            # Put the saved value back in the cell, and say why.
+            self.grid_version += 1
+            yield await self._fail(err)
+
+    @rx.event
+    async def submit_cell(self, assignment_id: int, week: str, form: dict):
+        async for update in self.save_cell(assignment_id, week, str(form.get("hours", ""))):
+            yield update
+
+    # --- set all weeks ---------------------------------------------------------------------
+
+    @rx.event
+    def open_set_all(self, assignment_id: int, label: str):
+        self._clear_errors()
+        self.set_all_id, self.set_all_label = assignment_id, label
+
+    @rx.event
+    def close_set_all(self):
+        self.set_all_id = 0
+
+    @rx.event
+    def set_all_open_change(self, is_open: bool):
+        if not is_open:
+            self.set_all_id = 0
+
+    @rx.event
+    async def set_all_weeks(self, form: dict):
+        try:
+            value = parse_hours(str(form.get("hours", "")))
+        except ValueError:
+            self.field_errors = {"hours": "Enter a number of hours from 0 to 168."}
+            return
+        self.saving = True
+        yield
+        err = await self._patch_hours(self.set_all_id, dict.fromkeys(self._weeks, value))
+        self.saving = False
+        if err is not None:
+            yield await self._fail(err)
+            return
+        self.set_all_id = 0
+        self.grid_version += 1
+
+    # --- add / remove ----------------------------------------------------------------------
+
+    @rx.event
+    def open_add(self, person_id: int, name: str):
+        self._clear_errors()
+        self.add_person_id, self.add_person_name = person_id, name
+
+    @rx.event
+    def close_add(self):
+        self.add_person_id = 0
+
+    @rx.event
+    def add_open_change(self, is_open: bool):
+        if not is_open:
+            self.add_person_id = 0
+
+    @rx.event
+    async def add_assignment(self, form: dict):
+        project = str(form.get("project_id", ""))
+        if not project.isdigit():
+            self.field_errors = {"project_id": "Choose a project."}
+            return
+        weekly: dict[str, float] = {}
+        if str(form.get("hours", "")).strip():
+            try:
+                value = parse_hours(str(form["hours"]))
+            except ValueError:
+                self.field_errors = {"hours": "Enter a number of hours from 0 to 168."}
+                return
+            weekly = dict.fromkeys(self._weeks, value) if value else {}
+        self.saving = True
+        self._clear_errors()
+        yield
+        body = {
+            "person_id": self.add_person_id,
+            "project_id": int(project),
+            "role_on_project": str(form.get("role_on_project", "")).strip() or None,
+            "weekly_hours": weekly,
+        }
+        try:
+            async with self.api() as api:
+                created = await api.assignments.create(body)
+        except ApiError as err:
+            self.saving = False
+            yield await self._fail(err)
+            return
+        self._assignments = {**self._assignments, created.person_id: [*self._assignments.get(created.person_id, []), created]}
+        self._rebuild()
+        self.saving = False
+        self.add_person_id = 0
+
+    @rx.event
+    def ask_remove(self, assignment_id: int, label: str):
+        self.remove_id, self.remove_label = assignment_id, label
+
+    @rx.event
+    def cancel_remove(self):
+        self.remove_id = 0
+
+    @rx.event
+    async def remove(self):
+        assignment_id, self.remove_id = self.remove_id, 0
+        self._clear_errors()
+        try:
+            async with self.api() as api:
+                await api.assignments.delete(assignment_id)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        self._assignments = {pid: [a for a in rows if a.id != assignment_id] for pid, rows in self._assignments.items()}
+        self._rebuild()
+

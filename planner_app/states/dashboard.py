@@ -1,0 +1,145 @@
+"""Dashboard: the API's utilisation summary for a period; the period and department live in the URL."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from planner_app import styles
+from planner_app.planning import band_of, hours, short_date
+from planner_app.services.api import ApiError
+from planner_app.services.models import Dashboard, Department
+from planner_app.states.auth import AuthState
+from planner_app.states.page import PageMixin
+
+WEEK_CHOICES = [str(n) for n in range(1, 13)]
+
+
+@dataclasses.dataclass
+class TeamRow:
+    person_id: int
+    name: str
+    department: str
+    allocated: str
+    capacity: str
+    percent: int
+    band: str
+    color: str
+    peak: str
+
+
+@dataclasses.dataclass
+class AvailableRow:
+    person_id: int
+    name: str
+    free_hours: str
+
+
+@dataclasses.dataclass
+class RecentRow:
+    person: str
+    project: str
+    when: str
+
+
+def _clamp_weeks(raw: str | None) -> int:
+    try:
+        return min(12, max(1, int(raw or 4)))
+    except ValueError:
+        return 4
+
+
+class DashboardState(PageMixin, AuthState):
+    weeks: str = "4"
+    department_id: str = ""
+    data: Dashboard = Dashboard()
+    department_options: list[tuple[str, str]] = []
+
+    @rx.event
+    async def load(self):
+        params = self.router.url.query_parameters
+        self.weeks = str(_clamp_weeks(params.get("weeks")))
+        self.department_id = params.get("department", "")
+        self.loading = True
+        self._clear_errors()
+        yield
+        try:
+            async with self.api() as api:
+                self.data = await api.dashboard(int(self.weeks), int(self.department_id) if self.department_id.isdigit() else None)
+                departments = await api.departments.list(page_size=200, ordering="name")
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        self.department_options = [(str(d.id), d.name) for d in departments.results]
+        self.loading = False
+
+    def _url(self, weeks: str, department_id: str) -> str:
+        return f"/?weeks={weeks}&department={department_id}" if department_id else f"/?weeks={weeks}"
+
+    @rx.event
+    def set_weeks(self, value: str):
+        # Changing the URL re-runs on_load, so the filters are shareable and survive a reload.
+        return rx.redirect(self._url(value, self.department_id))
+
+    @rx.event
+    def set_department(self, value: str):
+        return rx.redirect(self._url(self.weeks, value))
+
+    @rx.var
+    def distribution(self) -> list[dict]:
+        dist = self.data.utilization_distribution
+        return [
+            {"band": styles.BAND_LABELS[key], "people": getattr(dist, key), "fill": styles.BAND_CHART_COLORS[key]}
+            for key in styles.BAND_LABELS
+        ]
+
+    @rx.var
+    def team(self) -> list[TeamRow]:
+        # Over-allocated people first, then the busiest.
+        members = sorted(self.data.team_overview, key=lambda m: (not m.is_overallocated, -m.utilization_percent))
+        rows = []
+        for m in members:
+            band = "overallocated" if m.is_overallocated else band_of(m.utilization_percent)
+            peak = f"{m.peak_utilization_percent:.0f} % ({short_date(m.peak_week)})" if m.peak_week else ""
+            rows.append(
+                TeamRow(
+                    person_id=m.person_id,
+                    name=m.name,
+                    department=m.department_name or "—",
+                    allocated=hours(round(m.allocated_hours, 1)),
+                    capacity=hours(round(m.capacity, 1)),
+                    percent=round(m.utilization_percent),
+                    band=styles.BAND_LABELS[band],
+                    color=styles.BAND_COLORS[band],
+                    peak=peak,
+                )
+            )
+        return rows
+
+    @rx.var
+    def available(self) -> list[AvailableRow]:
+        rows = []
+        for p in self.data.available_people:
+            free = p.get("availableHours")
+            if free is None:
+                free = float(p.get("capacity") or 0) - float(p.get("allocatedHours") or 0)
+            rows.append(AvailableRow(int(p.get("personId") or p.get("id") or 0), str(p.get("name", "")), hours(round(float(free), 1))))
+        return rows
+
+    @rx.var
+    def recent(self) -> list[RecentRow]:
+        return [
+            RecentRow(str(a.get("personName", "")), str(a.get("projectName", "")), short_date(a.get("createdAt") or a.get("updatedAt")))
+            for a in self.data.recent_assignments
+        ]
+
+    @rx.var
+    def avg_utilization(self) -> str:
+        return f"{self.data.summary.avg_utilization:.0f} %"
+
+    @rx.var
+    def peak_utilization(self) -> str:
+        summary = self.data.summary
+        who = f" · {summary.peak_person}" if summary.peak_person else ""
+        return f"{summary.peak_utilization:.0f} %{who}"

@@ -1,0 +1,44 @@
+"""/departments."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from planner_app.services.api import ApiClient, ApiError, Resource
+from planner_app.services.models import Department
+from planner_app.states import payloads
+from planner_app.states.auth import AuthState
+from planner_app.states.options import department_options
+from planner_app.states.page import PAGE_SIZE, CrudMixin
+
+
+class DepartmentsState(CrudMixin, AuthState):
+    departments: list[Department] = []
+    parent_options: list[tuple[str, str]] = []
+    draft: Department = Department()
+
+    def _resource(self, api: ApiClient) -> Resource:
+        return api.departments
+
+    def _payload(self, form: dict) -> dict:
+        return payloads.department(form)
+
+    def _fill_draft(self, item_id: int) -> None:
+        self.draft = next((d for d in self.departments if d.id == item_id), Department())
+
+    @rx.event
+    async def load(self):
+        self.loading = True
+        yield
+        try:
+            async with self.api() as api:
+                result = await api.departments.list(page=self.page, page_size=PAGE_SIZE, ordering="name")
+                self.parent_options = await department_options(api)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        self.departments, self.count, self.loading = result.results, result.count, False
+
+    @rx.var
+    def parent_names(self) -> dict[str, str]:
+        return dict(self.parent_options)

@@ -1,0 +1,142 @@
+"""What every page state has: a loading flag, the last error in words, and API field errors."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from planner_app.services.api import ApiClient, ApiError, Resource
+
+PAGE_SIZE = 25
+
+
+class PageMixin(rx.State, mixin=True):
+    loading: bool = False
+    error: str = ""
+    # API validation messages by snake_case field name, shown under the matching input.
+    field_errors: dict[str, str] = {}
+
+    async def _fail(self, err: ApiError):
+        """Show a failed call in words; returns the follow-up event (sign in again) if any."""
+        self.loading = False
+        self.error = err.message
+        self.field_errors = err.field_errors()
+        return await self._after_error(err)
+
+    def _clear_errors(self) -> None:
+        self.error = ""
+        self.field_errors = {}
+
+
+class PagedMixin(PageMixin, mixin=True):
+    """Server-side pagination: only one page of a list is ever held in state."""
+
+    page: int = 1
+    count: int = 0
+
+    @rx.var
+    def page_count(self) -> int:
+        return max(1, -(-self.count // PAGE_SIZE))
+
+    @rx.var
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @rx.var
+    def has_next(self) -> bool:
+        return self.page < self.page_count
+
+    @rx.event
+    async def next_page(self):
+        self.page += 1
+        async for update in self.load():
+            yield update
+
+    @rx.event
+    async def previous_page(self):
+        self.page = max(1, self.page - 1)
+        async for update in self.load():
+            yield update
+
+
+class CrudMixin(PagedMixin, mixin=True):
+    """A paged list with a create/edit dialog and a confirmed delete.
+
+    A state using it defines `load()` and three hooks: `_resource(api)` (which API resource),
+    `_payload(form)` (the request body) and `_fill_draft(item_id)` (what the dialog starts from;
+    0 means a new item)."""
+
+    dialog_open: bool = False
+    editing_id: int = 0
+    saving: bool = False
+    delete_id: int = 0
+    delete_label: str = ""
+
+    def _resource(self, api: ApiClient) -> Resource:
+        raise NotImplementedError
+
+    def _payload(self, form: dict) -> dict:
+        raise NotImplementedError
+
+    def _fill_draft(self, item_id: int) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    def open_create(self):
+        self._clear_errors()
+        self.editing_id = 0
+        self._fill_draft(0)
+        self.dialog_open = True
+
+    @rx.event
+    def open_edit(self, item_id: int):
+        self._clear_errors()
+        self.editing_id = item_id
+        self._fill_draft(item_id)
+        self.dialog_open = True
+
+    @rx.event
+    def set_dialog_open(self, is_open: bool):
+        self.dialog_open = is_open
+
+    @rx.event
+    async def save(self, form: dict):
+        self.saving = True
+        self._clear_errors()
+        yield
+        try:
+            async with self.api() as api:
+                resource = self._resource(api)
+                if self.editing_id:
+                    await resource.update(self.editing_id, self._payload(form))
+                else:
+                    await resource.create(self._payload(form))
+        except ApiError as err:
+            self.saving = False
+            yield await self._fail(err)
+            return
+        self.saving = False
+        self.dialog_open = False
+        async for update in self.load():
+            yield update
+
+    @rx.event
+    def ask_delete(self, item_id: int, label: str):
+        self.delete_id = item_id
+        self.delete_label = label
+
+    @rx.event
+    def cancel_delete(self):
+        self.delete_id = 0
+
+    @rx.event
+    async def confirm_delete(self):
+        item_id, self.delete_id = self.delete_id, 0
+        self._clear_errors()
+        try:
+            async with self.api() as api:
+                await self._resource(api).delete(item_id)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        async for update in self.load():
+            yield update

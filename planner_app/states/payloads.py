@@ -1,0 +1,95 @@
+"""Form data (strings from the browser) → API request bodies (snake_case; the client camelCases them).
+
+Only shaping happens here: blanks become null, numbers become numbers where they parse. Whatever
+does not parse is passed through as typed, so the API's own validation message reaches the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _text(form: dict, name: str) -> str | None:
+    value = str(form.get(name, "")).strip()
+    return value or None
+
+
+def _number(form: dict, name: str) -> float | str | None:
+    value = _text(form, name)
+    if value is None:
+        return None
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        return value
+
+
+def _id(form: dict, name: str) -> int | None:
+    value = _text(form, name)
+    return int(value) if value and value.isdigit() else None
+
+
+def _checked(form: dict, name: str) -> bool:
+    # Browsers leave unchecked boxes out of the form data altogether.
+    return str(form.get(name, "")).lower() in ("on", "true", "1")
+
+
+def person(form: dict) -> dict[str, Any]:
+    skills = [s.strip() for s in str(form.get("skills", "")).split(",") if s.strip()]
+    body = {
+        "name": _text(form, "name") or "",
+        "email": _text(form, "email"),
+        "phone": _text(form, "phone"),
+        "location": _text(form, "location"),
+        "job_title": _text(form, "job_title"),
+        "department_id": _id(form, "department_id"),
+        "skills": skills,
+        "hire_date": _text(form, "hire_date"),
+        "notes": _text(form, "notes"),
+        "is_active": _checked(form, "is_active"),
+    }
+    capacity = _number(form, "weekly_capacity")
+    if capacity is not None:
+        body["weekly_capacity"] = capacity
+    return body
+
+
+def department(form: dict) -> dict[str, Any]:
+    return {
+        "name": _text(form, "name") or "",
+        "description": _text(form, "description"),
+        "parent_id": _id(form, "parent_id"),
+    }
+
+
+def project(form: dict) -> dict[str, Any]:
+    return {
+        "name": _text(form, "name") or "",
+        "project_number": _text(form, "project_number"),
+        "client": _text(form, "client") or "Internal",
+        "status": _text(form, "status") or "planning",
+        "start_date": _text(form, "start_date"),
+        "end_date": _text(form, "end_date"),
+        "estimated_hours": _number(form, "estimated_hours"),
+        "description": _text(form, "description"),
+    }
+
+
+def deliverable(form: dict, project_id: int) -> dict[str, Any]:
+    return {
+        "project_id": project_id,
+        "date": _text(form, "date"),
+        "description": _text(form, "description"),
+        "percentage": _number(form, "percentage"),
+        "notes": _text(form, "notes"),
+    }
+
+
+def timeoff(form: dict) -> dict[str, Any]:
+    return {
+        "person_id": _id(form, "person_id"),
+        "start_date": _text(form, "start_date"),
+        "end_date": _text(form, "end_date"),
+        "kind": _text(form, "kind") or "vacation",
+        "notes": _text(form, "notes"),
+    }

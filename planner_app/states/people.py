@@ -1,0 +1,185 @@
+"""/people and /people/[id]."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import reflex as rx
+
+from planner_app import styles
+from planner_app.planning import band_of, hours, short_date, week_keys
+from planner_app.services.api import ApiClient, ApiError, Resource
+from planner_app.services.models import Assignment, Person
+from planner_app.states import payloads
+from planner_app.states.auth import AuthState
+from planner_app.states.options import department_options
+from planner_app.states.page import PAGE_SIZE, CrudMixin, PageMixin
+
+
+class PeopleState(CrudMixin, AuthState):
+    people: list[Person] = []
+    search: str = ""
+    department_id: str = ""
+    skill: str = ""
+    active: str = "true"
+    department_options: list[tuple[str, str]] = []
+    draft: Person = Person()
+
+    def _resource(self, api: ApiClient) -> Resource:
+        return api.people
+
+    def _payload(self, form: dict) -> dict:
+        return payloads.person(form)
+
+    def _fill_draft(self, item_id: int) -> None:
+        self.draft = next((p for p in self.people if p.id == item_id), Person())
+
+    @rx.event
+    async def load(self):
+        self.loading = True
+        yield
+        try:
+            async with self.api() as api:
+                result = await api.people.list(
+                    page=self.page,
+                    page_size=PAGE_SIZE,
+                    ordering="name",
+                    search=self.search,
+                    department_id=self.department_id,
+                    skill=self.skill,
+                    is_active={"true": True, "false": False}.get(self.active),
+                )
+                if not self.department_options:
+                    self.department_options = await department_options(api)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        self.people, self.count, self.loading = result.results, result.count, False
+
+    @rx.event
+    async def set_filter(self, name: str, value: str):
+        if name not in ("search", "department_id", "skill", "active"):
+            return
+        setattr(self, name, value)
+        self.page = 1
+        async for update in self.load():
+            yield update
+
+    @rx.event
+    async def clear_filters(self):
+        self.search, self.department_id, self.skill, self.active, self.page = "", "", "", "", 1
+        async for update in self.load():
+            yield update
+
+    @rx.var
+    def filtered(self) -> bool:
+        return bool(self.search or self.department_id or self.skill or self.active)
+
+
+@dataclasses.dataclass
+class WeekLoad:
+    week: str
+    hours: str
+    percent: int
+    color: str
+
+
+@dataclasses.dataclass
+class PersonAssignment:
+    id: int
+    project_id: int
+    project: str
+    role: str
+    total: str
+
+
+class PersonState(PageMixin, AuthState):
+    person: Person = Person()
+    assignments: list[Assignment] = []
+    department_options: list[tuple[str, str]] = []
+    dialog_open: bool = False
+    saving: bool = False
+    confirm_open: bool = False
+
+    def _person_id(self) -> int:
+        raw = str(self.router.page.params.get("id", ""))
+        return int(raw) if raw.isdigit() else 0
+
+    @rx.event
+    async def load(self):
+        self.loading = True
+        self._clear_errors()
+        if self.person.id != self._person_id():
+            # Another person's page: never show the previous one while this one loads.
+            self.person, self.assignments = Person(), []
+        yield
+        try:
+            async with self.api() as api:
+                self.person = await api.people.get(self._person_id())
+                result = await api.assignments.list(person_id=self.person.id, page_size=100)
+                self.department_options = await department_options(api)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        self.assignments, self.loading = result.results, False
+
+    @rx.var
+    def weekly_load(self) -> list[WeekLoad]:
+        """Planned hours and utilisation of the next 12 weeks (capacity from the person's record)."""
+        capacity = self.person.weekly_capacity or 0
+        rows = []
+        for week in week_keys(dt.date.today()):
+            total = sum(a.weekly_hours.get(week, 0) for a in self.assignments)
+            percent = round(total / capacity * 100) if capacity else 0
+            rows.append(WeekLoad(short_date(week), hours(total), percent, styles.BAND_COLORS[band_of(percent)]))
+        return rows
+
+    @rx.var
+    def assignment_rows(self) -> list[PersonAssignment]:
+        weeks = week_keys(dt.date.today())
+        return [
+            PersonAssignment(
+                a.id, a.project_id, a.project_name, a.role_on_project or "", hours(sum(a.weekly_hours.get(w, 0) for w in weeks))
+            )
+            for a in self.assignments
+        ]
+
+    @rx.var
+    def skills_text(self) -> str:
+        return ", ".join(self.person.skills)
+
+    @rx.event
+    def set_dialog_open(self, is_open: bool):
+        self._clear_errors()
+        self.dialog_open = is_open
+
+    @rx.event
+    async def save(self, form: dict):
+        self.saving = True
+        self._clear_errors()
+        yield
+        try:
+            async with self.api() as api:
+                self.person = await api.people.update(self.person.id, payloads.person(form))
+        except ApiError as err:
+            self.saving = False
+            yield await self._fail(err)
+            return
+        self.saving = False
+        self.dialog_open = False
+
+    @rx.event
+    def set_confirm_open(self, is_open: bool):
+        self.confirm_open = is_open
+
+    @rx.event
+    async def delete(self):
+        self.confirm_open = False
+        try:
+            async with self.api() as api:
+                await api.people.delete(self.person.id)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        yield rx.redirect("/people")

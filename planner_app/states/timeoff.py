@@ -1,0 +1,43 @@
+"""/timeoff."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from planner_app.services.api import ApiClient, ApiError, Resource
+from planner_app.services.models import TimeOff
+from planner_app.states import payloads
+from planner_app.states.auth import AuthState
+from planner_app.states.options import people_options
+from planner_app.states.page import PAGE_SIZE, CrudMixin
+
+KIND_OPTIONS = [("vacation", "Vacation"), ("holiday", "Holiday"), ("sick", "Sick"), ("other", "Other")]
+
+
+class TimeOffState(CrudMixin, AuthState):
+    entries: list[TimeOff] = []
+    people_options: list[tuple[str, str]] = []
+    draft: TimeOff = TimeOff()
+
+    def _resource(self, api: ApiClient) -> Resource:
+        return api.timeoff
+
+    def _payload(self, form: dict) -> dict:
+        return payloads.timeoff(form)
+
+    def _fill_draft(self, item_id: int) -> None:
+        self.draft = next((t for t in self.entries if t.id == item_id), TimeOff())
+
+    @rx.event
+    async def load(self):
+        self.loading = True
+        yield
+        try:
+            async with self.api() as api:
+                result = await api.timeoff.list(page=self.page, page_size=PAGE_SIZE, ordering="-startDate")
+                if not self.people_options:
+                    self.people_options = await people_options(api)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        self.entries, self.count, self.loading = result.results, result.count, False

@@ -1,0 +1,70 @@
+"""Design tokens: every colour, size and breakpoint the components use comes from here."""
+
+ACCENT = "teal"
+GRAY = "slate"
+
+# Radix colour steps as CSS variables, so light and dark themes both work.
+BORDER = "var(--gray-a5)"
+SURFACE = "var(--color-panel-solid)"
+MUTED_TEXT = "var(--gray-11)"
+PAGE_BACKGROUND = "var(--gray-2)"
+SIDEBAR_BACKGROUND = "var(--gray-1)"
+ACTIVE_NAV_BACKGROUND = "var(--accent-4)"
+
+RADIUS = "var(--radius-3)"
+SIDEBAR_WIDTH = "15rem"
+TOPBAR_HEIGHT = "3.5rem"
+CONTENT_MAX_WIDTH = "80rem"
+
+# Reflex breakpoints: initial (< 30em phones), sm 48em, md 62em (desktop shell from here).
+PAGE_PADDING = ["0.75rem", "1rem", "1.5rem", "2rem"]
+DESKTOP = "md"
+
+# Utilisation bands (API.md): under 70 % / 70–85 % / 85–100 % / over 100 %.
+BAND_COLORS = {
+    "underutilized": "blue",
+    "optimal": "green",
+    "high": "amber",
+    "overallocated": "red",
+}
+BAND_LABELS = {
+    "underutilized": "Under 70 %",
+    "optimal": "70–85 %",
+    "high": "85–100 %",
+    "overallocated": "Over 100 %",
+}
+BAND_CHART_COLORS = {
+    "underutilized": "var(--blue-9)",
+    "optimal": "var(--green-9)",
+    "high": "var(--amber-9)",
+    "overallocated": "var(--red-9)",
+}
+
+STATUS_COLORS = {
+    "planning": "gray",
+    "active": "green",
+    "on_hold": "amber",
+    "completed": "blue",
+    "cancelled": "red",
+}
+TIMEOFF_COLOR = "violet"
+DELIVERABLE_COLOR = "teal"
+
+GRID_CELL_WIDTH = "3.5rem"
+GRID_LABEL_WIDTH = "14rem"
+
+# Native <select> elements get the look of Radix text fields.
+NATIVE_SELECT = {
+    "height": "var(--space-6)",
+    "padding": "0 var(--space-2)",
+    "border": f"1px solid {BORDER}",
+    "border_radius": "var(--radius-2)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
+    "font_size": "var(--font-size-2)",
+    "width": "100%",
+}
+
+BASE_STYLE = {
+    "font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+}

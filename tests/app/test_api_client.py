@@ -1,0 +1,156 @@
+"""services/api.py: typed results, ETags and If-Match, token refresh, errors in words."""
+
+import asyncio
+
+import httpx
+import pytest
+
+from planner_app.services import api
+from planner_app.services.models import Person
+from tests.factories import make_department, make_person
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_lists_are_typed_and_paginated(signed_in, registry):
+    department = make_department(registry, name="Structures")
+    for n in range(3):
+        make_person(registry, name=f"Ada {n}", department_id=department.id, weekly_capacity=32)
+
+    async def go():
+        async with api.ApiClient(await signed_in()) as client:
+            return await client.people.list(page=1, page_size=2, ordering="name")
+
+    page = run(go())
+    assert page.count == 3 and len(page.results) == 2 and page.next
+    first = page.results[0]
+    assert isinstance(first, Person)
+    assert (first.name, first.department_name, first.weekly_capacity) == ("Ada 0", "Structures", 32)
+
+
+def test_update_sends_if_match_from_the_tabs_etag_map(signed_in, registry):
+    person = make_person(registry, name="Grace")
+    etags: dict[str, str] = {}
+
+    async def go():
+        async with api.ApiClient(await signed_in(), etags=etags) as client:
+            updated = await client.people.update(person.id, {"job_title": "Engineer"})
+            seen = dict(etags)
+            # Another writer changes the person; this tab still holds the old ETag.
+            etags[f"/people/{person.id}/"] = '"stale"'
+            with pytest.raises(api.ApiError) as stale:
+                await client.people.update(person.id, {"job_title": "Architect"})
+            return updated, seen, stale.value
+
+    updated, seen, stale = run(go())
+    assert updated.job_title == "Engineer"
+    assert list(seen) == [f"/people/{person.id}/"]
+    assert stale.status == 412 and stale.code == "precondition_failed"
+    assert stale.message == "This item was updated by someone else."
+    assert stale.body["current"]["jobTitle"] == "Engineer"
+
+
+def test_refused_access_token_is_refreshed_once_and_rotated(signed_in, registry):
+    make_person(registry)
+
+    async def go():
+        creds = await signed_in()
+        old_refresh = creds.refresh
+        creds.access = "not-a-token"
+        async with api.ApiClient(creds) as client:
+            page = await client.people.list()
+        return creds, old_refresh, page
+
+    creds, old_refresh, page = run(go())
+    assert page.count == 1
+    assert creds.access != "not-a-token"
+    assert creds.refresh and creds.refresh != old_refresh
+
+
+def test_a_rotated_refresh_token_cannot_be_used_again(signed_in):
+    async def go():
+        creds = await signed_in()
+        replay = api.Credentials(refresh=creds.refresh)
+        async with api.ApiClient(creds) as client:
+            await client.refresh()
+        async with api.ApiClient(replay) as client:
+            with pytest.raises(api.ApiError) as refused:
+                await client.me()
+        return replay, refused.value
+
+    replay, refused = run(go())
+    assert refused.status == 401 and refused.ends_session
+    assert replay.access == replay.refresh == ""
+
+
+def test_errors_come_in_plain_words(embedded_api, registry):
+    async def go():
+        async with api.ApiClient(api.Credentials()) as client:
+            with pytest.raises(api.ApiError) as wrong:
+                await client.login("nobody", "wrong password")
+            with pytest.raises(api.ApiError) as anonymous:
+                await client.me()
+        return wrong.value, anonymous.value
+
+    wrong, anonymous = run(go())
+    assert (wrong.status, wrong.code, wrong.message) == (401, "invalid_credentials", "Wrong username or password.")
+    assert anonymous.code == "not_authenticated"
+
+
+def test_validation_messages_are_keyed_by_form_field(signed_in):
+    async def go():
+        async with api.ApiClient(await signed_in()) as client:
+            with pytest.raises(api.ApiError) as invalid:
+                await client.people.create({"name": "", "weekly_capacity": "lots"})
+        return invalid.value
+
+    invalid = run(go())
+    assert invalid.status == 400 and invalid.code == "invalid"
+    assert {"name", "weekly_capacity"} <= set(invalid.field_errors())
+    assert invalid.message == "Please correct the highlighted fields."
+
+
+def test_every_call_carries_a_request_id_and_the_bearer_token(monkeypatch):
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        return httpx.Response(200, json={"id": 7, "username": "ada", "role": "admin"})
+
+    monkeypatch.setattr(api, "_target", lambda: ("http://api.test/api", httpx.MockTransport(handler)))
+    creds = api.Credentials(access="x")
+    monkeypatch.setattr(api.Credentials, "access_expiring", lambda self: False)
+
+    async def go():
+        async with api.ApiClient(creds, user_agent="Firefox", client_ip="10.1.2.3") as client:
+            return await client.me(), await client.me()
+
+    first, _ = run(go())
+    assert first.username == "ada"
+    ids = [h["X-Request-ID"] for h in seen]
+    assert len(set(ids)) == 2 and all(len(i) == 32 for i in ids)
+    assert seen[0]["Authorization"] == "Bearer x"
+    assert seen[0]["User-Agent"] == "Firefox" and seen[0]["X-Forwarded-For"] == "10.1.2.3"
+
+
+def test_planner_api_url_selects_a_separately_served_api(monkeypatch):
+    monkeypatch.setenv("PLANNER_API_URL", "http://api.internal:6543/api/")
+    assert api._target() == ("http://api.internal:6543/api", None)
+
+
+def test_unreachable_api_is_a_plain_error(monkeypatch):
+    def handler(request):
+        raise httpx.ConnectError("refused")
+
+    monkeypatch.setattr(api, "_target", lambda: ("http://api.test/api", httpx.MockTransport(handler)))
+
+    async def go():
+        async with api.ApiClient(api.Credentials()) as client:
+            with pytest.raises(api.ApiError) as down:
+                await client.login("a", "b")
+        return down.value
+
+    down = run(go())
+    assert down.code == "network" and "can't be reached" in down.message

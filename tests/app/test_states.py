@@ -1,0 +1,91 @@
+"""Page states driven directly (no browser): sign-in, the auth gate and a grid edit."""
+
+import asyncio
+import datetime as dt
+
+from planner_app.planning import week_keys
+from planner_app.states.assignments import AssignmentsState
+from planner_app.states.auth import AuthState
+from planner_app.states.people import PeopleState
+from tests.app.conftest import drain
+from tests.factories import PASSWORD, make_assignment, make_person, make_user
+
+
+def substate(root, *classes):
+    state = root
+    for cls in classes:
+        state = state.substates[cls.get_name()]
+    return state
+
+
+def test_sign_in_keeps_tokens_server_side_and_the_refresh_token_in_local_storage(embedded_api, registry, root_state):
+    user = make_user(registry, "manager")
+    auth = substate(root_state, AuthState)
+    events = asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    assert auth.user.username == user.username and auth.can_edit and not auth.is_admin
+    assert auth._access and auth.refresh_token
+    assert "_access" not in auth.get_delta().get(auth.get_full_name(), {})
+    assert events[-1].handler.fn.__qualname__.endswith("redirect") or "redirect" in str(events[-1])
+
+
+def test_wrong_password_is_said_in_words(embedded_api, registry, root_state):
+    user = make_user(registry, "user")
+    auth = substate(root_state, AuthState)
+    asyncio.run(drain(auth.sign_in({"username": user.username, "password": "nope"})))
+    assert auth.login_error == "Wrong username or password."
+    assert not auth.signed_in and auth.refresh_token == ""
+
+
+def test_a_new_tab_with_only_the_refresh_token_is_signed_in_by_the_gate(embedded_api, registry, root_state):
+    user = make_user(registry, "user")
+    first_tab = substate(root_state, AuthState)
+    asyncio.run(drain(first_tab.sign_in({"username": user.username, "password": PASSWORD})))
+
+    from reflex.state import State
+
+    new_tab = substate(State(), AuthState)
+    new_tab.refresh_token = first_tab.refresh_token  # what localStorage hands the new tab
+    assert asyncio.run(new_tab.require_login()) is None
+    assert new_tab.user.id == user.id and new_tab._access
+    assert new_tab.refresh_token != first_tab.refresh_token  # rotated, and shared again through localStorage
+
+
+def test_a_page_load_without_a_session_goes_to_login(embedded_api, root_state):
+    auth = substate(root_state, AuthState)
+    event = asyncio.run(auth.require_login())
+    assert "/login?next=" in str(event)
+
+
+def test_people_list_loads_one_page(embedded_api, registry, root_state):
+    user = make_user(registry, "user")
+    for n in range(30):
+        make_person(registry, name=f"Person {n:02d}")
+    auth = substate(root_state, AuthState)
+    asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    people = substate(root_state, AuthState, PeopleState)
+    asyncio.run(drain(people.load()))
+    assert people.count == 30 and len(people.people) == 25 and people.page_count == 2
+    asyncio.run(drain(people.next_page()))
+    assert [p.name for p in people.people] == [f"Person {n}" for n in range(25, 30)]
+
+
+def test_grid_cell_edit_updates_row_and_person_totals(embedded_api, registry, root_state):
+    manager = make_user(registry, "manager")
+    week = week_keys(dt.date.today())[0]
+    person = make_person(registry, name="Ada", weekly_capacity=20)
+    assignment = make_assignment(registry, person=person, weekly_hours={week: 8})
+    auth = substate(root_state, AuthState)
+    asyncio.run(drain(auth.sign_in({"username": manager.username, "password": PASSWORD})))
+    grid = substate(root_state, AuthState, AssignmentsState)
+    asyncio.run(drain(grid.load()))
+    (block,) = grid.blocks
+    assert block.rows[0].total == "8"
+
+    asyncio.run(drain(grid.save_cell(assignment.id, week, "24")))
+    (block,) = grid.blocks
+    assert grid.error == ""
+    assert block.rows[0].total == "24" and block.totals[0].over and block.over_weeks == 1
+
+    asyncio.run(drain(grid.save_cell(assignment.id, week, "lots")))
+    assert "not a number of hours" in grid.error
+    assert grid.blocks[0].rows[0].total == "24"
