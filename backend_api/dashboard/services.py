@@ -93,7 +93,10 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
             "isOverallocated": peak_percent is None or peak_percent > 100,
             "peakUtilizationPercent": peak_percent, "peakWeek": peak_week,
         })
-    overview.sort(key=lambda row: (not row["isOverallocated"], -(row["utilizationPercent"] or 1e9)))
+    # None (hours with no capacity) ranks highest. Not `percent or 1e9`: 0.0 is falsy, which put
+    # idle people above busy ones.
+    overview.sort(key=lambda row: (not row["isOverallocated"], -(float("inf") if row["utilizationPercent"] is None
+                                                                 else row["utilizationPercent"])))
 
     distribution = {"underutilized": 0, "optimal": 0, "high": 0, "overallocated": 0}
     for row in overview:
