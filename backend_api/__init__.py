@@ -29,6 +29,7 @@ def main(global_config=None, **overrides):
         config.include(".routes")
         config.include(".core.operations")
         config.include(".auth.views")
+        config.include(".auth.admin_views")
         for feature in FEATURES:
             config.include(f".{feature}.views")
         return mounted_anywhere(config.make_wsgi_app())

@@ -1,9 +1,13 @@
 
+from typing import Literal
+
 from pydantic import Field
 
-from backend_api.core.schemas import OUTPUT, CamelModel, UtcDateTime
+from backend_api.core.schemas import OUTPUT, CamelModel, Email, UtcDateTime
 
 from .models import ROLES
+
+Role = Literal[ROLES]
 
 
 class TokenRequest(CamelModel):
@@ -52,6 +56,39 @@ class SessionOut(CamelModel):
 class SessionList(CamelModel):
     model_config = OUTPUT
     results: list[SessionOut]
+
+
+class UserCreate(CamelModel):
+    username: str = Field(min_length=1, max_length=150)
+    email: Email = None
+    password: str = Field(min_length=1, max_length=1024)
+    role: Role = "user"
+    person_id: int | None = None
+
+
+class PasswordRequest(CamelModel):
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class RoleRequest(CamelModel):
+    role: Role
+
+
+class AuditActor(CamelModel):
+    model_config = OUTPUT
+    id: int | None  # null once the actor's account is deleted; the username stays
+    username: str
+
+
+class AuditOut(CamelModel):
+    model_config = OUTPUT
+    id: int
+    actor: AuditActor
+    action: str
+    target_type: str
+    target_id: int | None
+    meta: dict
+    created_at: UtcDateTime
 
 
 def user_out(user) -> dict:

@@ -6,11 +6,13 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend_api.core.errors import ApiError, field_error, not_found, unauthenticated
 from backend_api.core.security import TokenError, decode_token, encode_token
 from backend_api.core.timeutil import now
+from backend_api.people.models import Person
 
 from .models import RevokedRefreshToken, TokenSession, User
 from .passwords import DUMMY_HASH, hash_password, verify_password
@@ -112,12 +114,13 @@ def _revoke(db: Session, session_id: int) -> None:
                .values(is_active=False, revoked_at=now()))
 
 
-def revoke_all(db: Session, user_id: int, except_session: int | None = None) -> None:
-    """Sign a user out everywhere (disable, password change), optionally keeping one session."""
+def revoke_all(db: Session, user_id: int, except_session: int | None = None) -> int:
+    """Sign a user out everywhere (disable, password change), optionally keeping one session.
+    Returns how many sessions it ended (the audit log records it)."""
     statement = update(TokenSession).where(TokenSession.user_id == user_id, TokenSession.is_active.is_(True))
     if except_session is not None:
         statement = statement.where(TokenSession.id != except_session)
-    db.execute(statement.values(is_active=False, revoked_at=now()))
+    return db.execute(statement.values(is_active=False, revoked_at=now())).rowcount
 
 
 def list_sessions(db: Session, user_id: int) -> list[TokenSession]:
@@ -151,8 +154,24 @@ def create_user(db: Session, username: str, password: str, email: str = "", role
         raise ApiError(400, "duplicate", "This username is already taken.",
                        errors={"username": ["This username is already taken."]})
     check_password_policy(password, username)
+    if person_id is not None:
+        check_person_free(db, person_id)
     user = User(username=username, email=email, password_hash=hash_password(password), role=role,
                 is_staff=role == "admin", person_id=person_id)
     db.add(user)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:
+        # The checks above passed, so a concurrent request took the username or the person first.
+        raise ApiError(400, "duplicate", "This username or person was just taken by another account.") from None
     return user
+
+
+def check_person_free(db: Session, person_id: int) -> None:
+    """A login may be linked to an existing Person that has no other login."""
+    if db.get(Person, person_id) is None:
+        raise field_error("personId", f"Person {person_id} does not exist.")
+    holder = db.scalar(select(User.username).where(User.person_id == person_id))
+    if holder is not None:
+        message = f"This person already has a login ({holder})."
+        raise ApiError(400, "duplicate", message, errors={"personId": [message]})

@@ -1,0 +1,123 @@
+"""Admin-only endpoints: user accounts and the audit log. Thin: parsing here, rules in admin.py."""
+
+from pyramid.view import view_config
+from sqlalchemy import func, or_
+
+from backend_api.core.errors import not_found
+from backend_api.core.openapi import Operation, describe
+from backend_api.core.resource import Resource, json_object
+
+from . import admin, services
+from .audit import Actor
+from .models import AuditLog, User
+from .schemas import AuditOut, PasswordRequest, RoleRequest, UserCreate, UserOut, user_out
+
+
+class UserList(Resource):
+    """Only the list of the resource base (pagination, filters, ordering): users are created and
+    changed through the admin actions below, never by PATCH."""
+
+    model, out, label = User, UserOut, "User"
+    filters = {"role": "role", "isActive": "is_active"}
+    ordering = {"username": "username", "email": "email", "role": "role", "dateJoined": "date_joined",
+                "lastLogin": "last_login", "id": "id"}
+    default_ordering = ("username",)
+    extra_params = ("search",)
+
+    def extra_filters(self, params):
+        text = params.get("search", "").strip().lower()
+        if not text:
+            return []
+        # The user's text is matched literally: LIKE's own wildcards in it are escaped.
+        needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [or_(func.lower(User.username).like(needle, escape="\\"),
+                    func.lower(User.email).like(needle, escape="\\"))]
+
+
+class AuditList(Resource):
+    model, out, label = AuditLog, AuditOut, "Audit entry"
+    filters = {"action": "action", "actorId": "actor_id", "targetId": "target_id"}
+    ordering = {"createdAt": "created_at", "id": "id"}
+    default_ordering = ("-createdAt", "-id")  # newest first; id breaks ties within one clock tick
+
+    def extras(self, objs):
+        return {o.id: {"actor": {"id": o.actor_id, "username": o.actor_username}} for o in objs}
+
+
+def _actor(request) -> Actor:
+    identity = request.identity
+    return Actor(identity.user_id, identity.username, identity.session_id, request.request_id,
+                 services.client_ip(request))
+
+
+def _user_id(request) -> int:
+    try:
+        return int(request.matchdict["id"])
+    except ValueError:
+        raise not_found("User") from None
+
+
+def _no_content(request):
+    request.response.status_int = 204
+    request.response.content_type = None  # a 204 has no body, so no body type either
+    return request.response
+
+
+@view_config(route_name="auth_users", request_method="POST", renderer="json", permission="admin")
+def create_user(request):
+    body = UserCreate.model_validate(json_object(request))
+    user = admin.create_user(request.db, _actor(request), body.username, body.email or "", body.password,
+                             body.role, body.person_id)
+    request.response.status_int = 201
+    return user_out(user)
+
+
+@view_config(route_name="auth_user", request_method="DELETE", permission="admin")
+def delete_user(request):
+    admin.delete_user(request.db, _actor(request), _user_id(request))
+    return _no_content(request)
+
+
+@view_config(route_name="auth_user_set_password", request_method="POST", permission="admin")
+def set_password(request):
+    body = PasswordRequest.model_validate(json_object(request))
+    admin.set_password(request.db, _actor(request), _user_id(request), body.password)
+    return _no_content(request)
+
+
+@view_config(route_name="auth_user_toggle_active", request_method="POST", renderer="json", permission="admin")
+def toggle_active(request):
+    return user_out(admin.toggle_active(request.db, _actor(request), _user_id(request)))
+
+
+@view_config(route_name="auth_user_change_role", request_method="POST", renderer="json", permission="admin")
+def change_role(request):
+    body = RoleRequest.model_validate(json_object(request))
+    return user_out(admin.change_role(request.db, _actor(request), _user_id(request), body.role))
+
+
+def includeme(config):
+    config.scan(__name__)
+    config.add_view(UserList, attr="collection_get", route_name="auth_users", request_method="GET",
+                    permission="admin", renderer="json")
+    config.add_view(AuditList, attr="collection_get", route_name="auth_audit", request_method="GET",
+                    permission="admin", renderer="json")
+    page = ("page", "pageSize", "ordering")
+    users, user = "/api/auth/users/", "/api/auth/users/{id}/"
+    describe(
+        config,
+        Operation(users, "GET", "List users; search matches username or email", response=UserOut, list_of=True,
+                  params=(*page, *UserList.filters, *UserList.extra_params), permission="admin"),
+        Operation(users, "POST", "Create a user (optionally linked to a Person with no login yet)",
+                  request=UserCreate, response=UserOut, status=201, permission="admin"),
+        Operation(user, "DELETE", "Delete a user (not yourself, not the last active admin)", status=204,
+                  permission="admin"),
+        Operation(f"{user}set_password/", "POST", "Set a user's password; signs out their other sessions",
+                  request=PasswordRequest, status=204, permission="admin"),
+        Operation(f"{user}toggle_active/", "POST", "Enable or disable a user; disabling signs them out",
+                  response=UserOut, permission="admin"),
+        Operation(f"{user}change_role/", "POST", "Change a user's role (isStaff follows: true for admins)",
+                  request=RoleRequest, response=UserOut, permission="admin"),
+        Operation("/api/auth/audit/", "GET", "Audit log of admin actions, newest first", response=AuditOut,
+                  list_of=True, params=(*page, *AuditList.filters), permission="admin"),
+    )
