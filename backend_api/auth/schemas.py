@@ -1,7 +1,6 @@
+from typing import Annotated, Literal
 
-from typing import Literal
-
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from backend_api.core.schemas import OUTPUT, CamelModel, Email, UtcDateTime
 
@@ -9,10 +8,13 @@ from .models import ROLES
 
 Role = Literal[ROLES]
 
+# Passwords are taken exactly as typed: the models' whitespace stripping must not shorten them.
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=1024)]
+
 
 class TokenRequest(CamelModel):
     username: str = Field(min_length=1, max_length=150)
-    password: str = Field(min_length=1, max_length=1024)
+    password: Password
 
 
 class RefreshRequest(CamelModel):
@@ -61,13 +63,13 @@ class SessionList(CamelModel):
 class UserCreate(CamelModel):
     username: str = Field(min_length=1, max_length=150)
     email: Email = None
-    password: str = Field(min_length=1, max_length=1024)
+    password: Password
     role: Role = "user"
     person_id: int | None = None
 
 
 class PasswordRequest(CamelModel):
-    password: str = Field(min_length=1, max_length=1024)
+    password: Password
 
 
 class RoleRequest(CamelModel):

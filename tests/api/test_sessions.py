@@ -172,3 +172,13 @@ def test_last_used_is_written_at_most_once_a_minute(testapp, registry, db):
     client.get("/api/auth/me/")
     db.expire_all()
     assert db.query(TokenSession).one().last_used_at == before
+
+
+def test_passwords_are_taken_exactly_as_typed(testapp, registry):
+    user = make_user(registry, password="  spaced passphrase  ")
+    assert login_with(testapp, user.username, "  spaced passphrase  ").status_int == 200
+    assert login_with(testapp, user.username, "spaced passphrase").status_int == 401
+
+
+def login_with(testapp, username, password):
+    return testapp.post_json("/api/auth/token/", {"username": username, "password": password}, status="*")
