@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from backend_api.core.errors import ApiError, field_error, not_found, unauthenticated
 from backend_api.core.security import TokenError, decode_token, encode_token
-from backend_api.core.timeutil import now
+from backend_api.core.timeutil import as_utc, now
 from backend_api.people.models import Person
 
 from .models import RevokedRefreshToken, TokenSession, User
@@ -79,7 +79,9 @@ def _session_of(db: Session, settings, refresh_token: str) -> tuple[TokenSession
 
 def refresh(db: Session, settings, refresh_token: str) -> dict:
     """Rotate: the presented refresh token is retired and a new one of the same session issued.
-    Presenting a retired one again means it leaked: the whole session is revoked."""
+    Presenting a retired one again means it leaked: the whole session is revoked — except for the
+    token rotated away from in the last few seconds (two tabs of one browser refreshing at once),
+    which gets the session's current refresh token back rather than a new branch of the family."""
     session, claims = _session_of(db, settings, refresh_token)
     user = db.get(User, session.user_id)
     if not user.is_active:
@@ -94,6 +96,9 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
         .values(refresh_jti=new_jti, last_used_at=now())
     ).rowcount
     if rotated == 0:
+        current = _just_rotated(db, settings, session.id, claims["jti"])
+        if current is not None:
+            return _issue(settings, current, user.id)
         _revoke(db, session.id)
         # Committed although the response is a 401: the revocation is the point.
         db.info["commit_on_error"] = True
@@ -102,6 +107,19 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
     db.add(RevokedRefreshToken(jti=claims["jti"], session_id=session.id))
     session.refresh_jti = new_jti
     return _issue(settings, session, user.id)
+
+
+def _just_rotated(db: Session, settings, session_id: int, jti: str) -> TokenSession | None:
+    """The live session when `jti` is the refresh token it rotated away from most recently, within
+    the grace period; otherwise None (a real replay)."""
+    latest = db.scalar(select(RevokedRefreshToken).where(RevokedRefreshToken.session_id == session_id)
+                       .order_by(RevokedRefreshToken.revoked_at.desc()).limit(1))
+    if latest is None or latest.jti != jti:
+        return None
+    if now() - as_utc(latest.revoked_at) > timedelta(seconds=settings.refresh_reuse_grace_seconds):
+        return None
+    session = db.get(TokenSession, session_id, populate_existing=True)
+    return session if session.is_active else None
 
 
 def logout(db: Session, settings, refresh_token: str) -> None:

@@ -38,6 +38,7 @@ class Settings:
     jwt_secret: str
     access_token_minutes: int
     refresh_token_days: int
+    refresh_reuse_grace_seconds: int
     redis_url: str | None
     throttle_user_failures: int
     throttle_ip_failures: int
@@ -51,6 +52,9 @@ def load_settings(overrides: dict | None = None) -> Settings:
         jwt_secret=_jwt_secret(),
         access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", 5)),
         refresh_token_days=int(env.get("REFRESH_TOKEN_DAYS", 7)),
+        # Two tabs sharing one refresh token may both refresh at once; the slower one, within
+        # this many seconds, is handed the winner's token instead of tripping reuse detection.
+        refresh_reuse_grace_seconds=int(env.get("REFRESH_REUSE_GRACE_SECONDS", 10)),
         redis_url=env.get("REDIS_URL") or None,
         # Per username: a handful of guesses. Per IP: high, so an office behind one address is not locked out.
         throttle_user_failures=int(env.get("THROTTLE_USER_FAILURES", 5)),

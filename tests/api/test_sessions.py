@@ -1,9 +1,13 @@
 """Token sessions: rotation, reuse detection, logout, listing, revocation and disabling, which
 all take effect on the very next request."""
 
+from datetime import timedelta
+
+import jwt
 from sqlalchemy import update
 
-from backend_api.auth.models import TokenSession, User
+from backend_api.auth.models import RevokedRefreshToken, TokenSession, User
+from backend_api.core.timeutil import now
 from tests.api.conftest import ApiClient
 from tests.factories import PASSWORD, make_user
 
@@ -56,11 +60,39 @@ def test_refresh_rotates_and_the_old_token_then_revokes_the_session(testapp, reg
     assert rotated.status_int == 200 and rotated.json["refresh"] != tokens["refresh"]
     assert me(testapp, rotated.json["access"]).status_int == 200
 
+    _age_rotations(registry, seconds=registry.planner_settings.refresh_reuse_grace_seconds + 1)
     replay = refresh(testapp, tokens["refresh"])  # a stolen, already-rotated token
     assert replay.status_int == 401 and replay.json["code"] == "session_revoked"
     # The whole session is gone: the newest tokens stop working too.
     assert refresh(testapp, rotated.json["refresh"]).json["code"] == "session_revoked"
     assert me(testapp, rotated.json["access"]).json["code"] == "session_revoked"
+
+
+def _age_rotations(registry, seconds):
+    _write(registry, update(RevokedRefreshToken).values(revoked_at=now() - timedelta(seconds=seconds)))
+
+
+def test_two_tabs_refreshing_at_once_keep_the_session(testapp, registry):
+    tokens = login(testapp, make_user(registry).username).json
+    first = refresh(testapp, tokens["refresh"]).json
+    second = refresh(testapp, tokens["refresh"])  # the other tab, a moment later, same old token
+    assert second.status_int == 200
+    # No fork: both tabs now hold the same live refresh token, and either can rotate it.
+    assert decode(second.json["refresh"])["jti"] == decode(first["refresh"])["jti"]
+    assert me(testapp, second.json["access"]).status_int == 200
+    assert refresh(testapp, first["refresh"]).status_int == 200
+
+
+def test_only_the_latest_rotation_gets_grace(testapp, registry):
+    tokens = login(testapp, make_user(registry).username).json
+    first = refresh(testapp, tokens["refresh"]).json
+    refresh(testapp, first["refresh"])
+    # The oldest token is two rotations behind: that is a replay even within the grace period.
+    assert refresh(testapp, tokens["refresh"]).json["code"] == "session_revoked"
+
+
+def decode(token):
+    return jwt.decode(token, options={"verify_signature": False})
 
 
 def test_access_token_is_not_a_refresh_token_and_vice_versa(testapp, registry):
