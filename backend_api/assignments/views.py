@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from backend_api.core.errors import field_error
-from backend_api.core.resource import Resource, names_by_id, register
+from backend_api.core.resource import MAX_ID, Resource, names_by_id, register
 from backend_api.people.models import Person
 from backend_api.projects.models import Project
 
@@ -24,6 +24,8 @@ class AssignmentsResource(Resource):
             return []
         try:
             department = int(params["departmentId"])
+            if abs(department) > MAX_ID:  # would reach the driver as an out-of-range integer
+                raise ValueError
         except ValueError:
             raise field_error("departmentId", "Not a valid value for this filter.") from None
         return [Assignment.person_id.in_(select(Person.id).where(Person.department_id == department))]

@@ -25,6 +25,14 @@ from .schemas import CamelModel
 from .timeutil import now
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
+# Ids are INTEGER columns: 32-bit on PostgreSQL, 64-bit on SQLite. A larger number from a URL, a
+# filter or a body reached the driver and came back as a 500 (NumericValueOutOfRange /
+# OverflowError); no row can have such an id, so it is refused (or not found) before any query.
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def json_object(request) -> dict:
@@ -66,7 +74,10 @@ def parse_filter_value(column, raw: str) -> Any:
             raise ValueError("Use true or false.")
         return raw.lower() in ("true", "1")
     if python_type is int:
-        return [int(part) for part in raw.split(",")] if "," in raw else int(raw)
+        values = [int(part) for part in raw.split(",")]
+        if any(abs(v) > MAX_ID for v in values):  # see MAX_ID
+            raise ValueError("out of range")
+        return values if "," in raw else values[0]
     if python_type is date:
         return date.fromisoformat(raw)
     return raw
@@ -187,6 +198,8 @@ class Resource:
             ident = int(self.request.matchdict["id"])
         except ValueError:
             raise not_found(self.label) from None
+        if not valid_id(ident):  # see MAX_ID
+            raise not_found(self.label)
         obj = self.db.get(self.model, ident, populate_existing=True)
         if obj is None:
             raise not_found(self.label)
@@ -283,7 +296,7 @@ class Resource:
                 code = "duplicate"
         for wire, (model, label) in self.foreign.items():
             value = values.get(_snake(wire))
-            if value is not None and self.db.get(model, value) is None:
+            if value is not None and (not valid_id(value) or self.db.get(model, value) is None):
                 errors[wire] = [f"{label} {value} does not exist."]
                 code = "invalid" if code != "duplicate" else code
         if errors:

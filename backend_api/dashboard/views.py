@@ -2,7 +2,7 @@ from pyramid.view import view_config
 
 from backend_api.core.errors import field_error
 from backend_api.core.openapi import Operation, describe
-from backend_api.core.resource import int_param
+from backend_api.core.resource import MAX_ID, int_param
 
 from .services import dashboard
 
@@ -13,7 +13,9 @@ def dashboard_view(request):
     if weeks > 12:
         raise field_error("weeks", "Choose between 1 and 12 weeks.")
     department = request.params.get("departmentId")
-    department_id = int_param(request, "departmentId", 0) if department else None
+    # Capped at the largest possible id (no such department: an empty board), not sent to the
+    # database as an out-of-range integer (a 500).
+    department_id = int_param(request, "departmentId", 0, maximum=MAX_ID) if department else None
     return dashboard(request.db, weeks, department_id)
 
 

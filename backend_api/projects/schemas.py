@@ -15,7 +15,9 @@ class ProjectIn(CamelModel):
     status: ProjectStatus = "planning"
     start_date: date | None = None
     end_date: date | None = None
-    estimated_hours: float | None = Field(default=None, ge=0)
+    # allow_inf_nan=False: JSON bodies may carry Infinity (Python's json accepts it); stored, it
+    # would be rendered back as the bare token Infinity, which is not JSON.
+    estimated_hours: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     description: str = Field(default="", max_length=10_000)
 
     @model_validator(mode="after")

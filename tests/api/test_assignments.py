@@ -123,6 +123,7 @@ def test_filters_by_person_project_and_department(staff, registry):
     assert ids(f"personId={ada.id}&projectId={harbour.id}") == [a1.id]
     assert ids(f"departmentId={structures.id}") == sorted([a1.id, a3.id])
     assert staff.get("/api/assignments/?departmentId=x").status_int == 400
+    assert staff.get("/api/assignments/?departmentId=99999999999999999999").status_int == 400
     listed = staff.get(f"/api/assignments/?projectId={tunnel.id}").json["results"][0]
     assert (listed["personName"], listed["projectName"]) == ("Ada", "Tunnel")
 

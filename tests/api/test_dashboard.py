@@ -148,6 +148,7 @@ def test_department_filter_and_inactive_people(staff, registry):
     assert _board(staff)["summary"]["totalPeople"] == 2
     assert _board(staff, "?departmentId=987654")["summary"]["totalPeople"] == 0
     assert staff.get("/api/dashboard/?departmentId=abc").status_int == 400
+    assert _board(staff, "?departmentId=99999999999999999999")["summary"]["totalPeople"] == 0
 
 
 def test_dashboard_needs_authentication(testapp):

@@ -50,6 +50,14 @@ def test_bad_values_are_400(manager, field, value):
     assert response.status_int == 400 and list(response.json["errors"]) == [field]
 
 
+@pytest.mark.parametrize("value", ["Infinity", "NaN", "-Infinity"])
+def test_estimated_hours_must_be_a_finite_number(manager, testapp, value):
+    # Python's json accepts these tokens; stored, Infinity would be rendered back as invalid JSON.
+    response = testapp.post("/api/projects/", f'{{"name": "Harbour", "estimatedHours": {value}}}', status="*",
+                            content_type="application/json", headers={"Authorization": f"Bearer {manager.access}"})
+    assert response.status_int == 400 and list(response.json["errors"]) == ["estimatedHours"]
+
+
 def test_duplicate_project_number_is_400_duplicate(manager, registry):
     make_project(registry, project_number="P-1")
     response = manager.post("/api/projects/", {"name": "Other", "projectNumber": "P-1"})

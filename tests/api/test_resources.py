@@ -200,7 +200,8 @@ def test_malformed_if_match_on_delete_is_400(spec, manager, registry):
 
 
 # ---- 404 ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("ident", ["999999", "abc", "-1", "0"])
+# 2**31 and beyond: no row can have such an id (INTEGER is 32-bit on PostgreSQL); once a 500.
+@pytest.mark.parametrize("ident", ["999999", "abc", "-1", "0", "2147483648", "9" * 25])
 @pytest.mark.parametrize("method", ["get", "patch", "put", "delete"])
 def test_unknown_id_is_404(spec, manager, ident, method):
     url = f"{spec.path}{ident}/"
@@ -296,6 +297,33 @@ def test_filter_with_a_value_of_the_wrong_type_is_400(spec, staff):
     assert response.status_int == 400
     assert response.json["code"] == "invalid"
     assert param in response.json["errors"]
+
+
+INTEGER_FILTERS = {"people": "departmentId", "departments": "parentId", "assignments": "personId",
+                   "deliverables": "projectId", "timeoff": "personId"}
+FOREIGN_KEYS = {"people": "departmentId", "departments": "managerId", "assignments": "projectId",
+                "deliverables": "projectId", "timeoff": "personId"}
+
+
+@pytest.mark.parametrize("value", ["2147483648", "1,99999999999999999999", "-2147483649"])
+def test_out_of_range_integer_filter_is_400_not_500(spec, staff, value):
+    if spec.name not in INTEGER_FILTERS:
+        pytest.skip("this resource has only text filters")
+    param = INTEGER_FILTERS[spec.name]
+    response = staff.get(f"{spec.path}?{param}={value}")
+    assert response.status_int == 400
+    assert response.json["errors"] == {param: ["Not a valid value for this filter."]}
+
+
+@pytest.mark.parametrize("value", [2**31, 10**25, 0, -3])
+def test_foreign_key_that_cannot_exist_is_400_not_500(spec, manager, registry, value):
+    if spec.name not in FOREIGN_KEYS:
+        pytest.skip("no foreign keys")
+    field = FOREIGN_KEYS[spec.name]
+    response = manager.post(spec.path, {**spec.body(registry), field: value})
+    assert response.status_int == 400
+    assert response.json["code"] == "invalid"
+    assert list(response.json["errors"]) == [field]
 
 
 # ---- the wire format -------------------------------------------------------------------------------
