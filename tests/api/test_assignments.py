@@ -34,6 +34,8 @@ def test_create_with_names_and_weeks(manager, pair):
     {"2026-11-23": -1},
     {"2026-11-23": 168.5},
     {"2026-11-23": "eight"},
+    {"2026-11-23": float("nan")},
+    {"2026-11-23": float("inf")},
     ["2026-11-23"],
 ])
 def test_bad_weekly_hours_are_400(manager, pair, weeks):

@@ -46,6 +46,15 @@ def test_request_id_is_echoed(testapp, staff):
         assert response.headers["X-Request-ID"] == "abc-123.x:y_z", url
 
 
+def test_request_id_on_304(staff, registry):
+    from tests.factories import make_person
+
+    person = make_person(registry)
+    etag = staff.get(f"/api/people/{person.id}/").headers["ETag"]
+    response = staff.get(f"/api/people/{person.id}/", {"If-None-Match": etag, "X-Request-ID": "cached-1"})
+    assert response.status_int == 304 and response.headers["X-Request-ID"] == "cached-1"
+
+
 def test_request_id_on_errors_and_writes(manager, registry):
     created = manager.post("/api/departments/", {"name": "Ops"}, {"X-Request-ID": "create-1"})
     assert created.headers["X-Request-ID"] == "create-1"

@@ -27,6 +27,8 @@ def test_defaults(manager):
     ({"weeklyCapacity": -1}, "weeklyCapacity"),
     ({"weeklyCapacity": 168.5}, "weeklyCapacity"),
     ({"weeklyCapacity": "lots"}, "weeklyCapacity"),
+    ({"weeklyCapacity": float("nan")}, "weeklyCapacity"),
+    ({"weeklyCapacity": float("inf")}, "weeklyCapacity"),
     ({"hireDate": "2026-02-30"}, "hireDate"),
     ({"skills": "revit"}, "skills"),
     ({"skills": [""]}, "skills"),

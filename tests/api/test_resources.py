@@ -229,6 +229,14 @@ def test_pagination_count_next_previous(spec, staff, registry):
     assert len(set(ids)) == 5
 
 
+def test_next_link_keeps_filters_and_ordering(spec, staff, registry):
+    spec.bulk(registry, 3)
+    page = staff.get(f"{spec.path}?ordering=-id&pageSize=1").json
+    assert page["next"] == f"http://localhost{spec.path}?ordering=-id&pageSize=1&page=2"
+    second = staff.get(page["next"]).json
+    assert second["results"][0]["id"] < page["results"][0]["id"]
+
+
 def test_page_size_defaults_to_50_and_is_capped_at_200(spec, staff, registry):
     spec.bulk(registry, 201)
     default = staff.get(spec.path).json
