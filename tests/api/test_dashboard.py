@@ -154,3 +154,15 @@ def test_department_filter_and_inactive_people(staff, registry):
 def test_dashboard_needs_authentication(testapp):
     response = testapp.get("/api/dashboard/", status="*")
     assert response.status_int == 401 and response.json["code"] == "not_authenticated"
+
+
+def test_hours_with_no_capacity_rank_first_without_a_finite_figure(staff, registry):
+    make_assignment(registry, person=make_person(registry, name="Busy", weekly_capacity=40), weekly_hours={W1: 60})
+    make_assignment(registry, person=make_person(registry, name="Nocap", weekly_capacity=0), weekly_hours={W1: 4})
+    make_person(registry, name="Idle", weekly_capacity=0)
+    board = _board(staff, "?weeks=1")
+    rows = [(r["name"], r["utilizationPercent"], r["band"], r["isOverallocated"]) for r in board["teamOverview"]]
+    assert rows == [("Nocap", None, "overallocated", True), ("Busy", 150.0, "overallocated", True),
+                    ("Idle", 0.0, "underutilized", False)]
+    assert board["summary"]["overallocatedCount"] == 2
+    assert board["summary"]["avgUtilization"] == 75.0  # over the finite figures only

@@ -381,3 +381,16 @@ def test_wrong_types_are_400_with_field_errors(spec, manager, registry):
     response = manager.post(spec.path, {**body, key: {"nested": "object"}})
     assert response.status_int == 400
     assert key in response.json["errors"]
+
+
+def test_urls_are_right_when_mounted_at_api(spec, manager, testapp, registry):
+    """Embedded mode: the Reflex app mounts this app at /api (SCRIPT_NAME=/api, PATH_INFO=/people/)."""
+    mounted = {"SCRIPT_NAME": "/api"}
+    auth = {"Authorization": f"Bearer {manager.access}"}
+    relative = spec.path.removeprefix("/api")
+    created = testapp.post_json(relative, spec.body(registry), headers=auth, extra_environ=mounted)
+    assert created.status_int == 201
+    assert created.headers["Location"] == f"http://localhost{spec.path}{created.json['id']}/"
+    spec.make(registry)
+    page = testapp.get(f"{relative}?pageSize=1", headers=auth, extra_environ=mounted).json
+    assert page["next"] == f"http://localhost{spec.path}?pageSize=1&page=2"
