@@ -87,8 +87,24 @@ def validation_error_view(exc, request):
 def notfound_view(request):
     # A matched route with no view for this method is a 405, not a 404.
     if request.matched_route is not None:
-        return render(request, ApiError(405, "method_not_allowed", f"Method {request.method} is not allowed here."))
+        # RFC 9110: a 405 MUST list the methods the resource does support, in Allow.
+        allow = ", ".join(allowed_methods(request.registry, request.matched_route.name))
+        return render(request, ApiError(405, "method_not_allowed", f"Method {request.method} is not allowed here.",
+                                        headers={"Allow": allow}))
     return render(request, ApiError(404, "not_found", "Not found."))
+
+
+def allowed_methods(registry, route_name: str) -> list[str]:
+    """The methods the views of a route answer (from Pyramid's introspection; GET implies HEAD)."""
+    methods: set[str] = set()
+    for view in registry.introspector.get_category("views"):
+        info = view["introspectable"]
+        if info["route_name"] == route_name:
+            declared = info["request_methods"]
+            methods.update({declared} if isinstance(declared, str) else declared or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 @forbidden_view_config()

@@ -21,15 +21,17 @@ def test_unknown_path_is_a_json_404(testapp, url):
     _is_envelope(testapp.get(url, status="*"), 404, "not_found")
 
 
-@pytest.mark.parametrize("method, url", [
-    ("post", "/api/health/"), ("delete", "/api/people/"), ("put", "/api/projects/"),
-    ("post", "/api/dashboard/"), ("get", "/api/auth/token/"), ("post", "/api/people/1/"),
-    ("delete", "/api/auth/me/"),
+@pytest.mark.parametrize("method, url, allow", [
+    ("post", "/api/health/", "GET, HEAD"), ("delete", "/api/people/", "GET, HEAD, POST"),
+    ("put", "/api/projects/", "GET, HEAD, POST"), ("post", "/api/dashboard/", "GET, HEAD"),
+    ("get", "/api/auth/token/", "POST"), ("post", "/api/people/1/", "DELETE, GET, HEAD, PATCH, PUT"),
+    ("delete", "/api/auth/me/", "GET, HEAD"),
 ])
-def test_wrong_method_is_a_json_405(testapp, staff, method, url):
+def test_wrong_method_is_a_json_405_with_allow(testapp, staff, method, url, allow):
     response = testapp.request(url, method=method.upper(), status="*",
                                headers={"Authorization": f"Bearer {staff.access}"})
     _is_envelope(response, 405, "method_not_allowed")
+    assert response.headers["Allow"] == allow
 
 
 def test_validation_error_envelope_has_field_errors(manager):
