@@ -39,3 +39,8 @@ class PersonOut(PersonIn):
     department_name: str | None = None
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class PeopleSearchOut(CamelModel):
+    model_config = OUTPUT
+    results: list[PersonOut]

@@ -2,12 +2,14 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from backend_api.assignments.models import Assignment
-from backend_api.core.errors import ApiError
-from backend_api.core.resource import Resource, names_by_id, register
+from backend_api.core.errors import ApiError, field_error
+from backend_api.core.openapi import Operation, describe
+from backend_api.core.resource import Resource, int_param, names_by_id, register
 from backend_api.departments.models import Department
 
-from .models import Person
-from .schemas import PersonIn, PersonOut
+from .models import Person, fold, search_keys
+from .schemas import PeopleSearchOut, PersonIn, PersonOut
+from .search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, escape_like, search_people
 
 
 class PeopleResource(Resource):
@@ -26,10 +28,17 @@ class PeopleResource(Resource):
         if params.get("skill"):
             conditions.append(has_skill(self.db, params["skill"]))
         if params.get("search"):
-            needle = "%" + escape_like(params["search"].strip().lower()) + "%"
-            conditions.append(or_(func.lower(Person.name).like(needle, escape="\\"),
-                                  func.lower(Person.email).like(needle, escape="\\")))
+            # A paginated, counted list has to see every match; on the folded keys it is at least
+            # right for non-ASCII names and can use PostgreSQL's trigram indexes.
+            needle = "%" + escape_like(fold(params["search"].strip())) + "%"
+            conditions.append(or_(Person.name_key.like(needle, escape="\\"),
+                                  Person.email_key.like(needle, escape="\\")))
         return conditions
+
+    def _validate(self, data):
+        # Updates are UPDATE statements that ORM events do not see: set the search keys here.
+        values = super()._validate(data)
+        return {**values, **search_keys(values["name"], values["email"])}
 
     def extras(self, objs):
         names = names_by_id(self.db, Department, {o.department_id for o in objs})
@@ -42,8 +51,17 @@ class PeopleResource(Resource):
                            "them before deleting this person.", errors={"assignments": [f"{count} assignment(s)."]})
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def people_search(request):
+    """GET /api/people/search/ (API.md, People search); the plan is in search.py."""
+    q = request.params.get("q", "").strip()
+    if len(q) > MAX_QUERY:
+        raise field_error("q", f"Enter at most {MAX_QUERY} characters.")
+    if "\x00" in q:
+        raise field_error("q", "Remove the control characters.")
+    limit = int_param(request, "limit", DEFAULT_LIMIT, maximum=MAX_LIMIT)
+    include_inactive = request.params.get("includeInactive", "").lower() in ("true", "1")
+    people = search_people(request.db, q, limit, include_inactive)
+    return {"results": PeopleResource(request).serialize_many(people)}
 
 
 def has_skill(db, skill: str):
@@ -58,3 +76,8 @@ def has_skill(db, skill: str):
 
 def includeme(config):
     register(config, PeopleResource, "people", "person", "people")
+    config.add_view(people_search, route_name="people_search", request_method="GET", permission="view",
+                    renderer="json")
+    describe(config, Operation("/api/people/search/", "GET", "People whose name or email contains q, "
+                               "names starting with q first", response=PeopleSearchOut,
+                               params=("q", "limit", "includeInactive")))
