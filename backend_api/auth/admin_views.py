@@ -5,12 +5,12 @@ from sqlalchemy import func, or_
 
 from backend_api.core.errors import not_found
 from backend_api.core.openapi import Operation, describe
-from backend_api.core.resource import Resource, json_object
+from backend_api.core.resource import Resource, json_object, no_content, valid_id
 
 from . import admin, services
 from .audit import Actor
 from .models import AuditLog, User
-from .schemas import AuditOut, PasswordRequest, RoleRequest, UserCreate, UserOut, user_out
+from .schemas import AuditActor, AuditOut, PasswordRequest, RoleRequest, UserCreate, UserOut, user_out
 
 
 class UserList(Resource):
@@ -41,7 +41,7 @@ class AuditList(Resource):
     default_ordering = ("-createdAt", "-id")  # newest first; id breaks ties within one clock tick
 
     def extras(self, objs):
-        return {o.id: {"actor": {"id": o.actor_id, "username": o.actor_username}} for o in objs}
+        return {o.id: {"actor": AuditActor(id=o.actor_id, username=o.actor_username)} for o in objs}
 
 
 def _actor(request) -> Actor:
@@ -52,15 +52,12 @@ def _actor(request) -> Actor:
 
 def _user_id(request) -> int:
     try:
-        return int(request.matchdict["id"])
+        ident = int(request.matchdict["id"])
     except ValueError:
         raise not_found("User") from None
-
-
-def _no_content(request):
-    request.response.status_int = 204
-    request.response.content_type = None  # a 204 has no body, so no body type either
-    return request.response
+    if not valid_id(ident):  # beyond the id column's range: cannot exist
+        raise not_found("User")
+    return ident
 
 
 @view_config(route_name="auth_users", request_method="POST", renderer="json", permission="admin")
@@ -75,14 +72,14 @@ def create_user(request):
 @view_config(route_name="auth_user", request_method="DELETE", permission="admin")
 def delete_user(request):
     admin.delete_user(request.db, _actor(request), _user_id(request))
-    return _no_content(request)
+    return no_content(request)
 
 
 @view_config(route_name="auth_user_set_password", request_method="POST", permission="admin")
 def set_password(request):
     body = PasswordRequest.model_validate(json_object(request))
     admin.set_password(request.db, _actor(request), _user_id(request), body.password)
-    return _no_content(request)
+    return no_content(request)
 
 
 @view_config(route_name="auth_user_toggle_active", request_method="POST", renderer="json", permission="admin")

@@ -2,7 +2,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from backend_api.core.schemas import OUTPUT, CamelModel, Email, UtcDateTime
+from backend_api.core.schemas import OUTPUT, CamelModel, Id, Email, UtcDateTime
 
 from .models import ROLES
 
@@ -28,7 +28,7 @@ class TokenPair(CamelModel):
 
 
 class RevokeRequest(CamelModel):
-    session_id: int
+    session_id: Id
 
 
 class UserOut(CamelModel):
@@ -65,7 +65,7 @@ class UserCreate(CamelModel):
     email: Email = None
     password: Password
     role: Role = "user"
-    person_id: int | None = None
+    person_id: Id | None = None
 
 
 class PasswordRequest(CamelModel):

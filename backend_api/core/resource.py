@@ -21,16 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
 from .errors import ApiError, field_error, from_validation_error, invalid, not_found
 from .openapi import Operation, describe
-from .schemas import CamelModel
+from .schemas import MAX_ID, CamelModel
 from .timeutil import now
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
-# Ids are INTEGER columns: 32-bit on PostgreSQL, 64-bit on SQLite. A larger number from a URL, a
-# filter or a body reached the driver and came back as a 500 (NumericValueOutOfRange /
-# OverflowError); no row can have such an id, so it is refused (or not found) before any query.
-MAX_ID = 2**31 - 1
-
-
 def valid_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
@@ -124,8 +118,10 @@ class Resource:
         return self.serialize_many([obj])[0]
 
     def _dump(self, obj, extra: dict) -> dict:
+        # Built without validation: a stored row is shown as it is, even one that an input rule
+        # added later would refuse — reading must never fail with a 400.
         data = {name: getattr(obj, name) for name in self.out.model_fields if hasattr(obj, name)}
-        return self.out.model_validate({**data, **extra}).model_dump(mode="json", by_alias=True)
+        return self.out.model_construct(**data, **extra).model_dump(mode="json", by_alias=True)
 
     # ---- collection -------------------------------------------------------------------------
     def collection_get(self):
@@ -275,8 +271,11 @@ class Resource:
     def _flush(self) -> None:
         try:
             self.db.flush()
-        except IntegrityError:
-            # The checks in check() ran first; this is a concurrent insert of the same unique value.
+        except IntegrityError as exc:
+            # The checks in check() ran first, so this is a race with another request: the same
+            # unique value inserted, or a linked row deleted, at the same moment.
+            if "foreign key" in str(exc.orig).lower():
+                raise ApiError(400, "invalid", "A linked item was deleted meanwhile. Reload and try again.") from None
             raise ApiError(400, "duplicate", "This value is already taken.") from None
 
     # ---- shared checks ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 from pydantic.alias_generators import to_camel
 
 from .errors import field_error
@@ -47,6 +47,11 @@ def _email(value: str | None) -> str | None:
 
 
 Email = Annotated[str | None, AfterValidator(_email)]
+# Ids are INTEGER columns: 32-bit on PostgreSQL, 64-bit on SQLite. A larger number from a URL, a
+# filter or a body reached the driver and came back as a 500 (NumericValueOutOfRange /
+# OverflowError); no row can have such an id, so it is refused (or not found) before any query.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 UtcDateTime = Annotated[datetime, PlainSerializer(iso, return_type=str)]
 
 

@@ -214,3 +214,9 @@ def test_passwords_are_taken_exactly_as_typed(testapp, registry):
 
 def login_with(testapp, username, password):
     return testapp.post_json("/api/auth/token/", {"username": username, "password": password}, status="*")
+
+
+def test_revoking_an_impossible_session_id_is_a_clear_400(testapp, registry):
+    client = ApiClient(testapp, make_user(registry).username)
+    response = client.post("/api/auth/sessions/revoke/", {"sessionId": 2**31})
+    assert response.status_int == 400 and "sessionId" in response.json["errors"]
