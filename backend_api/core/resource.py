@@ -363,3 +363,15 @@ def date_range_filters(params, start_column, end_column) -> list[ColumnElement]:
     if errors:
         raise invalid(errors, "Some filters are not valid.")
     return conditions
+
+
+def clear_links(db, column, ident: int) -> None:
+    """Unlink rows that point at a row about to be deleted, as a write of their own.
+
+    The foreign keys would set these columns to NULL by themselves (ON DELETE SET NULL), but
+    silently: the rows' version would stay, and with it their ETag, so a client could keep and
+    save a stale copy. Doing it here bumps version and updated_at like any other write.
+    """
+    table = column.table
+    db.execute(update(table).where(column == ident)
+               .values({column.name: None, "version": table.c.version + 1, "updated_at": now()}))

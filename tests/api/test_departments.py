@@ -80,3 +80,22 @@ def test_default_ordering_is_by_name(staff, registry):
     for name in ("Civil", "Acoustics", "Bridges"):
         make_department(registry, name=name)
     assert [d["name"] for d in staff.get("/api/departments/").json["results"]] == ["Acoustics", "Bridges", "Civil"]
+
+
+def test_deleting_a_department_changes_the_etags_of_what_pointed_at_it(admin, registry):
+    from tests.factories import make_department, make_person
+
+    department = make_department(registry)
+    child = make_department(registry, parent_id=department.id)
+    member = make_person(registry, department_id=department.id)
+    person_etag = admin.get(f"/api/people/{member.id}/").headers["ETag"]
+    child_etag = admin.get(f"/api/departments/{child.id}/").headers["ETag"]
+
+    assert admin.delete(f"/api/departments/{department.id}/").status_int == 204
+
+    person = admin.get(f"/api/people/{member.id}/")
+    assert person.json["departmentId"] is None and person.headers["ETag"] != person_etag
+    stale = admin.patch(f"/api/people/{member.id}/", {"jobTitle": "x"}, {"If-Match": person_etag})
+    assert stale.status_int == 412
+    child_now = admin.get(f"/api/departments/{child.id}/")
+    assert child_now.json["parentId"] is None and child_now.headers["ETag"] != child_etag
