@@ -5,7 +5,8 @@ that start with q first, at most `limit`. Any correct subset of that is a valid 
 never happen is sorting or counting every match (a B-tree cannot serve LIKE '%q%', and
 ORDER BY name LIMIT 20 over a LIKE sorts all of them: ~150-230 ms at 1 M people).
 
-Every step below reads at most a few dozen rows from an index, in index order, and stops:
+Every step below reads an index in its own order and stops at a LIMIT or a fixed bound; only the
+rows kept are sorted:
 
 1. Name prefix: the ordered B-tree on (name_key, id) answers `name_key >= q AND name_key < q+MAX`
    already sorted; LIMIT stops it. The key columns are folded in Python (models.fold), and compared
