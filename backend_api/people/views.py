@@ -4,7 +4,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from backend_api.assignments.models import Assignment
 from backend_api.core.errors import ApiError, field_error
 from backend_api.core.openapi import Operation, describe
-from backend_api.core.resource import Resource, int_param, names_by_id, register
+from backend_api.auth.models import User
+from backend_api.core.resource import Resource, clear_links, int_param, names_by_id, register
 from backend_api.departments.models import Department
 
 from .models import Person, fold, search_keys
@@ -15,11 +16,11 @@ from .search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, escape_like, search_peo
 class PeopleResource(Resource):
     model, schema, out, label = Person, PersonIn, PersonOut, "Person"
     filters = {"departmentId": "department_id", "isActive": "is_active", "location": "location",
-               "jobTitle": "job_title", "email": "email"}
+               "jobTitle": "job_title"}
     ordering = {"name": "name", "email": "email", "weeklyCapacity": "weekly_capacity",
                 "hireDate": "hire_date", "createdAt": "created_at", "updatedAt": "updated_at", "id": "id"}
     default_ordering = ("name",)
-    extra_params = ("skill", "search")
+    extra_params = ("skill", "search", "email")
     unique = {"email": "email"}
     foreign = {"departmentId": (Department, "Department")}
 
@@ -27,6 +28,8 @@ class PeopleResource(Resource):
         conditions = []
         if params.get("skill"):
             conditions.append(has_skill(self.db, params["skill"]))
+        if params.get("email"):
+            conditions.append(Person.email == params["email"].strip().lower())  # stored lower-cased
         if params.get("search"):
             # A paginated, counted list has to see every match; on the folded keys it is at least
             # right for non-ASCII names and can use PostgreSQL's trigram indexes.
@@ -49,6 +52,8 @@ class PeopleResource(Resource):
         if count:
             raise ApiError(400, "invalid", f"{obj.name} still has {count} assignment(s). Remove or reassign "
                            "them before deleting this person.", errors={"assignments": [f"{count} assignment(s)."]})
+        clear_links(self.db, Department.__table__.c.manager_id, obj.id)
+        clear_links(self.db, User.__table__.c.person_id, obj.id)
 
 
 def people_search(request):

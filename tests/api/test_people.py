@@ -172,3 +172,22 @@ def test_delete_takes_time_off_along_and_frees_managed_departments(manager, regi
     assert manager.delete(f"/api/people/{person.id}/").status_int == 204
     assert manager.get("/api/timeoff/").json["count"] == 0
     assert manager.get(f"/api/departments/{department.id}/").json["managerId"] is None
+
+
+def test_email_filter_ignores_case(admin, registry):
+    from tests.factories import make_person
+
+    person = make_person(registry, email="ada@example.com")
+    found = admin.get("/api/people/?email=Ada@Example.COM").json
+    assert [p["id"] for p in found["results"]] == [person.id]
+
+
+def test_deleting_a_manager_changes_the_department_etag(admin, registry):
+    from tests.factories import make_department, make_person
+
+    boss = make_person(registry)
+    department = make_department(registry, manager_id=boss.id)
+    etag = admin.get(f"/api/departments/{department.id}/").headers["ETag"]
+    assert admin.delete(f"/api/people/{boss.id}/").status_int == 204
+    after = admin.get(f"/api/departments/{department.id}/")
+    assert after.json["managerId"] is None and after.headers["ETag"] != etag
