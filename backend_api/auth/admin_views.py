@@ -1,11 +1,10 @@
 """Admin-only endpoints: user accounts and the audit log. Thin: parsing here, rules in admin.py."""
 
 from pyramid.view import view_config
-from sqlalchemy import func, or_
 
 from backend_api.core.errors import not_found
 from backend_api.core.openapi import Operation, describe
-from backend_api.core.resource import Resource, json_object, no_content, valid_id
+from backend_api.core.resource import Resource, contains_any, json_object, no_content, valid_id
 
 from . import admin, services
 from .audit import Actor
@@ -25,13 +24,8 @@ class UserList(Resource):
     extra_params = ("search",)
 
     def extra_filters(self, params):
-        text = params.get("search", "").strip().lower()
-        if not text:
-            return []
-        # The user's text is matched literally: LIKE's own wildcards in it are escaped.
-        needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return [or_(func.lower(User.username).like(needle, escape="\\"),
-                    func.lower(User.email).like(needle, escape="\\"))]
+        text = params.get("search", "").strip()
+        return [contains_any(text, User.username, User.email)] if text else []
 
 
 class AuditList(Resource):

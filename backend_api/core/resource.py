@@ -15,7 +15,7 @@ from typing import Any, Callable, ClassVar
 from urllib.parse import urlencode
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
@@ -37,6 +37,17 @@ def json_object(request) -> dict:
     if not isinstance(body, dict):
         raise ApiError(400, "invalid", "The request body must be a JSON object.")
     return body
+
+
+def escape_like(text: str) -> str:
+    """The user's text matched literally: LIKE's own wildcards in it are escaped (with `\\`)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_any(text: str, *columns) -> ColumnElement:
+    """Case-insensitive "any of these columns contains text" (lower() is ASCII-only on SQLite)."""
+    needle = "%" + escape_like(text.strip().lower()) + "%"
+    return or_(*(func.lower(column).like(needle, escape="\\") for column in columns))
 
 
 def no_content(request, status: int = 204):

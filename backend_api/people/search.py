@@ -34,6 +34,8 @@ name or email, and the migration's triggers (0002) keep the side tables in step 
 from sqlalchemy import and_, bindparam, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
+from backend_api.core.resource import escape_like
+
 from .models import Person, fold
 
 MIN_QUERY, MAX_QUERY = 2, 100
@@ -108,8 +110,6 @@ def _substring_postgres(needle: str):
     return None
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _phrase(text: str) -> str:

@@ -5,12 +5,12 @@ from backend_api.assignments.models import Assignment
 from backend_api.core.errors import ApiError, field_error
 from backend_api.core.openapi import Operation, describe
 from backend_api.auth.models import User
-from backend_api.core.resource import Resource, clear_links, int_param, names_by_id, register
+from backend_api.core.resource import Resource, clear_links, escape_like, int_param, names_by_id, register
 from backend_api.departments.models import Department
 
 from .models import Person, fold, search_keys
 from .schemas import PeopleSearchOut, PersonIn, PersonOut
-from .search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, escape_like, search_people
+from .search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, search_people
 
 
 class PeopleResource(Resource):

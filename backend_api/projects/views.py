@@ -1,9 +1,8 @@
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from backend_api.assignments.models import Assignment
 from backend_api.core.errors import ApiError
-from backend_api.core.resource import Resource, register
-from backend_api.people.views import escape_like
+from backend_api.core.resource import Resource, contains_any, register
 
 from .models import Project
 from .schemas import ProjectIn, ProjectOut
@@ -22,10 +21,7 @@ class ProjectsResource(Resource):
     def extra_filters(self, params):
         if not params.get("search"):
             return []
-        needle = "%" + escape_like(params["search"].strip().lower()) + "%"
-        return [or_(func.lower(Project.name).like(needle, escape="\\"),
-                    func.lower(Project.client).like(needle, escape="\\"),
-                    func.lower(Project.project_number).like(needle, escape="\\"))]
+        return [contains_any(params["search"], Project.name, Project.client, Project.project_number)]
 
     def before_delete(self, obj):
         count = self.db.scalar(select(func.count()).where(Assignment.project_id == obj.id))
