@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PLANNER_ENV ?= development
 
-.PHONY: help install chromium run serve-api test test-sqlite test-postgres bench lint
+.PHONY: help install chromium bun run serve-app serve-api test test-sqlite test-postgres bench lint
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -27,13 +27,33 @@ serve-api: install ## migrate, seed demo data, print the admin login and serve t
 	$(PY) -m backend_api ensure-admin
 	$(PY) -m backend_api serve --port 6543
 
-run: serve-api ## install everything, migrate, seed and serve the app
+# Reflex builds the frontend with bun, taken from the npm registry (the machines here reach no other
+# download site) and put first on PATH; no telemetry, no version checks (see REFLEX-RECIPE.md).
+BUN := tools/node_modules/.bin/bun
+REFLEX_ENV = PATH="$(CURDIR)/tools/node_modules/.bin:$$PATH" REFLEX_USE_SYSTEM_BUN=1 \
+	REFLEX_CHECK_LATEST_VERSION=0 REFLEX_TELEMETRY_ENABLED=false \
+	NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)"
+APP_PORT ?= 3000
+
+$(BUN):
+	npm install --no-save --no-audit --no-fund --prefix tools bun@1.4.4
+
+bun: $(BUN) ## bun, Reflex's JavaScript runtime, from the npm registry into tools/
+
+serve-app: install $(BUN) ## build the production frontend and serve the whole app (pages, websocket, /api) on APP_PORT
+	$(REFLEX_ENV) $(VENV)/bin/reflex run --env prod --frontend-port $(APP_PORT) --backend-port $(APP_PORT)
+
+run: install $(BUN) ## install, migrate, seed demo data, print the admin login, then serve the app on http://localhost:3000
+	$(PY) -m backend_api migrate
+	$(PY) -m backend_api seed-demo
+	$(PY) -m backend_api ensure-admin
+	@$(MAKE) --no-print-directory serve-app
 
 test: install ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
 	$(MAKE) test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
-test-sqlite: install
+test-sqlite: install chromium $(BUN)
 	PLANNER_TEST_DB=sqlite $(PY) -m pytest -q tests
 
 test-postgres: install

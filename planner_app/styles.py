@@ -50,8 +50,8 @@ STATUS_COLORS = {
 TIMEOFF_COLOR = "violet"
 DELIVERABLE_COLOR = "teal"
 
-GRID_CELL_WIDTH = "3.5rem"
-GRID_LABEL_WIDTH = "14rem"
+GRID_CELL_WIDTH = "2.75rem"
+GRID_LABEL_WIDTH = "12rem"
 
 # Native <select> elements get the look of Radix text fields.
 NATIVE_SELECT = {

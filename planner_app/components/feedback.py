@@ -5,7 +5,7 @@ import reflex as rx
 from planner_app import styles
 
 
-def loading_indicator(when: rx.Var[bool], label: str = "Loading…") -> rx.Component:
+def loading_indicator(when: rx.Var[bool] | bool, label: str = "Loading…") -> rx.Component:
     # Faded in after 200 ms, so quick calls do not flicker a spinner.
     return rx.cond(
         when,

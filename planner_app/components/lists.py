@@ -23,18 +23,26 @@ def responsive_list(
     return rx.fragment(
         rx.box(
             rx.table.root(
+                # The caption names the table for assistive technology (Radix puts props on a wrapper div).
+                rx.el.caption(label, class_name="sr-only"),
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(title) for title, _ in columns])),
                 rx.table.body(
                     rx.foreach(items, lambda item: rx.table.row(*[rx.table.cell(render(item)) for _, render in columns]))
                 ),
                 variant="surface",
                 width="100%",
-                aria_label=label,
             ),
             display=TABLE_DISPLAY,
             width="100%",
         ),
-        rx.vstack(rx.foreach(items, card), display=CARDS_DISPLAY, spacing="2", width="100%", aria_label=label),
+        rx.vstack(
+            rx.foreach(items, lambda item: rx.box(card(item), role="listitem", width="100%")),
+            display=CARDS_DISPLAY,
+            spacing="2",
+            width="100%",
+            role="list",
+            aria_label=label,
+        ),
     )
 
 

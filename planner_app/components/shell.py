@@ -3,6 +3,7 @@
 import reflex as rx
 
 from planner_app import styles
+from planner_app.components.feedback import loading_indicator
 from planner_app.states.auth import AuthState
 
 NAV_ITEMS = [
@@ -19,10 +20,10 @@ NAV_ITEMS = [
 
 
 def _is_active(href: str) -> rx.Var[bool]:
-    path = rx.State.router.page.path
+    path = rx.State.router.url.path
     if href == "/":
         return path == "/"
-    # Detail pages (/people/[id]) light up their list's link.
+    # Detail pages (/people/12) light up their list's link; the server may add a trailing slash.
     return (path == href) | path.startswith(href + "/")
 
 
@@ -62,23 +63,26 @@ def _account() -> rx.Component:
 
 
 def _brand() -> rx.Component:
-    return rx.hstack(rx.icon("calendar_range", color="var(--accent-9)"), rx.heading("Planner", size="5"), align="center")
+    return rx.hstack(rx.icon("calendar_range", color="var(--accent-9)"), rx.text("Planner", size="5", weight="bold"), align="center")
 
 
 def sidebar() -> rx.Component:
-    return rx.vstack(
-        _brand(),
-        _nav(),
-        rx.spacer(),
-        _account(),
-        display=rx.breakpoints(initial="none", md="flex"),
+    # The outer box runs the full height of the page; the inner column stays in view while scrolling.
+    return rx.box(
+        rx.vstack(
+            _brand(),
+            _nav(),
+            rx.spacer(),
+            _account(),
+            height="100vh",
+            position="sticky",
+            top="0",
+            padding="1rem",
+            spacing="5",
+        ),
+        display=rx.breakpoints(initial="none", md="block"),
         width=styles.SIDEBAR_WIDTH,
         min_width=styles.SIDEBAR_WIDTH,
-        height="100vh",
-        position="sticky",
-        top="0",
-        padding="1rem",
-        spacing="5",
         background=styles.SIDEBAR_BACKGROUND,
         border_right=f"1px solid {styles.BORDER}",
     )
@@ -140,8 +144,14 @@ def shell(content: rx.Component, title: str) -> rx.Component:
             rx.el.main(
                 rx.vstack(
                     rx.heading(title, size="7", as_="h1"),
-                    # Nothing of a page shows before the tab's sign-in is confirmed.
-                    rx.cond(AuthState.signed_in, content, rx.center(rx.spinner(size="3"), padding="3rem", width="100%")),
+                    # A page shows once the tab's sign-in is confirmed and its on_load handlers have
+                    # run (Reflex sets is_hydrated after them): never a previous visit's data or
+                    # another user's, never a half-loaded page.
+                    rx.cond(
+                        AuthState.signed_in & rx.State.is_hydrated,
+                        rx.box(content, id="page-content", width="100%"),
+                        rx.center(loading_indicator(True), id="page-loading", padding="3rem", width="100%"),
+                    ),
                     spacing="4",
                     width="100%",
                     max_width=styles.CONTENT_MAX_WIDTH,

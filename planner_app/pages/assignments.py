@@ -33,32 +33,36 @@ def label_cell(*children, **props) -> rx.Component:
     return rx.el.td(*children, style={**LABEL_CELL, **props}, class_name="grid-label")
 
 
-def hours_input(row: rx.Var, cell: rx.Var) -> rx.Component:
+# Enter commits a cell the way Tab does, by leaving it: the blur handler saves. (A <form> per cell
+# cannot be used: Reflex hoists on_submit out of the loop, where the cell is not in scope.)
+ENTER_LEAVES_CELL = rx.Var("((event) => { if (event.key === 'Enter') { event.preventDefault(); event.currentTarget.blur(); } })")
+
+
+def hours_input(cell: rx.Var) -> rx.Component:
     """One week of one assignment: type, then Enter or Tab saves it."""
     return rx.el.td(
-        rx.form(
-            rx.el.input(
-                name="hours",
-                default_value=cell.value,
-                key=f"{row.id}-{cell.week}-{S.grid_version}",
-                input_mode="decimal",
-                auto_complete="off",
-                aria_label=f"{row.project}, week of {cell.label}",
-                read_only=~AuthState.can_edit,
-                on_blur=lambda value: S.save_cell(row.id, cell.week, value),
-                style={
-                    "width": styles.GRID_CELL_WIDTH,
-                    "height": "2rem",
-                    "text_align": "center",
-                    "border": f"1px solid {styles.BORDER}",
-                    "border_radius": "var(--radius-2)",
-                    "background": "var(--color-surface)",
-                    "color": "var(--gray-12)",
-                    "font_size": "var(--font-size-2)",
-                },
-            ),
-            on_submit=lambda form: S.submit_cell(row.id, cell.week, form),
-            reset_on_submit=False,
+        rx.el.input(
+            name="hours",
+            default_value=cell.value,
+            # Remounted (showing the new value) when the value changes or a bad entry is undone; a
+            # cell someone is typing in keeps its focus while others refresh.
+            key=f"{cell.assignment_id}-{cell.week}-{cell.value}-{S.grid_version}",
+            input_mode="decimal",
+            auto_complete="off",
+            aria_label=cell.label,
+            read_only=~AuthState.can_edit,
+            on_blur=lambda value: S.save_cell(cell.assignment_id, cell.week, value),
+            custom_attrs={"onKeyDown": ENTER_LEAVES_CELL},
+            style={
+                "width": styles.GRID_CELL_WIDTH,
+                "height": "2rem",
+                "text_align": "center",
+                "border": f"1px solid {styles.BORDER}",
+                "border_radius": "var(--radius-2)",
+                "background": "var(--color-surface)",
+                "color": "var(--gray-12)",
+                "font_size": "var(--font-size-2)",
+            },
         ),
         style=CELL,
     )
@@ -89,7 +93,7 @@ def assignment_row(row: rx.Var) -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.foreach(row.cells, lambda cell: hours_input(row, cell)),
+        rx.foreach(row.cells, hours_input),
         rx.el.td(rx.text(row.total, size="2", weight="medium", class_name="row-total"), style=CELL),
         data_assignment=row.id,
     )

@@ -5,15 +5,15 @@ import reflex as rx
 from planner_app import styles
 from planner_app.components.feedback import empty_state, error_callout, loading_indicator
 from planner_app.components.lists import list_card, muted, responsive_list
-from planner_app.states.dashboard import WEEK_CHOICES, DashboardState
+from planner_app.states.dashboard import TEAM_PREVIEW, WEEK_CHOICES, DashboardState
 from planner_app.template import template
 
 
-def stat(label: str, value: rx.Var, icon: str) -> rx.Component:
+def stat(label: str, value: rx.Var, icon: str, note: rx.Var | str = "") -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.icon(icon, color="var(--accent-9)"),
-            rx.vstack(muted(label), rx.text(value, size="6", weight="bold"), spacing="0"),
+            rx.vstack(muted(label), rx.text(value, size="6", weight="bold"), rx.text(note, size="1", color=styles.MUTED_TEXT), spacing="0", min_width="0"),
             align="center",
             spacing="3",
         ),
@@ -111,6 +111,14 @@ def team_overview() -> rx.Component:
                 ),
                 empty_state("No people in this view", "Pick another department, or add people on the People page."),
             ),
+            rx.cond(
+                DashboardState.team_size > TEAM_PREVIEW,
+                rx.button(
+                    rx.cond(DashboardState.show_whole_team, "Show fewer", f"Show everyone ({DashboardState.team_size})"),
+                    variant="soft",
+                    on_click=DashboardState.toggle_whole_team,
+                ),
+            ),
             spacing="3",
             width="100%",
         ),
@@ -118,32 +126,33 @@ def team_overview() -> rx.Component:
     )
 
 
-def side_lists() -> rx.Component:
-    return rx.grid(
-        rx.card(
-            rx.heading("Most available", size="4", as_="h2"),
-            rx.vstack(
-                rx.foreach(
-                    DashboardState.available,
-                    lambda p: rx.hstack(rx.link(p.name, href=f"/people/{p.person_id}"), muted(f"{p.free_hours} h free"), justify="between", width="100%"),
-                ),
-                spacing="2",
-                margin_top="0.5rem",
+def most_available() -> rx.Component:
+    return rx.card(
+        rx.heading("Most available", size="4", as_="h2"),
+        rx.vstack(
+            rx.foreach(
+                DashboardState.available,
+                lambda p: rx.hstack(rx.link(p.name, href=f"/people/{p.person_id}"), muted(f"{p.free_hours} h free"), justify="between", width="100%"),
             ),
+            spacing="2",
+            margin_top="0.5rem",
         ),
-        rx.card(
-            rx.heading("Recent assignments", size="4", as_="h2"),
-            rx.vstack(
-                rx.foreach(
-                    DashboardState.recent,
-                    lambda a: rx.hstack(rx.text(a.person, " → ", a.project, size="2"), muted(a.when), justify="between", width="100%"),
-                ),
-                spacing="2",
-                margin_top="0.5rem",
+        width="100%",
+        height="100%",
+    )
+
+
+def recent_assignments() -> rx.Component:
+    return rx.card(
+        rx.heading("Recent assignments", size="4", as_="h2"),
+        rx.vstack(
+            rx.foreach(
+                DashboardState.recent,
+                lambda a: rx.hstack(rx.text(a.person, " → ", a.project, size="2"), muted(a.when), justify="between", width="100%"),
             ),
+            spacing="2",
+            margin_top="0.5rem",
         ),
-        columns=rx.breakpoints(initial="1", sm="2"),
-        spacing="4",
         width="100%",
     )
 
@@ -157,16 +166,22 @@ def dashboard() -> rx.Component:
         rx.grid(
             stat("People", summary.total_people, "users"),
             stat("Average utilisation", DashboardState.avg_utilization, "gauge"),
-            stat("Peak utilisation", DashboardState.peak_utilization, "trending_up"),
+            stat("Peak utilisation", DashboardState.peak_utilization, "trending_up", summary.peak_person),
             stat("Assignments", summary.total_assignments, "briefcase"),
             stat("Over-allocated", summary.overallocated_count, "triangle_alert"),
             columns=rx.breakpoints(initial="1", xs="2", md="3", lg="5"),
             spacing="3",
             width="100%",
         ),
-        distribution_chart(),
+        rx.grid(
+            rx.box(distribution_chart(), grid_column=rx.breakpoints(initial="auto", md="span 2")),
+            most_available(),
+            columns=rx.breakpoints(initial="1", md="3"),
+            spacing="4",
+            width="100%",
+        ),
         team_overview(),
-        side_lists(),
+        recent_assignments(),
         spacing="4",
         width="100%",
     )

@@ -55,7 +55,7 @@ def timeoff() -> rx.Component:
                     ("", row_actions),
                 ],
                 lambda t: list_card(
-                    rx.hstack(rx.text(t.person_name, weight="medium"), kind_badge(t), justify="between", width="100%"),
+                    rx.hstack(rx.link(t.person_name, href=f"/people/{t.person_id}", weight="medium"), kind_badge(t), justify="between", width="100%"),
                     rx.hstack(period(t), rx.spacer(), row_actions(t), width="100%", align="center"),
                     muted(t.notes),
                 ),

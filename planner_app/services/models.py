@@ -139,18 +139,22 @@ class TeamMember(Wire):
     allocated_hours: float = 0
     capacity: float = 0
     utilization_percent: float = 0
+    band: str = ""
     is_overallocated: bool = False
     peak_utilization_percent: float = 0
     peak_week: str | None = None
+
+
+class AvailablePerson(TeamMember):
+    free_hours: float = 0
 
 
 class Dashboard(Wire):
     summary: DashboardSummary = DashboardSummary()
     utilization_distribution: UtilizationDistribution = UtilizationDistribution()
     team_overview: list[TeamMember] = []
-    # The contract lists these as "[...]": people and assignments, read leniently.
-    available_people: list[dict] = []
-    recent_assignments: list[dict] = []
+    available_people: list[AvailablePerson] = []
+    recent_assignments: list[Assignment] = []
 
 
 T = TypeVar("T", bound=Wire)

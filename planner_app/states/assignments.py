@@ -24,6 +24,9 @@ GRID_PAGE_SIZE = 15
 
 @dataclasses.dataclass
 class Cell:
+    # Carries its assignment's id and name: Reflex compiles the handlers of a nested foreach
+    # where the outer loop variable is out of scope, so a cell must not need it.
+    assignment_id: int
     week: str
     label: str
     value: str
@@ -67,7 +70,7 @@ def build_blocks(people: list[Person], assignments: dict[int, list[Assignment]],
             for week in weeks:
                 value = a.weekly_hours.get(week)
                 week_sums[week] += value or 0
-                cells.append(Cell(week, short_date(week), hours(value)))
+                cells.append(Cell(a.id, week, f"{person.name}, {a.project_name}, week of {short_date(week)}", hours(value)))
             rows.append(Row(a.id, a.project_id, a.project_name, a.role_on_project or "", cells, hours(sum(a.weekly_hours.get(w, 0) for w in weeks))))
         capacity = person.weekly_capacity or 0
         totals = [WeekTotal(hours(week_sums[w]), week_sums[w] > capacity) for w in weeks]
@@ -92,7 +95,7 @@ class AssignmentsState(PagedMixin, AuthState):
     blocks: list[Block] = []
     department_options: list[tuple[str, str]] = []
     project_options: list[tuple[str, str]] = []
-    # Bumped when the grid is refilled from the server, so uncontrolled cell inputs remount.
+    # Bumped to put back what a cell showed before a refused entry (cell inputs are uncontrolled).
     grid_version: int = 0
     saving_cell: str = ""
 
@@ -123,8 +126,9 @@ class AssignmentsState(PagedMixin, AuthState):
                 people = await api.people.list(
                     page=self.page, page_size=GRID_PAGE_SIZE, ordering="name", is_active=True, department_id=self.department_id
                 )
+                # Ordered by id: the API's default (latest change first) would move a row on every edit.
                 pages = await asyncio.gather(
-                    *[api.assignments.list(person_id=p.id, project_id=self.project_id, page_size=100) for p in people.results]
+                    *[api.assignments.list(person_id=p.id, project_id=self.project_id, page_size=100, ordering="id") for p in people.results]
                 )
                 if not self.department_options:
                     self.department_options = await department_options(api)
@@ -137,7 +141,6 @@ class AssignmentsState(PagedMixin, AuthState):
         self._people = [p for p in people.results if assignments[p.id] or not self.project_id]
         self._assignments = assignments
         self.count = people.count
-        self.grid_version += 1
         self._rebuild()
         self.loading = False
 
@@ -175,7 +178,7 @@ class AssignmentsState(PagedMixin, AuthState):
 
     @rx.event
     async def save_cell(self, assignment_id: int, week: str, text: str):
-        """Blur (Tab) or Enter in a cell: save the week if its value changed."""
+        """Leaving a cell (Tab, Enter or a click elsewhere): save the week if its value changed."""
         assignment = self._find(assignment_id)
         if assignment is None:
             return
@@ -196,11 +199,6 @@ class AssignmentsState(PagedMixin, AuthState):
             # Put the saved value back in the cell, and say why.
             self.grid_version += 1
             yield await self._fail(err)
-
-    @rx.event
-    async def submit_cell(self, assignment_id: int, week: str, form: dict):
-        async for update in self.save_cell(assignment_id, week, str(form.get("hours", ""))):
-            yield update
 
     # --- set all weeks ---------------------------------------------------------------------
 
@@ -233,7 +231,6 @@ class AssignmentsState(PagedMixin, AuthState):
             yield await self._fail(err)
             return
         self.set_all_id = 0
-        self.grid_version += 1
 
     # --- add / remove ----------------------------------------------------------------------
 
@@ -271,7 +268,7 @@ class AssignmentsState(PagedMixin, AuthState):
         body = {
             "person_id": self.add_person_id,
             "project_id": int(project),
-            "role_on_project": str(form.get("role_on_project", "")).strip() or None,
+            "role_on_project": str(form.get("role_on_project", "")).strip(),
             "weekly_hours": weekly,
         }
         try:

@@ -14,6 +14,8 @@ from planner_app.states.auth import AuthState
 from planner_app.states.page import PageMixin
 
 WEEK_CHOICES = [str(n) for n in range(1, 13)]
+# The team overview starts short (over-allocated people come first); "Show everyone" opens the rest.
+TEAM_PREVIEW = 10
 
 
 @dataclasses.dataclass
@@ -55,12 +57,18 @@ class DashboardState(PageMixin, AuthState):
     department_id: str = ""
     data: Dashboard = Dashboard()
     department_options: list[tuple[str, str]] = []
+    show_whole_team: bool = False
+
+    @rx.event
+    def toggle_whole_team(self):
+        self.show_whole_team = not self.show_whole_team
 
     @rx.event
     async def load(self):
         params = self.router.url.query_parameters
         self.weeks = str(_clamp_weeks(params.get("weeks")))
         self.department_id = params.get("department", "")
+        self.show_whole_team = False
         self.loading = True
         self._clear_errors()
         yield
@@ -100,7 +108,7 @@ class DashboardState(PageMixin, AuthState):
         members = sorted(self.data.team_overview, key=lambda m: (not m.is_overallocated, -m.utilization_percent))
         rows = []
         for m in members:
-            band = "overallocated" if m.is_overallocated else band_of(m.utilization_percent)
+            band = m.band if m.band in styles.BAND_COLORS else band_of(m.utilization_percent)
             peak = f"{m.peak_utilization_percent:.0f} % ({short_date(m.peak_week)})" if m.peak_week else ""
             rows.append(
                 TeamRow(
@@ -115,24 +123,19 @@ class DashboardState(PageMixin, AuthState):
                     peak=peak,
                 )
             )
-        return rows
+        return rows if self.show_whole_team else rows[:TEAM_PREVIEW]
+
+    @rx.var
+    def team_size(self) -> int:
+        return len(self.data.team_overview)
 
     @rx.var
     def available(self) -> list[AvailableRow]:
-        rows = []
-        for p in self.data.available_people:
-            free = p.get("availableHours")
-            if free is None:
-                free = float(p.get("capacity") or 0) - float(p.get("allocatedHours") or 0)
-            rows.append(AvailableRow(int(p.get("personId") or p.get("id") or 0), str(p.get("name", "")), hours(round(float(free), 1))))
-        return rows
+        return [AvailableRow(p.person_id, p.name, hours(round(p.free_hours, 1))) for p in self.data.available_people]
 
     @rx.var
     def recent(self) -> list[RecentRow]:
-        return [
-            RecentRow(str(a.get("personName", "")), str(a.get("projectName", "")), short_date(a.get("createdAt") or a.get("updatedAt")))
-            for a in self.data.recent_assignments
-        ]
+        return [RecentRow(a.person_name, a.project_name, short_date(a.updated_at)) for a in self.data.recent_assignments]
 
     @rx.var
     def avg_utilization(self) -> str:
@@ -140,6 +143,4 @@ class DashboardState(PageMixin, AuthState):
 
     @rx.var
     def peak_utilization(self) -> str:
-        summary = self.data.summary
-        who = f" · {summary.peak_person}" if summary.peak_person else ""
-        return f"{summary.peak_utilization:.0f} %{who}"
+        return f"{self.data.summary.peak_utilization:.0f} %"

@@ -22,6 +22,11 @@ class PageMixin(rx.State, mixin=True):
         self.field_errors = err.field_errors()
         return await self._after_error(err)
 
+    def _route_id(self) -> int:
+        """The [id] of a detail route such as /people/12 (0 when it is not a number)."""
+        last = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        return int(last) if last.isdigit() else 0
+
     def _clear_errors(self) -> None:
         self.error = ""
         self.field_errors = {}

@@ -1,7 +1,9 @@
 """Form data (strings from the browser) → API request bodies (snake_case; the client camelCases them).
 
-Only shaping happens here: blanks become null, numbers become numbers where they parse. Whatever
-does not parse is passed through as typed, so the API's own validation message reaches the field.
+Only shaping happens here: a blank optional field becomes null where the API allows null (dates,
+numbers, unique fields such as email) and an empty string where it wants text; numbers become
+numbers where they parse. Whatever does not parse is passed through as typed, so the API's own
+validation message reaches the field.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ from typing import Any
 def _text(form: dict, name: str) -> str | None:
     value = str(form.get(name, "")).strip()
     return value or None
+
+
+def _str(form: dict, name: str) -> str:
+    return str(form.get(name, "")).strip()
 
 
 def _number(form: dict, name: str) -> float | str | None:
@@ -37,15 +43,15 @@ def _checked(form: dict, name: str) -> bool:
 def person(form: dict) -> dict[str, Any]:
     skills = [s.strip() for s in str(form.get("skills", "")).split(",") if s.strip()]
     body = {
-        "name": _text(form, "name") or "",
+        "name": _str(form, "name"),
         "email": _text(form, "email"),
-        "phone": _text(form, "phone"),
-        "location": _text(form, "location"),
-        "job_title": _text(form, "job_title"),
+        "phone": _str(form, "phone"),
+        "location": _str(form, "location"),
+        "job_title": _str(form, "job_title"),
         "department_id": _id(form, "department_id"),
         "skills": skills,
         "hire_date": _text(form, "hire_date"),
-        "notes": _text(form, "notes"),
+        "notes": _str(form, "notes"),
         "is_active": _checked(form, "is_active"),
     }
     capacity = _number(form, "weekly_capacity")
@@ -56,22 +62,22 @@ def person(form: dict) -> dict[str, Any]:
 
 def department(form: dict) -> dict[str, Any]:
     return {
-        "name": _text(form, "name") or "",
-        "description": _text(form, "description"),
+        "name": _str(form, "name"),
+        "description": _str(form, "description"),
         "parent_id": _id(form, "parent_id"),
     }
 
 
 def project(form: dict) -> dict[str, Any]:
     return {
-        "name": _text(form, "name") or "",
+        "name": _str(form, "name"),
         "project_number": _text(form, "project_number"),
-        "client": _text(form, "client") or "Internal",
-        "status": _text(form, "status") or "planning",
+        "client": _str(form, "client") or "Internal",
+        "status": _str(form, "status") or "planning",
         "start_date": _text(form, "start_date"),
         "end_date": _text(form, "end_date"),
         "estimated_hours": _number(form, "estimated_hours"),
-        "description": _text(form, "description"),
+        "description": _str(form, "description"),
     }
 
 
@@ -79,17 +85,17 @@ def deliverable(form: dict, project_id: int) -> dict[str, Any]:
     return {
         "project_id": project_id,
         "date": _text(form, "date"),
-        "description": _text(form, "description"),
+        "description": _str(form, "description"),
         "percentage": _number(form, "percentage"),
-        "notes": _text(form, "notes"),
+        "notes": _str(form, "notes"),
     }
 
 
 def timeoff(form: dict) -> dict[str, Any]:
     return {
         "person_id": _id(form, "person_id"),
-        "start_date": _text(form, "start_date"),
-        "end_date": _text(form, "end_date"),
-        "kind": _text(form, "kind") or "vacation",
-        "notes": _text(form, "notes"),
+        "start_date": _str(form, "start_date"),
+        "end_date": _str(form, "end_date"),
+        "kind": _str(form, "kind") or "vacation",
+        "notes": _str(form, "notes"),
     }

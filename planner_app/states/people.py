@@ -102,22 +102,18 @@ class PersonState(PageMixin, AuthState):
     saving: bool = False
     confirm_open: bool = False
 
-    def _person_id(self) -> int:
-        raw = str(self.router.page.params.get("id", ""))
-        return int(raw) if raw.isdigit() else 0
-
     @rx.event
     async def load(self):
         self.loading = True
         self._clear_errors()
-        if self.person.id != self._person_id():
+        if self.person.id != self._route_id():
             # Another person's page: never show the previous one while this one loads.
             self.person, self.assignments = Person(), []
         yield
         try:
             async with self.api() as api:
-                self.person = await api.people.get(self._person_id())
-                result = await api.assignments.list(person_id=self.person.id, page_size=100)
+                self.person = await api.people.get(self._route_id())
+                result = await api.assignments.list(person_id=self.person.id, page_size=100, ordering="id")
                 self.department_options = await department_options(api)
         except ApiError as err:
             yield await self._fail(err)

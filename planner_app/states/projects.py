@@ -90,22 +90,18 @@ class ProjectState(PageMixin, AuthState):
     deliverable_open: bool = False
     delete_deliverable_id: int = 0
 
-    def _project_id(self) -> int:
-        raw = str(self.router.page.params.get("id", ""))
-        return int(raw) if raw.isdigit() else 0
-
     @rx.event
     async def load(self):
         self.loading = True
         self._clear_errors()
-        if self.project.id != self._project_id():
+        if self.project.id != self._route_id():
             self.project, self.deliverables, self.team = Project(), [], []
         yield
         try:
             async with self.api() as api:
-                self.project = await api.projects.get(self._project_id())
+                self.project = await api.projects.get(self._route_id())
                 deliverables = await api.deliverables.list(project_id=self.project.id, page_size=100, ordering="date")
-                team = await api.assignments.list(project_id=self.project.id, page_size=100)
+                team = await api.assignments.list(project_id=self.project.id, page_size=100, ordering="personId")
         except ApiError as err:
             yield await self._fail(err)
             return

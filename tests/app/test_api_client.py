@@ -69,20 +69,38 @@ def test_refused_access_token_is_refreshed_once_and_rotated(signed_in, registry)
     assert creds.refresh and creds.refresh != old_refresh
 
 
-def test_a_rotated_refresh_token_cannot_be_used_again(signed_in):
+def test_two_tabs_refreshing_with_one_token_both_stay_signed_in(signed_in):
+    """Tabs share the refresh token (synced localStorage): the API's reuse grace covers the race."""
+
+    async def go():
+        first_tab = await signed_in()
+        second_tab = api.Credentials(refresh=first_tab.refresh)
+        async with api.ApiClient(first_tab) as client:
+            await client.refresh()
+        async with api.ApiClient(second_tab) as client:
+            me = await client.me()
+        return first_tab, second_tab, me
+
+    first_tab, second_tab, me = run(go())
+    assert me.id and second_tab.access
+    assert second_tab.refresh == first_tab.refresh
+
+
+def test_an_old_refresh_token_ends_the_session(signed_in):
     async def go():
         creds = await signed_in()
-        replay = api.Credentials(refresh=creds.refresh)
+        stolen = api.Credentials(refresh=creds.refresh)
         async with api.ApiClient(creds) as client:
             await client.refresh()
-        async with api.ApiClient(replay) as client:
+            await client.refresh()
+        async with api.ApiClient(stolen) as client:
             with pytest.raises(api.ApiError) as refused:
                 await client.me()
-        return replay, refused.value
+        return stolen, refused.value
 
-    replay, refused = run(go())
+    stolen, refused = run(go())
     assert refused.status == 401 and refused.ends_session
-    assert replay.access == replay.refresh == ""
+    assert stolen.access == stolen.refresh == ""
 
 
 def test_errors_come_in_plain_words(embedded_api, registry):

@@ -33,7 +33,7 @@ def test_parse_hours():
 
 def test_person_payload_shapes_form_strings():
     body = payloads.person({"name": " Ada ", "email": "", "department_id": "3", "weekly_capacity": "32", "skills": "revit, , bim", "is_active": "on"})
-    assert body["name"] == "Ada" and body["email"] is None and body["department_id"] == 3
+    assert body["name"] == "Ada" and body["email"] is None and body["phone"] == "" and body["department_id"] == 3
     assert body["weekly_capacity"] == 32.0 and body["skills"] == ["revit", "bim"] and body["is_active"] is True
     # Unparsable numbers go through as typed, so the API's message lands on the field.
     assert payloads.person({"name": "A", "weekly_capacity": "lots"})["weekly_capacity"] == "lots"

@@ -1,0 +1,186 @@
+"""The app in a real browser against the production build (see conftest.py)."""
+
+import re
+
+from playwright.sync_api import expect
+
+def _first_item(page, name: str, phone: bool):
+    """The first entry of a list: a table row on wide screens, a card on phones."""
+    return page.get_by_role("list" if phone else "table", name=name).get_by_role("link").first
+
+
+PAGES = [
+    # path, screenshot name, something that only shows once the page's data has loaded
+    ("/", "dashboard", lambda p, phone: _first_item(p, "Team overview", phone)),
+    ("/people", "people", lambda p, phone: _first_item(p, "People", phone)),
+    ("/departments", "departments", lambda p, phone: p.get_by_role("button", name=re.compile("^Edit ")).first),
+    ("/projects", "projects", lambda p, phone: _first_item(p, "Projects", phone)),
+    ("/assignments", "assignments", lambda p, phone: p.get_by_role("table", name="Planning grid").get_by_role("textbox").first),
+    ("/calendar", "calendar", lambda p, phone: p.get_by_role("link", name=re.compile(r"\(vacation|holiday|sick|other\)|:")).first),
+    ("/timeoff", "timeoff", lambda p, phone: _first_item(p, "Time off", phone)),
+    ("/profile", "profile", lambda p, phone: p.get_by_text("Member since")),
+    ("/settings", "settings", lambda p, phone: p.get_by_role("heading", name="Administration")),
+]
+
+
+def test_sign_in_redirects_back_and_sign_out_signs_out(open_tab):
+    tab = open_tab()
+    page = tab.page
+    tab.goto("/projects")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fprojects"))
+    page.get_by_label("Username").fill("manager")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("Wrong username or password.")
+
+    page.get_by_label("Password").fill("e2e-password-123")
+    page.get_by_role("button", name="Sign in").click()
+    expect(tab.heading("Projects")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/projects/?$"))
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert page.evaluate("() => localStorage.getItem('planner_refresh')") in (None, "", '""')
+    tab.goto("/people")
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_every_page_renders_with_data(open_tab):
+    tab = open_tab()
+    tab.sign_in("admin")
+    for path, name, loaded in PAGES:
+        tab.open(path)
+        expect(loaded(tab.page, False)).to_be_visible()
+        tab.shot(f"desktop-{name}")
+    # Detail pages, reached the way people reach them.
+    tab.open("/people")
+    tab.page.get_by_role("table", name="People").get_by_role("link").first.click()
+    expect(tab.page.get_by_role("heading", name="Utilisation per week")).to_be_visible()
+    tab.shot("desktop-person")
+    tab.open("/projects")
+    tab.page.get_by_role("table", name="Projects").get_by_role("link").first.click()
+    expect(tab.page.get_by_role("heading", name="Deliverables")).to_be_visible()
+    tab.shot("desktop-project")
+    tab.goto("/login")
+    tab.shot("desktop-login")
+
+
+def test_create_edit_and_delete_a_person(open_tab):
+    tab = open_tab()
+    page = tab.page
+    tab.sign_in("manager", path="/people")
+    page.get_by_role("button", name="Add person").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name").fill("Aaron Aalto")
+    dialog.get_by_label("Email").fill("aaron@nowhere")  # the browser lets it through, the API does not
+    dialog.get_by_label("Job title").fill("Site engineer")
+    dialog.get_by_label("Department").select_option(index=1)
+    dialog.get_by_label("Weekly capacity").fill("32")
+    dialog.get_by_role("button", name="Save").click()
+    # The API's message for the field is shown on the field.
+    expect(dialog.locator("#person-new-email-error")).to_be_visible()
+    dialog.get_by_label("Email").fill("aaron.aalto@example.com")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+
+    page.get_by_label("Search").fill("Aaron Aalto")
+    page.get_by_role("table", name="People").get_by_role("link", name="Aaron Aalto").click()
+    expect(page.get_by_role("heading", name="Aaron Aalto")).to_be_visible()
+    expect(page.get_by_text("Site engineer")).to_be_visible()
+
+    page.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Job title")).to_have_value("Site engineer")
+    dialog.get_by_label("Job title").fill("Lead engineer")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_text("Lead engineer")).to_be_visible()
+
+    page.get_by_role("button", name="Delete").click()
+    confirm = page.get_by_role("alertdialog")
+    expect(confirm).to_contain_text("Aaron Aalto")
+    confirm.get_by_role("button", name="Delete").click()
+    expect(tab.heading("People")).to_be_visible()
+    page.get_by_label("Search").fill("Aaron Aalto")
+    expect(page.get_by_text("No people match these filters")).to_be_visible()
+
+
+def _hours_of(page, person: str) -> str:
+    row = page.get_by_role("table", name="Team overview").get_by_role("row").filter(has=page.get_by_role("link", name=person, exact=True))
+    return row.get_by_role("cell").nth(2).inner_text()
+
+
+def test_grid_edit_updates_row_total_and_dashboard(open_tab):
+    tab = open_tab()
+    page = tab.page
+    tab.sign_in("manager", path="/assignments")
+    grid = page.get_by_role("table", name="Planning grid")
+    first_row = grid.locator("tr[data-assignment]").first
+    cell = first_row.get_by_role("textbox").first
+    expect(cell).to_be_visible()
+    person_row = grid.locator("tr[data-person]").first
+    person = person_row.get_by_role("link").first.inner_text()
+    before_total = float(first_row.locator(".row-total").inner_text() or 0)
+    before_cell = float(cell.input_value() or 0)
+
+    tab.open("/?weeks=1")
+    page.get_by_role("button", name=re.compile(r"Show everyone")).click()
+    before_dashboard = _hours_of(page, person)
+
+    tab.open("/assignments")
+    cell = grid.locator("tr[data-assignment]").first.get_by_role("textbox").first
+    cell.fill(f"{before_cell + 40:g}")
+    cell.press("Enter")
+    expect(grid.locator("tr[data-assignment]").first.locator(".row-total")).to_have_text(f"{before_total + 40:g}")
+    tab.open("/?weeks=1")
+    page.get_by_role("button", name=re.compile(r"Show everyone")).click()
+    after = _hours_of(page, person)
+    assert after != before_dashboard
+    assert float(after.split("/")[0]) == float(before_dashboard.split("/")[0]) + 40
+
+
+def test_tab_key_saves_a_cell(open_tab):
+    tab = open_tab()
+    page = tab.page
+    tab.sign_in("manager", path="/assignments")
+    row = page.get_by_role("table", name="Planning grid").locator("tr[data-assignment]").nth(1)
+    cells = row.get_by_role("textbox")
+    expect(cells.first).to_be_visible()
+    before_total = float(row.locator(".row-total").inner_text() or 0)
+    before = float(cells.nth(1).input_value() or 0)
+    label = cells.nth(1).get_attribute("aria-label")
+    cells.nth(1).fill(f"{before + 2:g}")
+    cells.nth(1).press("Tab")
+    expect(cells.nth(2)).to_be_focused()
+    expect(row.locator(".row-total")).to_have_text(f"{before_total + 2:g}")
+    page.reload()
+    tab.wait_loaded()
+    expect(page.get_by_role("textbox", name=label, exact=True).first).to_have_value(f"{before + 2:g}")
+
+
+def test_settings_is_for_admins_only(open_tab):
+    user = open_tab()
+    user.sign_in("user", path="/settings")
+    expect(user.page.get_by_role("heading", name="Only admins can open Settings")).to_be_visible()
+    expect(user.page.get_by_role("button", name="Add person")).to_have_count(0)
+    admin = open_tab()
+    admin.sign_in("admin", path="/settings")
+    expect(admin.page.get_by_role("heading", name="Administration")).to_be_visible()
+
+
+def test_phone_layout_has_a_drawer_cards_and_no_sideways_scroll(open_tab):
+    tab = open_tab(phone=True)
+    page = tab.page
+    tab.sign_in("admin")
+    for path, name, loaded in PAGES:
+        tab.open(path)
+        expect(loaded(page, True)).to_be_visible()
+        tab.assert_no_horizontal_scroll()
+        tab.shot(f"phone-{name}")
+    # Navigation through the drawer menu; lists are cards.
+    page.get_by_role("button", name="Open menu").click()
+    page.get_by_role("dialog").get_by_role("link", name="People").click()
+    expect(tab.heading("People")).to_be_visible()
+    expect(page.get_by_role("table", name="People")).to_be_hidden()
+    expect(_first_item(page, "People", True)).to_be_visible()
+    tab.assert_no_horizontal_scroll()
