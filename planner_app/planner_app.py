@@ -1,4 +1,7 @@
-"""The Planner app: every page, and the Pyramid API mounted at /api in the same process."""
+"""The Planner app: every page, and (embedded default) the Pyramid API mounted at /api in the same
+process. With PLANNER_API_URL set the API is served elsewhere and nothing is mounted."""
+
+import os
 
 import reflex as rx
 from starlette.applications import Starlette
@@ -25,5 +28,5 @@ app = rx.App(
     style=styles.BASE_STYLE,
     stylesheets=["/planner.css"],
     head_components=[rx.el.meta(name="theme-color", content="#0d9488")],
-    api_transformer=Starlette(routes=[Mount("/api", app=embedded_api())]),
+    api_transformer=None if os.environ.get("PLANNER_API_URL") else Starlette(routes=[Mount("/api", app=embedded_api())]),
 )

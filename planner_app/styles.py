@@ -52,6 +52,7 @@ DELIVERABLE_COLOR = "teal"
 
 GRID_CELL_WIDTH = "2.75rem"
 GRID_LABEL_WIDTH = "12rem"
+GRID_LABEL_WIDTH_PHONE = "8.5rem"
 
 # Native <select> elements get the look of Radix text fields.
 NATIVE_SELECT = {

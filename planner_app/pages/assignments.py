@@ -22,11 +22,11 @@ LABEL_CELL = {
     **CELL,
     **STICKY,
     "text_align": "left",
-    "min_width": styles.GRID_LABEL_WIDTH,
-    "max_width": styles.GRID_LABEL_WIDTH,
+    # Narrower on phones, so a few weeks stay in view next to the sticky names.
+    "min_width": rx.breakpoints(initial=styles.GRID_LABEL_WIDTH_PHONE, sm=styles.GRID_LABEL_WIDTH),
+    "max_width": rx.breakpoints(initial=styles.GRID_LABEL_WIDTH_PHONE, sm=styles.GRID_LABEL_WIDTH),
     "padding": "0.25rem 0.5rem",
 }
-LABEL_CELL_MOBILE = {"min_width": "9rem", "max_width": "9rem"}
 
 
 def label_cell(*children, **props) -> rx.Component:

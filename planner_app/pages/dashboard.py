@@ -169,7 +169,7 @@ def dashboard() -> rx.Component:
             stat("Peak utilisation", DashboardState.peak_utilization, "trending_up", summary.peak_person),
             stat("Assignments", summary.total_assignments, "briefcase"),
             stat("Over-allocated", summary.overallocated_count, "triangle_alert"),
-            columns=rx.breakpoints(initial="1", xs="2", md="3", lg="5"),
+            columns=rx.breakpoints(initial="2", md="3", lg="5"),
             spacing="3",
             width="100%",
         ),

@@ -184,3 +184,52 @@ def test_phone_layout_has_a_drawer_cards_and_no_sideways_scroll(open_tab):
     expect(page.get_by_role("table", name="People")).to_be_hidden()
     expect(_first_item(page, "People", True)).to_be_visible()
     tab.assert_no_horizontal_scroll()
+
+
+def test_add_set_all_weeks_and_remove_an_assignment(open_tab):
+    tab = open_tab()
+    page = tab.page
+    tab.sign_in("manager", path="/assignments")
+    grid = page.get_by_role("table", name="Planning grid")
+    person_row = grid.locator("tr[data-person]").last
+    person = person_row.get_by_role("link").first.inner_text()
+    page.get_by_role("button", name=f"Add assignment for {person}").click()
+    dialog = page.get_by_role("dialog")
+    picker = dialog.get_by_label("Project", exact=True)
+    project = picker.locator("option").nth(1).inner_text()
+    picker.select_option(label=project)
+    dialog.get_by_label("Role on project").fill("Checker")
+    dialog.get_by_label("Hours per week").fill("3")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    # A new assignment is the person's last row (the person may already work on that project).
+    new_cell = page.get_by_role("textbox", name=re.compile(f"^{re.escape(person)}, {re.escape(project)}, week of")).last
+    expect(new_cell).to_have_value("3")
+
+    page.get_by_role("button", name=f"Set all weeks for {project}").last.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Hours per week").fill("5")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    row = grid.locator("tr[data-assignment]").filter(has=page.get_by_role("textbox", name=re.compile(re.escape(f"{person}, {project},"))))
+    expect(row.last.locator(".row-total")).to_have_text("60")
+
+    page.get_by_role("button", name=f"Remove assignment to {project}").last.click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    expect(row).to_have_count(0)
+
+
+def test_a_revoked_session_lands_on_login_with_the_reason(open_tab):
+    tab = open_tab()
+    page = tab.page
+    tab.sign_in("user", path="/people")
+    # Another device signs this session out: rotate the shared refresh token, then log out with it.
+    refresh = page.evaluate("() => localStorage.getItem('planner_refresh')").strip('"')
+    tokens = page.request.post(f"{tab.base_url}/api/auth/token/refresh/", data={"refresh": refresh}).json()
+    logout = page.request.post(
+        f"{tab.base_url}/api/auth/logout/", data={"refresh": tokens["refresh"]}, headers={"Authorization": f"Bearer {tokens['access']}"}
+    )
+    assert logout.status == 204
+    page.get_by_role("link", name="Projects").click()
+    expect(page.get_by_role("status")).to_have_text("You were signed out from another device.")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
