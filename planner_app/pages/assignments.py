@@ -128,7 +128,10 @@ def person_rows(block: rx.Var) -> rx.Component:
                     style={**CELL, "background": "var(--gray-3)"},
                 ),
             ),
-            rx.el.td(rx.text(block.total, size="2", weight="bold", class_name="person-total"), style={**CELL, "background": "var(--gray-3)"}),
+            rx.el.td(
+                rx.text(block.total, size="2", weight="bold", class_name="person-total", white_space="nowrap", title="Planned / capacity, in hours"),
+                style={**CELL, "background": "var(--gray-3)"},
+            ),
             data_person=block.person_id,
         ),
         rx.foreach(block.rows, assignment_row),

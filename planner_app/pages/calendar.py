@@ -12,12 +12,17 @@ from planner_app.template import template
 def entry(e: rx.Var) -> rx.Component:
     return rx.link(
         rx.badge(
-            rx.cond(e.kind == "deliverable", rx.icon("flag", size=12), rx.icon("plane", size=12)),
-            rx.text(e.text, truncate=True),
+            rx.cond(e.kind == "deliverable", rx.icon("flag", size=12, flex_shrink="0"), rx.icon("plane", size=12, flex_shrink="0")),
+            # Long names wrap inside the day instead of pushing the grid wider.
+            rx.text(e.text, min_width="0", white_space="normal", overflow_wrap="anywhere", line_height="1.3"),
             color_scheme=rx.cond(e.kind == "deliverable", styles.DELIVERABLE_COLOR, styles.TIMEOFF_COLOR),
             variant=rx.cond(e.done, "outline", "soft"),
+            title=e.text,
             width="100%",
             max_width="100%",
+            height="auto",
+            padding_y="0.15rem",
+            align_items="start",
         ),
         href=e.href,
         underline="none",
@@ -40,6 +45,7 @@ def day_cell(day: rx.Var) -> rx.Component:
         padding="0.4rem",
         min_height=rx.breakpoints(initial="auto", sm="6rem"),
         min_width="0",
+        overflow="hidden",
         background=rx.cond(day.weekend, "var(--gray-2)", styles.SURFACE),
         border=rx.cond(day.today, "2px solid var(--accent-8)", f"1px solid {styles.BORDER}"),
         border_radius="var(--radius-2)",

@@ -55,7 +55,7 @@ class Block:
     capacity: str
     totals: list[WeekTotal]
     rows: list[Row]
-    total: str
+    total: str  # planned hours over the weeks shown, against capacity: "270 / 432"
     over_weeks: int
 
 
@@ -81,7 +81,7 @@ def build_blocks(people: list[Person], assignments: dict[int, list[Assignment]],
                 hours(capacity),
                 totals,
                 rows,
-                hours(sum(week_sums.values())),
+                f"{hours(sum(week_sums.values()))} / {hours(capacity * len(weeks))}",
                 sum(t.over for t in totals),
             )
         )

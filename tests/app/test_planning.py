@@ -52,5 +52,5 @@ def test_grid_blocks_total_hours_against_capacity():
     (block,) = build_blocks(people, assignments, weeks)
     assert [r.total for r in block.rows] == ["28", "16"]
     assert [(t.hours, t.over) for t in block.totals] == [("36", True), ("8", False)]
-    assert block.total == "44" and block.over_weeks == 1
+    assert block.total == "44 / 60" and block.over_weeks == 1
     assert block.rows[1].cells[1].value == ""

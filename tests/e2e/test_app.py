@@ -51,6 +51,7 @@ def test_every_page_renders_with_data(open_tab):
     for path, name, loaded in PAGES:
         tab.open(path)
         expect(loaded(tab.page, False)).to_be_visible()
+        tab.assert_no_horizontal_scroll()
         tab.shot(f"desktop-{name}")
     # Detail pages, reached the way people reach them.
     tab.open("/people")
