@@ -172,3 +172,23 @@ def test_unreachable_api_is_a_plain_error(monkeypatch):
 
     down = run(go())
     assert down.code == "network" and "can't be reached" in down.message
+
+
+def test_throttling_says_how_long_to_wait(embedded_api, registry):
+    from tests.factories import make_user
+
+    user = make_user(registry, "user")
+
+    async def go():
+        async with api.ApiClient(api.Credentials()) as client:
+            for _ in range(50):
+                try:
+                    await client.login(user.username, "wrong")
+                except api.ApiError as err:
+                    if err.code == "throttled":
+                        return err
+        raise AssertionError("never throttled")
+
+    throttled = run(go())
+    assert throttled.status == 429 and throttled.retry_after
+    assert throttled.message == f"Too many attempts. Try again in {throttled.retry_after} seconds."

@@ -163,7 +163,11 @@ def test_settings_is_for_admins_only(open_tab):
     user = open_tab()
     user.sign_in("user", path="/settings")
     expect(user.page.get_by_role("heading", name="Only admins can open Settings")).to_be_visible()
+    # A user reads the plan but has nothing to change it with.
+    user.open("/people")
     expect(user.page.get_by_role("button", name="Add person")).to_have_count(0)
+    user.open("/assignments")
+    expect(user.page.get_by_role("table", name="Planning grid").get_by_role("textbox").first).not_to_be_editable()
     admin = open_tab()
     admin.sign_in("admin", path="/settings")
     expect(admin.page.get_by_role("heading", name="Administration")).to_be_visible()
@@ -234,3 +238,18 @@ def test_a_revoked_session_lands_on_login_with_the_reason(open_tab):
     page.get_by_role("link", name="Projects").click()
     expect(page.get_by_role("status")).to_have_text("You were signed out from another device.")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_a_new_tab_is_signed_in_and_signing_out_signs_out_every_tab(open_tab):
+    first = open_tab()
+    first.sign_in("manager", path="/people")
+    second = first.page.context.new_page()
+    second_tab = type(first)(second, first.base_url)
+    second_tab.open("/projects")  # the shared refresh token signs this tab in
+    expect(second_tab.heading("Projects")).to_be_visible()
+
+    first.page.get_by_role("button", name="Sign out").click()
+    expect(first.page.get_by_role("button", name="Sign in")).to_be_visible()
+    second.get_by_role("link", name="People").click()
+    expect(second.get_by_role("button", name="Sign in")).to_be_visible()
+    assert not second_tab.errors
