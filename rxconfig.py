@@ -2,14 +2,15 @@
 
 import reflex as rx
 
+from planner_app import styles
+
 config = rx.Config(
     app_name="planner_app",
     # No phoning home: the machines here reach only the package registries.
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[
-        # Accent and gray match the tokens in planner_app/styles.py (ACCENT, GRAY).
-        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", gray_color="slate", radius="medium")),
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color=styles.ACCENT, gray_color=styles.GRAY, radius="medium")),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -16,9 +16,9 @@ SIDEBAR_WIDTH = "15rem"
 TOPBAR_HEIGHT = "3.5rem"
 CONTENT_MAX_WIDTH = "80rem"
 
-# Reflex breakpoints: initial (< 30em phones), sm 48em, md 62em (desktop shell from here).
+# Reflex breakpoints: initial (< 30em phones), xs 30em, sm 48em (tables instead of cards),
+# md 62em (sidebar instead of the drawer), lg 80em.
 PAGE_PADDING = ["0.75rem", "1rem", "1.5rem", "2rem"]
-DESKTOP = "md"
 
 # Utilisation bands (API.md): under 70 % / 70–85 % / 85–100 % / over 100 %.
 BAND_COLORS = {

@@ -203,14 +203,15 @@ class Resource(Generic[M]):
         resp = await self._client.request("POST", self._path, json=_wire(data))
         return self._model.model_validate(resp.json())
 
-    async def update(self, item_id: int, changes: Mapping[str, Any]) -> M:
-        """PATCH with If-Match: the ETag this tab last saw of the item, fetched first if it saw none."""
+    async def update(self, item_id: int, changes: Mapping[str, Any], *, if_match: str | None = None) -> M:
+        """PATCH with If-Match: `if_match` when the caller pinned a version (a form keeps the ETag of
+        what it was filled from), else the ETag this tab last saw of the item, fetched if it saw none."""
         path = self.detail_path(item_id)
-        if path not in self._client.etags:
-            await self.get(item_id)
-        resp = await self._client.request(
-            "PATCH", path, json=_wire(changes), headers={"If-Match": self._client.etags[path]}
-        )
+        if if_match is None:
+            if path not in self._client.etags:
+                await self.get(item_id)
+            if_match = self._client.etags[path]
+        resp = await self._client.request("PATCH", path, json=_wire(changes), headers={"If-Match": if_match})
         return self._model.model_validate(resp.json())
 
     async def delete(self, item_id: int) -> None:

@@ -137,6 +137,7 @@ class AssignmentsState(PagedMixin, AuthState):
             yield await self._fail(err)
             return
         assignments = {p.id: page.results for p, page in zip(people.results, pages, strict=True)}
+        await self._forget_etags([f"/assignments/{a.id}/" for rows in assignments.values() for a in rows])
         # With a project filter only the people on that project are of interest.
         self._people = [p for p in people.results if assignments[p.id] or not self.project_id]
         self._assignments = assignments

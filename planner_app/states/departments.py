@@ -37,6 +37,7 @@ class DepartmentsState(CrudMixin, AuthState):
         except ApiError as err:
             yield await self._fail(err)
             return
+        await self._forget_etags([f"/departments/{item.id}/" for item in result.results])
         self.departments, self.count, self.loading = result.results, result.count, False
 
     @rx.var

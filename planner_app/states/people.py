@@ -55,6 +55,7 @@ class PeopleState(CrudMixin, AuthState):
         except ApiError as err:
             yield await self._fail(err)
             return
+        await self._forget_etags([f"/people/{item.id}/" for item in result.results])
         self.people, self.count, self.loading = result.results, result.count, False
 
     @rx.event
@@ -101,6 +102,9 @@ class PersonState(PageMixin, AuthState):
     dialog_open: bool = False
     saving: bool = False
     confirm_open: bool = False
+    # The version the edit form was filled from: a save is checked against it, whatever else
+    # this tab has read of the person since.
+    _etag: str = ""
 
     @rx.event
     async def load(self):
@@ -113,6 +117,7 @@ class PersonState(PageMixin, AuthState):
         try:
             async with self.api() as api:
                 self.person = await api.people.get(self._route_id())
+                self._etag = api.etags[api.people.detail_path(self.person.id)]
                 result = await api.assignments.list(person_id=self.person.id, page_size=100, ordering="id")
                 self.department_options = await department_options(api)
         except ApiError as err:
@@ -157,7 +162,8 @@ class PersonState(PageMixin, AuthState):
         yield
         try:
             async with self.api() as api:
-                self.person = await api.people.update(self.person.id, payloads.person(form))
+                self.person = await api.people.update(self.person.id, payloads.person(form), if_match=self._etag)
+                self._etag = api.etags[api.people.detail_path(self.person.id)]
         except ApiError as err:
             self.saving = False
             yield await self._fail(err)

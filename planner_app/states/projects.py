@@ -51,6 +51,7 @@ class ProjectsState(CrudMixin, AuthState):
         except ApiError as err:
             yield await self._fail(err)
             return
+        await self._forget_etags([f"/projects/{item.id}/" for item in result.results])
         self.projects, self.count, self.loading = result.results, result.count, False
 
     @rx.event
@@ -64,7 +65,7 @@ class ProjectsState(CrudMixin, AuthState):
 
 
 @dataclasses.dataclass
-class TeamMember:
+class ProjectMember:
     person_id: int
     name: str
     role: str
@@ -87,6 +88,9 @@ class ProjectState(PageMixin, AuthState):
     dialog_open: bool = False
     saving: bool = False
     confirm_open: bool = False
+    # The version the edit form was filled from: a save is checked against it, whatever else
+    # this tab has read of the project since.
+    _etag: str = ""
     deliverable_open: bool = False
     delete_deliverable_id: int = 0
 
@@ -100,6 +104,7 @@ class ProjectState(PageMixin, AuthState):
         try:
             async with self.api() as api:
                 self.project = await api.projects.get(self._route_id())
+                self._etag = api.etags[api.projects.detail_path(self.project.id)]
                 deliverables = await api.deliverables.list(project_id=self.project.id, page_size=100, ordering="date")
                 team = await api.assignments.list(project_id=self.project.id, page_size=100, ordering="personId")
         except ApiError as err:
@@ -130,10 +135,10 @@ class ProjectState(PageMixin, AuthState):
         ]
 
     @rx.var
-    def team_rows(self) -> list[TeamMember]:
+    def team_rows(self) -> list[ProjectMember]:
         weeks = week_keys(dt.date.today())
         return [
-            TeamMember(a.person_id, a.person_name, a.role_on_project or "", hours(sum(a.weekly_hours.get(w, 0) for w in weeks)))
+            ProjectMember(a.person_id, a.person_name, a.role_on_project or "", hours(sum(a.weekly_hours.get(w, 0) for w in weeks)))
             for a in self.team
         ]
 
@@ -149,7 +154,8 @@ class ProjectState(PageMixin, AuthState):
         yield
         try:
             async with self.api() as api:
-                self.project = await api.projects.update(self.project.id, payloads.project(form))
+                self.project = await api.projects.update(self.project.id, payloads.project(form), if_match=self._etag)
+                self._etag = api.etags[api.projects.detail_path(self.project.id)]
         except ApiError as err:
             self.saving = False
             yield await self._fail(err)

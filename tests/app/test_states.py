@@ -89,3 +89,47 @@ def test_grid_cell_edit_updates_row_and_person_totals(embedded_api, registry, ro
     asyncio.run(drain(grid.save_cell(assignment.id, week, "lots")))
     assert "not a number of hours" in grid.error
     assert grid.blocks[0].rows[0].total == "24"
+
+
+def test_grid_edit_after_a_reload_checks_against_what_is_on_screen(embedded_api, registry, root_state, testapp):
+    """Someone else changes the row; this tab reloads the grid and edits: no false conflict."""
+    manager = make_user(registry, "manager")
+    week, next_week = week_keys(dt.date.today())[:2]
+    assignment = make_assignment(registry, person=make_person(registry, weekly_capacity=40), weekly_hours={week: 8})
+    auth = substate(root_state, AuthState)
+    asyncio.run(drain(auth.sign_in({"username": manager.username, "password": PASSWORD})))
+    grid = substate(root_state, AuthState, AssignmentsState)
+    asyncio.run(drain(grid.load()))
+    asyncio.run(drain(grid.save_cell(assignment.id, week, "10")))
+
+    other = testapp.post_json("/api/auth/token/", {"username": manager.username, "password": PASSWORD}).json["access"]
+    path = f"/api/assignments/{assignment.id}/"
+    etag = testapp.get(path, headers={"Authorization": f"Bearer {other}"}).headers["ETag"]
+    testapp.patch_json(path, {"weeklyHours": {next_week: 4}}, headers={"Authorization": f"Bearer {other}", "If-Match": etag})
+
+    asyncio.run(drain(grid.load()))
+    asyncio.run(drain(grid.save_cell(assignment.id, week, "12")))
+    assert grid.error == ""
+    assert grid.blocks[0].rows[0].total == "16"
+
+
+def test_person_form_saves_against_the_version_it_was_filled_from(embedded_api, registry, root_state, testapp):
+    from planner_app.states.people import PersonState
+
+    manager = make_user(registry, "manager")
+    person = make_person(registry, name="Ada", job_title="Engineer")
+    auth = substate(root_state, AuthState)
+    asyncio.run(drain(auth.sign_in({"username": manager.username, "password": PASSWORD})))
+    page = substate(root_state, AuthState, PersonState)
+    page.router = page.router.__class__.from_router_data({"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"})
+    asyncio.run(drain(page.load()))
+    assert page.person.name == "Ada"
+
+    # Someone else saves meanwhile; this tab's save must not overwrite it unseen.
+    other = testapp.post_json("/api/auth/token/", {"username": manager.username, "password": PASSWORD}).json["access"]
+    path = f"/api/people/{person.id}/"
+    etag = testapp.get(path, headers={"Authorization": f"Bearer {other}"}).headers["ETag"]
+    testapp.patch_json(path, {"jobTitle": "Architect"}, headers={"Authorization": f"Bearer {other}", "If-Match": etag})
+
+    asyncio.run(drain(page.save({"name": "Ada", "job_title": "Lead", "is_active": "on"})))
+    assert page.error == "This item was updated by someone else."
