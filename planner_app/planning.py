@@ -49,6 +49,13 @@ def long_date(iso: str | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def date_range(start: str | None, end: str | None) -> str:
+    """'2026-12-29', '2027-01-01' → '29 Dec 2026 – 1 Jan 2027'; '' when neither is set."""
+    if not start and not end:
+        return ""
+    return f"{long_date(start) or '…'} – {long_date(end) or '…'}"
+
+
 def hours(value: float | None) -> str:
     """16.0 → '16', 7.5 → '7.5', None → ''."""
     if value is None:

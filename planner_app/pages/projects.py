@@ -42,7 +42,7 @@ def project_fields(form: str, draft: rx.Var, errors: rx.Var, saving: rx.Var, on_
 
 
 def dates(p: rx.Var) -> rx.Component:
-    return rx.text(p.start_date, " – ", p.end_date, size="2")
+    return rx.text(p.dates, size="2")
 
 
 def row_actions(p: rx.Var) -> rx.Component:
@@ -91,9 +91,9 @@ def projects() -> rx.Component:
         ),
         error_callout(S.error),
         rx.cond(
-            S.projects.length() > 0,
+            S.rows.length() > 0,
             responsive_list(
-                S.projects,
+                S.rows,
                 [
                     ("Name", lambda p: rx.link(p.name, href=f"/projects/{p.id}", weight="medium")),
                     ("Number", lambda p: p.project_number),

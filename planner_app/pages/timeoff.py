@@ -18,7 +18,7 @@ def kind_badge(t: rx.Var) -> rx.Component:
 
 
 def period(t: rx.Var) -> rx.Component:
-    return rx.text(t.start_date, " – ", t.end_date, size="2")
+    return rx.text(t.dates, size="2")
 
 
 def row_actions(t: rx.Var) -> rx.Component:
@@ -44,9 +44,9 @@ def timeoff() -> rx.Component:
         ),
         error_callout(S.error),
         rx.cond(
-            S.entries.length() > 0,
+            S.rows.length() > 0,
             responsive_list(
-                S.entries,
+                S.rows,
                 [
                     ("Person", lambda t: rx.link(t.person_name, href=f"/people/{t.person_id}", weight="medium")),
                     ("Dates", period),

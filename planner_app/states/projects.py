@@ -7,7 +7,7 @@ import datetime as dt
 
 import reflex as rx
 
-from planner_app.planning import hours, long_date, week_keys
+from planner_app.planning import date_range, hours, long_date, week_keys
 from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Assignment, Deliverable, Project
 from planner_app.states import payloads
@@ -22,6 +22,16 @@ STATUS_OPTIONS = [
     ("cancelled", "Cancelled"),
 ]
 STATUS_LABELS = dict(STATUS_OPTIONS)
+
+
+@dataclasses.dataclass
+class ProjectRow:
+    id: int
+    name: str
+    project_number: str
+    client: str
+    status: str
+    dates: str
 
 
 class ProjectsState(CrudMixin, AuthState):
@@ -53,6 +63,13 @@ class ProjectsState(CrudMixin, AuthState):
             return
         await self._forget_etags([f"/projects/{item.id}/" for item in result.results])
         self.projects, self.count, self.loading = result.results, result.count, False
+
+    @rx.var
+    def rows(self) -> list[ProjectRow]:
+        return [
+            ProjectRow(p.id, p.name, p.project_number or "", p.client, p.status, date_range(p.start_date, p.end_date))
+            for p in self.projects
+        ]
 
     @rx.event
     async def set_filter(self, name: str, value: str):
@@ -118,8 +135,7 @@ class ProjectState(PageMixin, AuthState):
 
     @rx.var
     def dates(self) -> str:
-        start, end = long_date(self.project.start_date), long_date(self.project.end_date)
-        return f"{start or '?'} – {end or '?'}" if start or end else "Not set"
+        return date_range(self.project.start_date, self.project.end_date) or "Not set"
 
     @rx.var
     def deliverable_rows(self) -> list[DeliverableRow]:

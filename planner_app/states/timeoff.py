@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
+from planner_app.planning import date_range
 from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import TimeOff
 from planner_app.states import payloads
@@ -12,6 +15,16 @@ from planner_app.states.options import people_options
 from planner_app.states.page import PAGE_SIZE, CrudMixin
 
 KIND_OPTIONS = [("vacation", "Vacation"), ("holiday", "Holiday"), ("sick", "Sick"), ("other", "Other")]
+
+
+@dataclasses.dataclass
+class TimeOffRow:
+    id: int
+    person_id: int
+    person_name: str
+    dates: str
+    kind: str
+    notes: str
 
 
 class TimeOffState(CrudMixin, AuthState):
@@ -42,3 +55,11 @@ class TimeOffState(CrudMixin, AuthState):
             return
         await self._forget_etags([f"/timeoff/{item.id}/" for item in result.results])
         self.entries, self.count, self.loading = result.results, result.count, False
+
+    @rx.var
+    def rows(self) -> list[TimeOffRow]:
+        kinds = dict(KIND_OPTIONS)
+        return [
+            TimeOffRow(t.id, t.person_id, t.person_name, date_range(t.start_date, t.end_date), kinds.get(t.kind, t.kind), t.notes or "")
+            for t in self.entries
+        ]

@@ -54,3 +54,11 @@ def test_grid_blocks_total_hours_against_capacity():
     assert [(t.hours, t.over) for t in block.totals] == [("36", True), ("8", False)]
     assert block.total == "44 / 60" and block.over_weeks == 1
     assert block.rows[1].cells[1].value == ""
+
+
+def test_date_ranges_read_as_words():
+    from planner_app.planning import date_range
+
+    assert date_range("2026-12-29", "2027-01-01") == "29 Dec 2026 – 1 Jan 2027"
+    assert date_range(None, "2027-01-01") == "… – 1 Jan 2027"
+    assert date_range(None, None) == ""
