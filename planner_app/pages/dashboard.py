@@ -79,7 +79,7 @@ def distribution_chart() -> rx.Component:
 
 
 def band_badge(row: rx.Var) -> rx.Component:
-    return rx.badge(f"{row.percent} %", color_scheme=row.color, title=row.band, variant="soft", size="2")
+    return rx.badge(row.percent, color_scheme=row.color, title=row.band, variant="soft", size="2")
 
 
 def team_overview() -> rx.Component:

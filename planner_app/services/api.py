@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 import jwt
+from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
 from planner_app.services.models import (
@@ -57,6 +58,7 @@ PLAIN_MESSAGES = {
     "not_found": "That item no longer exists.",
     "precondition_failed": "This item was updated by someone else.",
     "network": "The server can't be reached. Check your connection and try again.",
+    "bad_response": "The server sent an answer this app does not understand. Please try again later.",
     "server_error": "Something went wrong on the server. Please try again.",
 }
 
@@ -179,6 +181,14 @@ def _query(filters: Mapping[str, Any]) -> dict[str, str]:
 M = TypeVar("M", bound=Wire)
 
 
+def _parse(model: type[M], resp: httpx.Response) -> M:
+    """The response as `model`; an answer of the wrong shape is an ApiError, not a crash of the page."""
+    try:
+        return model.model_validate(resp.json())
+    except (ValueError, ValidationError) as exc:
+        raise ApiError(502, "bad_response", str(exc), request_id=resp.headers.get("X-Request-ID", "")) from exc
+
+
 class Resource(Generic[M]):
     """List/detail/create/update/delete of one API resource, typed by its model."""
 
@@ -193,15 +203,15 @@ class Resource(Generic[M]):
     async def list(self, page: int = 1, page_size: int = 50, **filters: Any) -> Page[M]:
         params = {"page": str(page), "pageSize": str(page_size), **_query(filters)}
         resp = await self._client.request("GET", self._path, params=params)
-        return Page[self._model].model_validate(resp.json())
+        return _parse(Page[self._model], resp)
 
     async def get(self, item_id: int) -> M:
         resp = await self._client.request("GET", self.detail_path(item_id))
-        return self._model.model_validate(resp.json())
+        return _parse(self._model, resp)
 
     async def create(self, data: Mapping[str, Any]) -> M:
         resp = await self._client.request("POST", self._path, json=_wire(data))
-        return self._model.model_validate(resp.json())
+        return _parse(self._model, resp)
 
     async def update(self, item_id: int, changes: Mapping[str, Any], *, if_match: str | None = None) -> M:
         """PATCH with If-Match: `if_match` when the caller pinned a version (a form keeps the ETag of
@@ -212,7 +222,7 @@ class Resource(Generic[M]):
                 await self.get(item_id)
             if_match = self._client.etags[path]
         resp = await self._client.request("PATCH", path, json=_wire(changes), headers={"If-Match": if_match})
-        return self._model.model_validate(resp.json())
+        return _parse(self._model, resp)
 
     async def delete(self, item_id: int) -> None:
         await self._client.request("DELETE", self.detail_path(item_id))
@@ -322,7 +332,7 @@ class ApiClient:
         resp = await self.request(
             "POST", "/auth/token/", json={"username": username, "password": password}, authenticated=False
         )
-        pair = TokenPair.model_validate(resp.json())
+        pair = _parse(TokenPair, resp)
         self.credentials.access, self.credentials.refresh = pair.access, pair.refresh
         return pair
 
@@ -343,7 +353,7 @@ class ApiClient:
                 self.credentials.access = self.credentials.refresh = ""
                 raise ApiError(401, err.code if err.status == 401 else "token_invalid", err.detail) from err
             raise
-        pair = TokenPair.model_validate(resp.json())
+        pair = _parse(TokenPair, resp)
         self.credentials.access, self.credentials.refresh = pair.access, pair.refresh
 
     async def logout(self) -> None:
@@ -354,10 +364,10 @@ class ApiClient:
         self.credentials.access = self.credentials.refresh = ""
 
     async def me(self) -> User:
-        return User.model_validate((await self.request("GET", "/auth/me/")).json())
+        return _parse(User, await self.request("GET", "/auth/me/"))
 
     # --- read models ------------------------------------------------------------------------
 
     async def dashboard(self, weeks: int = 4, department_id: int | None = None) -> Dashboard:
         resp = await self.request("GET", "/dashboard/", params=_query({"weeks": weeks, "department_id": department_id}))
-        return Dashboard.model_validate(resp.json())
+        return _parse(Dashboard, resp)

@@ -118,8 +118,9 @@ class TimeOff(Wire):
 
 class DashboardSummary(Wire):
     total_people: int = 0
-    avg_utilization: float = 0
-    peak_utilization: float = 0
+    # Percentages are null where someone has hours booked but no capacity at all (no finite figure).
+    avg_utilization: float | None = 0
+    peak_utilization: float | None = 0
     peak_person: str | None = None
     total_assignments: int = 0
     overallocated_count: int = 0
@@ -138,10 +139,10 @@ class TeamMember(Wire):
     department_name: str | None = None
     allocated_hours: float = 0
     capacity: float = 0
-    utilization_percent: float = 0
+    utilization_percent: float | None = 0
     band: str = ""
     is_overallocated: bool = False
-    peak_utilization_percent: float = 0
+    peak_utilization_percent: float | None = 0
     peak_week: str | None = None
 
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from planner_app.services.api import ApiClient, ApiError, Credentials
+from planner_app.services.api import PLAIN_MESSAGES, ApiClient, ApiError, Credentials
 from planner_app.services.models import User
 
 LOGIN_ROUTE = "/login"
@@ -122,8 +122,8 @@ class AuthState(rx.State):
     @rx.event
     def open_login(self):
         params = self.router.url.query_parameters
-        reason = params.get("reason", "")
-        self.login_notice = ApiError(401, reason).message if reason else ""
+        # Only the API's own codes are put into words; anything else in the URL is ignored.
+        self.login_notice = PLAIN_MESSAGES.get(params.get("reason", ""), "")
         self.login_error = ""
         self.signing_in = False
         if self._access and self.signed_in:

@@ -25,7 +25,7 @@ class TeamRow:
     department: str
     allocated: str
     capacity: str
-    percent: int
+    percent: str
     band: str
     color: str
     peak: str
@@ -43,6 +43,11 @@ class RecentRow:
     person: str
     project: str
     when: str
+
+
+def percent_text(value: float | None) -> str:
+    # The API sends null where hours are booked against no capacity at all.
+    return "no capacity" if value is None else f"{value:.0f} %"
 
 
 def _clamp_weeks(raw: str | None) -> int:
@@ -104,12 +109,14 @@ class DashboardState(PageMixin, AuthState):
 
     @rx.var
     def team(self) -> list[TeamRow]:
-        # Over-allocated people first, then the busiest.
-        members = sorted(self.data.team_overview, key=lambda m: (not m.is_overallocated, -m.utilization_percent))
+        # The API lists over-allocated people first, then the busiest.
         rows = []
-        for m in members:
-            band = m.band if m.band in styles.BAND_COLORS else band_of(m.utilization_percent)
-            peak = f"{m.peak_utilization_percent:.0f} % ({short_date(m.peak_week)})" if m.peak_week else ""
+        for m in self.data.team_overview:
+            if m.band in styles.BAND_COLORS:
+                band = m.band
+            else:
+                band = "overallocated" if m.utilization_percent is None else band_of(m.utilization_percent)
+            peak = f"{percent_text(m.peak_utilization_percent)} ({short_date(m.peak_week)})" if m.peak_week else ""
             rows.append(
                 TeamRow(
                     person_id=m.person_id,
@@ -117,7 +124,7 @@ class DashboardState(PageMixin, AuthState):
                     department=m.department_name or "—",
                     allocated=hours(round(m.allocated_hours, 1)),
                     capacity=hours(round(m.capacity, 1)),
-                    percent=round(m.utilization_percent),
+                    percent=percent_text(m.utilization_percent),
                     band=styles.BAND_LABELS[band],
                     color=styles.BAND_COLORS[band],
                     peak=peak,
@@ -139,8 +146,8 @@ class DashboardState(PageMixin, AuthState):
 
     @rx.var
     def avg_utilization(self) -> str:
-        return f"{self.data.summary.avg_utilization:.0f} %"
+        return percent_text(self.data.summary.avg_utilization)
 
     @rx.var
     def peak_utilization(self) -> str:
-        return f"{self.data.summary.peak_utilization:.0f} %"
+        return percent_text(self.data.summary.peak_utilization)

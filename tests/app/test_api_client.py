@@ -192,3 +192,20 @@ def test_throttling_says_how_long_to_wait(embedded_api, registry):
     throttled = run(go())
     assert throttled.status == 429 and throttled.retry_after
     assert throttled.message == f"Too many attempts. Try again in {throttled.retry_after} seconds."
+
+
+def test_an_answer_of_the_wrong_shape_is_an_error_not_a_crash(monkeypatch):
+    def handler(request):
+        return httpx.Response(200, json={"count": "many", "results": "none"})
+
+    monkeypatch.setattr(api, "_target", lambda: ("http://api.test/api", httpx.MockTransport(handler)))
+    monkeypatch.setattr(api.Credentials, "access_expiring", lambda self: False)
+
+    async def go():
+        async with api.ApiClient(api.Credentials(access="x")) as client:
+            with pytest.raises(api.ApiError) as odd:
+                await client.people.list()
+        return odd.value
+
+    odd = run(go())
+    assert odd.code == "bad_response" and "does not understand" in odd.message

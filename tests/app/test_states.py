@@ -6,7 +6,8 @@ import datetime as dt
 from planner_app.planning import week_keys
 from planner_app.states.assignments import AssignmentsState
 from planner_app.states.auth import AuthState
-from planner_app.states.people import PeopleState
+from planner_app.states.dashboard import DashboardState
+from planner_app.states.people import PeopleState, PersonState
 from tests.app.conftest import drain
 from tests.factories import PASSWORD, make_assignment, make_person, make_user
 
@@ -114,8 +115,6 @@ def test_grid_edit_after_a_reload_checks_against_what_is_on_screen(embedded_api,
 
 
 def test_person_form_saves_against_the_version_it_was_filled_from(embedded_api, registry, root_state, testapp):
-    from planner_app.states.people import PersonState
-
     manager = make_user(registry, "manager")
     person = make_person(registry, name="Ada", job_title="Engineer")
     auth = substate(root_state, AuthState)
@@ -133,3 +132,16 @@ def test_person_form_saves_against_the_version_it_was_filled_from(embedded_api, 
 
     asyncio.run(drain(page.save({"name": "Ada", "job_title": "Lead", "is_active": "on"})))
     assert page.error == "This item was updated by someone else."
+
+
+def test_dashboard_shows_people_booked_without_capacity(embedded_api, registry, root_state):
+    user = make_user(registry, "user")
+    week = week_keys(dt.date.today())[0]
+    make_assignment(registry, person=make_person(registry, name="Zero", weekly_capacity=0), weekly_hours={week: 5})
+    auth = substate(root_state, AuthState)
+    asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    dashboard = substate(root_state, AuthState, DashboardState)
+    asyncio.run(drain(dashboard.load()))
+    assert dashboard.error == ""
+    (row,) = dashboard.team
+    assert row.percent == "no capacity" and row.color == "red"

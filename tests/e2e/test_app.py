@@ -253,3 +253,44 @@ def test_a_new_tab_is_signed_in_and_signing_out_signs_out_every_tab(open_tab):
     second.get_by_role("link", name="People").click()
     expect(second.get_by_role("button", name="Sign in")).to_be_visible()
     assert not second_tab.errors
+
+
+def test_filters_paging_and_calendar_navigation(open_tab):
+    tab = open_tab()
+    page = tab.page
+    tab.sign_in("user")
+    # Dashboard: period and department live in the URL.
+    page.get_by_label("Period").select_option("8")
+    expect(page).to_have_url(re.compile(r"\?weeks=8$"))
+    tab.wait_loaded()
+    department = page.get_by_label("Department").locator("option").nth(1).inner_text()
+    page.get_by_label("Department").select_option(label=department)
+    expect(page).to_have_url(re.compile(r"\?weeks=8&department=\d+$"))
+    tab.wait_loaded()
+    overview = page.get_by_role("table", name="Team overview")
+    expect(overview.get_by_role("row").nth(1)).to_contain_text(department)
+    page.reload()
+    tab.wait_loaded()
+    expect(page.get_by_label("Period")).to_have_value("8")
+
+    # People: server pages and a filter.
+    tab.open("/people")
+    expect(page.get_by_text(re.compile(r"Page 1 of \d+"))).to_be_visible()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text(re.compile(r"Page 2 of \d+"))).to_be_visible()
+    page.get_by_label("Department").select_option(label=department)
+    expect(page.get_by_role("table", name="People").get_by_role("row").nth(1)).to_contain_text(department)
+
+    # Projects: status filter.
+    tab.open("/projects")
+    page.get_by_label("Status filter").select_option("active")
+    expect(page.get_by_role("table", name="Projects").get_by_role("row").nth(1)).to_contain_text("Active")
+
+    # Calendar: next, then back to today.
+    tab.open("/calendar")
+    period = page.get_by_text(re.compile(r"^\d+ \w+ – \d+ \w+ \d{4}$"))
+    first = period.inner_text()
+    page.get_by_role("button", name="Next weeks").click()
+    expect(period).not_to_have_text(first)
+    page.get_by_role("button", name="Today").click()
+    expect(period).to_have_text(first)
