@@ -200,6 +200,8 @@ def filters() -> rx.Component:
             flex="1 1 12rem",
         ),
         rx.box(loading_indicator(S.loading), loading_indicator(S.saving_cell != "", "Saving…")),
+        rx.spacer(),
+        rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add assignment", on_click=S.open_add_for_anyone)),
         gap="0.75rem",
         wrap="wrap",
         align="end",
@@ -213,6 +215,7 @@ def assignments() -> rx.Component:
         filters(),
         muted("Hours per week. Type in a cell, then press Enter or Tab to save. Totals turn red above a person's capacity."),
         error_callout(S.error),
+        rx.cond(S.notice != "", rx.callout(S.notice, icon="check", color_scheme="green", role="status", width="100%")),
         rx.cond(
             S.blocks.length() > 0,
             grid(),
@@ -235,8 +238,12 @@ def assignments() -> rx.Component:
             form_id="set-all",
         ),
         form_dialog(
-            f"Add assignment for {S.add_person_name}",
+            rx.cond(S.add_person_id != 0, f"Add assignment for {S.add_person_name}", "Add assignment"),
             rx.vstack(
+                rx.cond(
+                    S.add_person_id == 0,
+                    select_field("Person", "person_id", S.people_options, form="add-assignment", errors=S.field_errors, placeholder="Choose a person"),
+                ),
                 select_field("Project", "project_id", S.project_options, form="add-assignment", errors=S.field_errors, placeholder="Choose a project"),
                 text_field("Role on project", "role_on_project", form="add-assignment", errors=S.field_errors),
                 text_field("Hours per week", "hours", form="add-assignment", errors=S.field_errors, type="number", min="0", max="168", step="0.5"),
@@ -244,7 +251,7 @@ def assignments() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            open_=S.add_person_id != 0,
+            open_=S.add_open,
             on_open_change=S.add_open_change,
             on_submit=S.add_assignment,
             error=S.error,

@@ -26,6 +26,11 @@ def parent_name(d: rx.Var) -> rx.Var:
     return S.parent_names.get(d.parent_id.to(str), "—")
 
 
+def manager_name(d: rx.Var) -> rx.Var:
+    # Names of the first 200 active people (the form's choices); others show as "—".
+    return S.manager_names.get(d.manager_id.to(str), "—")
+
+
 @template(route="/departments", title="Departments", on_load=S.load)
 def departments() -> rx.Component:
     form = "department"
@@ -44,6 +49,7 @@ def departments() -> rx.Component:
                 [
                     ("Name", lambda d: rx.text(d.name, weight="medium")),
                     ("Part of", parent_name),
+                    ("Manager", manager_name),
                     ("Description", lambda d: rx.text(d.description, size="2")),
                     ("", row_actions),
                 ],
@@ -61,6 +67,7 @@ def departments() -> rx.Component:
             rx.vstack(
                 text_field("Name", "name", form=form, value=S.draft.name, errors=S.field_errors, required=True),
                 select_field("Part of", "parent_id", S.parent_options, form=form, value=S.draft.parent_id, errors=S.field_errors, placeholder="Top level"),
+                select_field("Manager", "manager_id", S.manager_options, form=form, value=S.draft.manager_id, errors=S.field_errors, placeholder="No manager"),
                 text_area("Description", "description", form=form, value=S.draft.description),
                 form_actions(S.saving, S.set_dialog_open(False)),
                 spacing="3",

@@ -16,7 +16,7 @@ from planner_app.planning import hours, parse_hours, short_date, week_keys
 from planner_app.services.api import ApiError
 from planner_app.services.models import Assignment, Person
 from planner_app.states.auth import AuthState
-from planner_app.states.options import department_options, project_options
+from planner_app.states.options import department_options, people_options, project_options
 from planner_app.states.page import PagedMixin
 
 GRID_PAGE_SIZE = 15
@@ -102,8 +102,12 @@ class AssignmentsState(PagedMixin, AuthState):
     # dialogs
     set_all_id: int = 0
     set_all_label: str = ""
+    add_open: bool = False
+    # Set when the dialog was opened from a person's row; 0 lets the dialog ask for the person.
     add_person_id: int = 0
     add_person_name: str = ""
+    people_options: list[tuple[str, str]] = []
+    notice: str = ""
     remove_id: int = 0
     remove_label: str = ""
     saving: bool = False
@@ -238,36 +242,54 @@ class AssignmentsState(PagedMixin, AuthState):
     @rx.event
     def open_add(self, person_id: int, name: str):
         self._clear_errors()
-        self.add_person_id, self.add_person_name = person_id, name
+        self.notice = ""
+        self.add_person_id, self.add_person_name, self.add_open = person_id, name, True
+
+    @rx.event
+    async def open_add_for_anyone(self):
+        self.open_add(0, "")
+        if self.people_options:
+            return
+        try:
+            async with self.api() as api:
+                self.people_options = await people_options(api)
+        except ApiError as err:
+            yield await self._fail(err)
 
     @rx.event
     def close_add(self):
-        self.add_person_id = 0
+        self.add_open = False
 
     @rx.event
     def add_open_change(self, is_open: bool):
-        if not is_open:
-            self.add_person_id = 0
+        self.add_open = is_open
 
     @rx.event
     async def add_assignment(self, form: dict):
+        chosen = str(form.get("person_id", "")).strip()
+        person = self.add_person_id or (int(chosen) if chosen.isdigit() else 0)
+        errors = {}
+        if not person:
+            errors["person_id"] = "Choose a person."
         project = str(form.get("project_id", ""))
         if not project.isdigit():
-            self.field_errors = {"project_id": "Choose a project."}
-            return
+            errors["project_id"] = "Choose a project."
         weekly: dict[str, float] = {}
         if str(form.get("hours", "")).strip():
             try:
                 value = parse_hours(str(form["hours"]))
             except ValueError:
-                self.field_errors = {"hours": "Enter a number of hours from 0 to 168."}
-                return
-            weekly = dict.fromkeys(self._weeks, value) if value else {}
+                errors["hours"] = "Enter a number of hours from 0 to 168."
+            else:
+                weekly = dict.fromkeys(self._weeks, value) if value else {}
+        if errors:
+            self.field_errors = errors
+            return
         self.saving = True
         self._clear_errors()
         yield
         body = {
-            "person_id": self.add_person_id,
+            "person_id": person,
             "project_id": int(project),
             "role_on_project": str(form.get("role_on_project", "")).strip(),
             "weekly_hours": weekly,
@@ -279,10 +301,14 @@ class AssignmentsState(PagedMixin, AuthState):
             self.saving = False
             yield await self._fail(err)
             return
-        self._assignments = {**self._assignments, created.person_id: [*self._assignments.get(created.person_id, []), created]}
-        self._rebuild()
         self.saving = False
-        self.add_person_id = 0
+        self.add_open = False
+        if any(p.id == created.person_id for p in self._people):
+            self._assignments = {**self._assignments, created.person_id: [*self._assignments.get(created.person_id, []), created]}
+            self._rebuild()
+        else:
+            # Only this page of people is on screen: say where the new row went.
+            self.notice = f"Added {created.person_name} to {created.project_name}. They are on another page of the grid."
 
     @rx.event
     def ask_remove(self, assignment_id: int, label: str):

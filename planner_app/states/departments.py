@@ -8,13 +8,14 @@ from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Department
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
-from planner_app.states.options import department_options
+from planner_app.states.options import department_options, people_options
 from planner_app.states.page import PAGE_SIZE, CrudMixin
 
 
 class DepartmentsState(CrudMixin, AuthState):
     departments: list[Department] = []
     parent_options: list[tuple[str, str]] = []
+    manager_options: list[tuple[str, str]] = []
     draft: Department = Department()
 
     def _resource(self, api: ApiClient) -> Resource:
@@ -34,6 +35,8 @@ class DepartmentsState(CrudMixin, AuthState):
             async with self.api() as api:
                 result = await api.departments.list(page=self.page, page_size=PAGE_SIZE, ordering="name")
                 self.parent_options = await department_options(api)
+                if not self.manager_options:
+                    self.manager_options = await people_options(api)
         except ApiError as err:
             yield await self._fail(err)
             return
@@ -43,3 +46,7 @@ class DepartmentsState(CrudMixin, AuthState):
     @rx.var
     def parent_names(self) -> dict[str, str]:
         return dict(self.parent_options)
+
+    @rx.var
+    def manager_names(self) -> dict[str, str]:
+        return dict(self.manager_options)

@@ -65,6 +65,7 @@ def department(form: dict) -> dict[str, Any]:
         "name": _str(form, "name"),
         "description": _str(form, "description"),
         "parent_id": _id(form, "parent_id"),
+        "manager_id": _id(form, "manager_id"),
     }
 
 

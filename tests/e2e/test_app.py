@@ -294,3 +294,33 @@ def test_filters_paging_and_calendar_navigation(open_tab):
     expect(period).not_to_have_text(first)
     page.get_by_role("button", name="Today").click()
     expect(period).to_have_text(first)
+
+
+def test_department_with_a_manager_and_an_assignment_for_anyone(open_tab):
+    tab = open_tab()
+    page = tab.page
+    tab.sign_in("manager", path="/departments")
+    page.get_by_role("button", name="Add department").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name").fill("Acoustics")
+    manager = dialog.get_by_label("Manager").locator("option").nth(1).inner_text()
+    dialog.get_by_label("Manager").select_option(label=manager)
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    row = page.get_by_role("table", name="Departments").get_by_role("row").filter(has_text="Acoustics")
+    expect(row).to_contain_text(manager)
+    page.get_by_role("button", name="Delete Acoustics").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    expect(row).to_have_count(0)
+
+    tab.open("/assignments")
+    page.get_by_role("button", name="Add assignment", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_text("Choose a person.")).to_be_visible()
+    person = dialog.get_by_label("Person").locator("option").last.inner_text()
+    dialog.get_by_label("Person").select_option(label=person)
+    dialog.get_by_label("Project", exact=True).select_option(index=1)
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text=f"Added {person}")).to_be_visible()
