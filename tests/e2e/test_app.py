@@ -324,3 +324,30 @@ def test_department_with_a_manager_and_an_assignment_for_anyone(open_tab):
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_have_count(0)
     expect(page.get_by_role("status").filter(has_text=f"Added {person}")).to_be_visible()
+
+
+def test_project_deliverables_add_complete_and_delete(open_tab):
+    tab = open_tab()
+    page = tab.page
+    tab.sign_in("manager", path="/projects")
+    page.get_by_role("table", name="Projects").get_by_role("link").first.click()
+    tab.wait_loaded()
+    page.get_by_role("button", name="Add deliverable").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Description").fill("Tender drawings")
+    dialog.get_by_label("Date").fill("2027-03-01")
+    dialog.get_by_label("Percentage").fill("40")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_text("1 Mar 2027 · 40 %")).to_be_visible()
+
+    done = page.get_by_role("checkbox", name="Completed: Tender drawings")
+    done.click()
+    expect(done).to_be_checked()
+    page.reload()
+    tab.wait_loaded()
+    expect(page.get_by_role("checkbox", name="Completed: Tender drawings")).to_be_checked()
+
+    page.get_by_role("button", name="Delete deliverable Tender drawings").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("Tender drawings")).to_have_count(0)
