@@ -48,6 +48,8 @@ def text_field(
             key=_as_text(value),
             required=required,
             aria_invalid=rx.cond(error, "true", "false") if error is not None else "false",
+            # Screen readers read the API's message for the field along with its label.
+            aria_describedby=f"{field_id}-error",
             width="100%",
             **props,
         ),

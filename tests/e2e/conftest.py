@@ -66,6 +66,8 @@ def app_url():
     if not Path(CHROMIUM).exists() or not (ROOT / "tools/node_modules/.bin/bun").exists():
         pytest.fail("the browser tests need Chromium and bun: run `make chromium bun` (make test does)")
     ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):  # this run's screenshots only
+        old.unlink()
     workdir = Path(tempfile.mkdtemp(prefix="planner-e2e-"))
     port = _free_port()
     env = {

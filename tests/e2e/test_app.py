@@ -176,10 +176,24 @@ def test_settings_is_for_admins_only(open_tab):
 def test_phone_layout_has_a_drawer_cards_and_no_sideways_scroll(open_tab):
     tab = open_tab(phone=True)
     page = tab.page
+    tab.goto("/login")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    tab.assert_no_horizontal_scroll()
+    tab.shot("phone-login")
     tab.sign_in("admin")
     for path, name, loaded in PAGES:
         tab.open(path)
         expect(loaded(page, True)).to_be_visible()
+        tab.assert_no_horizontal_scroll()
+        tab.shot(f"phone-{name}")
+    for path, list_name, name, heading in (
+        ("/people", "People", "person", "Utilisation per week"),
+        ("/projects", "Projects", "project", "Deliverables"),
+    ):
+        tab.open(path)
+        _first_item(page, list_name, True).click()
+        tab.wait_loaded()
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
         tab.assert_no_horizontal_scroll()
         tab.shot(f"phone-{name}")
     # Navigation through the drawer menu; lists are cards.
