@@ -199,7 +199,7 @@ def person_detail() -> rx.Component:
                             detail_row("Location", p.location),
                             detail_row("Weekly capacity", rx.text(p.weekly_capacity, " h")),
                             detail_row("Skills", PersonState.skills_text),
-                            detail_row("Hire date", p.hire_date),
+                            detail_row("Hire date", PersonState.hire_date_text),
                             orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
                         ),
                         spacing="3",

@@ -8,7 +8,7 @@ import datetime as dt
 import reflex as rx
 
 from planner_app import styles
-from planner_app.planning import band_of, hours, short_date, week_keys
+from planner_app.planning import band_of, hours, long_date, short_date, week_keys
 from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Assignment, Person
 from planner_app.states import payloads
@@ -149,6 +149,10 @@ class PersonState(PageMixin, AuthState):
     @rx.var
     def skills_text(self) -> str:
         return ", ".join(self.person.skills)
+
+    @rx.var
+    def hire_date_text(self) -> str:
+        return long_date(self.person.hire_date)
 
     @rx.event
     def set_dialog_open(self, is_open: bool):
