@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from backend_api.core.schemas import OUTPUT, CamelModel, UtcDateTime
+from backend_api.core.schemas import OUTPUT, CamelModel, Stored
 
 MAX_WEEKS = 520  # ten years of weeks on one assignment is plenty
 
@@ -34,10 +34,7 @@ class AssignmentIn(CamelModel):
         return dict(sorted(weeks.items()))
 
 
-class AssignmentOut(AssignmentIn):
+class AssignmentOut(AssignmentIn, Stored):
     model_config = OUTPUT
-    id: int
     person_name: str | None = None
     project_name: str | None = None
-    created_at: UtcDateTime
-    updated_at: UtcDateTime

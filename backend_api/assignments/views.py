@@ -12,7 +12,10 @@ from .schemas import AssignmentIn, AssignmentOut
 class AssignmentsResource(Resource):
     model, schema, out, label = Assignment, AssignmentIn, AssignmentOut, "Assignment"
     filters = {"personId": "person_id", "projectId": "project_id"}
-    ordering = {"createdAt": "created_at", "updatedAt": "updated_at", "personId": "person_id",
+    # By name, so a planning grid can page through people alphabetically without re-sorting.
+    ordering = {"personName": select(Person.name).where(Person.id == Assignment.person_id).scalar_subquery(),
+                "projectName": select(Project.name).where(Project.id == Assignment.project_id).scalar_subquery(),
+                "createdAt": "created_at", "updatedAt": "updated_at", "personId": "person_id",
                 "projectId": "project_id", "id": "id"}
     default_ordering = ("-updatedAt",)
     extra_params = ("departmentId",)

@@ -94,7 +94,7 @@ class Resource:
     out: ClassVar[type[CamelModel]]         # output, for serialization and OpenAPI
     label: ClassVar[str] = "Item"
     filters: ClassVar[dict[str, str]] = {}          # wire name -> column attribute
-    ordering: ClassVar[dict[str, str]] = {}          # wire name -> column attribute
+    ordering: ClassVar[dict[str, Any]] = {}  # wire name -> column attribute, or a SQL expression
     default_ordering: ClassVar[tuple[str, ...]] = ("id",)
     unique: ClassVar[dict[str, str]] = {}            # wire name -> column attribute
     foreign: ClassVar[dict[str, tuple[type, str]]] = {}  # wire name -> (model, label)
@@ -132,6 +132,8 @@ class Resource:
         # Built without validation: a stored row is shown as it is, even one that an input rule
         # added later would refuse — reading must never fail with a 400.
         data = {name: getattr(obj, name) for name in self.out.model_fields if hasattr(obj, name)}
+        if "etag" in self.out.model_fields:
+            data["etag"] = make_etag(obj)
         return self.out.model_construct(**data, **extra).model_dump(mode="json", by_alias=True)
 
     # ---- collection -------------------------------------------------------------------------
@@ -183,7 +185,7 @@ class Resource:
             if attr is None:
                 allowed = ", ".join(sorted(self.ordering)) or "none"
                 raise field_error("ordering", f"Cannot order by {name.lstrip('-')}. Allowed: {allowed}.")
-            column = getattr(self.model, attr)
+            column = getattr(self.model, attr) if isinstance(attr, str) else attr
             clauses.append(column.desc() if name.startswith("-") else column.asc())
         return clauses + [self.model.id.asc()]
 

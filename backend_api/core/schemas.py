@@ -20,7 +20,7 @@ class CamelModel(BaseModel):
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid",
                               str_strip_whitespace=True)
-    read_only: ClassVar[frozenset[str]] = frozenset({"id", "createdAt", "updatedAt"})
+    read_only: ClassVar[frozenset[str]] = frozenset({"id", "etag", "createdAt", "updatedAt"})
 
     @model_validator(mode="before")
     @classmethod
@@ -59,3 +59,14 @@ def dates_in_order(start: date | None, end: date | None, end_field: str = "endDa
     """Raised from model validators as an ApiError, so the message lands on the end-date field."""
     if start and end and end < start:
         raise field_error(end_field, "The end date must not be before the start date.")
+
+
+class Stored(CamelModel):
+    """What every stored resource carries besides its own fields. `etag` equals the ETag header of
+    its detail URL, so a row from a list can be edited (If-Match) without fetching it first."""
+
+    model_config = OUTPUT
+    id: int
+    etag: str = ""
+    created_at: UtcDateTime
+    updated_at: UtcDateTime

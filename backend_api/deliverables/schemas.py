@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from backend_api.core.schemas import OUTPUT, CamelModel, UtcDateTime
+from backend_api.core.schemas import OUTPUT, CamelModel, Stored
 
 
 class DeliverableIn(CamelModel):
@@ -17,9 +17,6 @@ class DeliverableIn(CamelModel):
     notes: str = Field(default="", max_length=10_000)
 
 
-class DeliverableOut(DeliverableIn):
+class DeliverableOut(DeliverableIn, Stored):
     model_config = OUTPUT
-    id: int
     project_name: str | None = None
-    created_at: UtcDateTime
-    updated_at: UtcDateTime

@@ -1,6 +1,6 @@
 from pydantic import Field
 
-from backend_api.core.schemas import OUTPUT, CamelModel, UtcDateTime
+from backend_api.core.schemas import OUTPUT, CamelModel, Stored
 
 
 class DepartmentIn(CamelModel):
@@ -10,8 +10,5 @@ class DepartmentIn(CamelModel):
     description: str = Field(default="", max_length=10_000)
 
 
-class DepartmentOut(DepartmentIn):
+class DepartmentOut(DepartmentIn, Stored):
     model_config = OUTPUT
-    id: int
-    created_at: UtcDateTime
-    updated_at: UtcDateTime

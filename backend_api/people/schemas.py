@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from backend_api.core.schemas import OUTPUT, CamelModel, Email, UtcDateTime
+from backend_api.core.schemas import OUTPUT, CamelModel, Email, Stored
 
 
 class PersonIn(CamelModel):
@@ -33,12 +33,9 @@ class PersonIn(CamelModel):
         return cleaned
 
 
-class PersonOut(PersonIn):
+class PersonOut(PersonIn, Stored):
     model_config = OUTPUT
-    id: int
     department_name: str | None = None
-    created_at: UtcDateTime
-    updated_at: UtcDateTime
 
 
 class PeopleSearchOut(CamelModel):

@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from backend_api.core.schemas import OUTPUT, CamelModel, UtcDateTime, dates_in_order
+from backend_api.core.schemas import OUTPUT, CamelModel, Stored, dates_in_order
 
 ProjectStatus = Literal["planning", "active", "on_hold", "completed", "cancelled"]
 
@@ -28,8 +28,5 @@ class ProjectIn(CamelModel):
         return self
 
 
-class ProjectOut(ProjectIn):
+class ProjectOut(ProjectIn, Stored):
     model_config = OUTPUT
-    id: int
-    created_at: UtcDateTime
-    updated_at: UtcDateTime

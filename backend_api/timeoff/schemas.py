@@ -3,7 +3,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from backend_api.core.schemas import OUTPUT, CamelModel, UtcDateTime, dates_in_order
+from backend_api.core.schemas import OUTPUT, CamelModel, Stored, dates_in_order
 
 
 class TimeOffIn(CamelModel):
@@ -21,9 +21,6 @@ class TimeOffIn(CamelModel):
         return self
 
 
-class TimeOffOut(TimeOffIn):
+class TimeOffOut(TimeOffIn, Stored):
     model_config = OUTPUT
-    id: int
     person_name: str | None = None
-    created_at: UtcDateTime
-    updated_at: UtcDateTime
