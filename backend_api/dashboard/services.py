@@ -42,7 +42,8 @@ def percent(hours: float, capacity: float) -> float | None:
     return 0.0 if hours == 0 else None  # booked with no capacity at all: no finite figure
 
 
-def dashboard(db, weeks: int, department_id: int | None, today: date | None = None) -> dict:
+def dashboard(db, weeks: int, department_id: int | None, today: date | None = None,
+              person_id: int | None = None) -> dict:
     week_keys = [monday(today or now().date()) + timedelta(weeks=i) for i in range(weeks)]
     first, last = week_keys[0], week_keys[-1] + timedelta(days=6)
     keys = {w.isoformat() for w in week_keys}
@@ -51,6 +52,8 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
                     .where(Person.is_active.is_(True)).order_by(Person.name))
     if department_id is not None:
         people_query = people_query.where(Person.department_id == department_id)
+    if person_id is not None:  # one person's page: the same figures, week by week
+        people_query = people_query.where(Person.id == person_id)
     people = list(db.execute(people_query))
     ids = [p.id for p, _ in people]
 
@@ -74,6 +77,7 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
     for person, department_name in people:
         allocated = capacity = 0.0
         peak, peak_week = -1.0, None
+        weekly = []
         for week in week_keys:
             key = week.isoformat()
             week_capacity = person.weekly_capacity * max(5 - days_off[person.id][key], 0) / 5
@@ -82,6 +86,8 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
             capacity += week_capacity
             week_percent = percent(week_hours, week_capacity)
             week_value = float("inf") if week_percent is None else week_percent
+            weekly.append({"week": key, "hours": round(week_hours, 2), "capacity": round(week_capacity, 2),
+                           "utilizationPercent": week_percent, "band": band(week_percent)})
             if week_value > peak:
                 peak, peak_week = week_value, key
         utilization = percent(allocated, capacity)
@@ -91,7 +97,7 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
             "allocatedHours": round(allocated, 2), "capacity": round(capacity, 2),
             "utilizationPercent": utilization, "band": band(utilization),
             "isOverallocated": peak_percent is None or peak_percent > 100,
-            "peakUtilizationPercent": peak_percent, "peakWeek": peak_week,
+            "peakUtilizationPercent": peak_percent, "peakWeek": peak_week, "weekly": weekly,
         })
     # None (hours with no capacity) ranks highest. Not `percent or 1e9`: 0.0 is falsy, which put
     # idle people above busy ones.

@@ -16,10 +16,12 @@ def dashboard_view(request):
     # Capped at the largest possible id (no such department: an empty board), not sent to the
     # database as an out-of-range integer (a 500).
     department_id = int_param(request, "departmentId", 0, maximum=MAX_ID) if department else None
-    return dashboard(request.db, weeks, department_id)
+    person = request.params.get("personId")
+    person_id = int_param(request, "personId", 0, maximum=MAX_ID) if person else None
+    return dashboard(request.db, weeks, department_id, person_id=person_id)
 
 
 def includeme(config):
     config.scan(__name__)
     describe(config, Operation("/api/dashboard/", "GET", "Utilisation over the next weeks",
-                               response={"type": "object"}, params=("weeks", "departmentId")))
+                               response={"type": "object"}, params=("weeks", "departmentId", "personId")))

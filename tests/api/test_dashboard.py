@@ -56,6 +56,7 @@ def test_utilisation_peak_week_and_hours_outside_the_window(staff, registry):
     make_assignment(registry, person=ada, weekly_hours={W2: 30, W3: 10})
     make_assignment(registry, person=ada, weekly_hours={W2: 20, "2026-11-16": 40, "2026-12-21": 40})
     row = _row(_board(staff), ada)
+    assert [week["hours"] for week in row.pop("weekly")] == [0, 50, 10, 0]
     assert row == {
         "personId": ada.id, "name": "Ada", "departmentName": None,
         "allocatedHours": 60.0, "capacity": 160.0, "utilizationPercent": 37.5, "band": "underutilized",
@@ -166,3 +167,17 @@ def test_hours_with_no_capacity_rank_first_without_a_finite_figure(staff, regist
                     ("Idle", 0.0, "underutilized", False)]
     assert board["summary"]["overallocatedCount"] == 2
     assert board["summary"]["avgUtilization"] == 75.0  # over the finite figures only
+
+
+def test_one_person_week_by_week(staff, registry):
+    ada = make_person(registry, name="Ada", weekly_capacity=40)
+    make_person(registry, name="Bob")
+    make_timeoff(registry, person=ada, start_date=date(2026, 11, 30), end_date=date(2026, 11, 30))  # Monday W2
+    make_assignment(registry, person=ada, weekly_hours={W1: 20, W2: 40})
+    board = _board(staff, f"?weeks=3&personId={ada.id}")
+    assert [row["name"] for row in board["teamOverview"]] == ["Ada"]
+    assert _row(board, ada)["weekly"] == [
+        {"week": W1, "hours": 20, "capacity": 40, "utilizationPercent": 50.0, "band": "underutilized"},
+        {"week": W2, "hours": 40, "capacity": 32, "utilizationPercent": 125.0, "band": "overallocated"},
+        {"week": W3, "hours": 0, "capacity": 40, "utilizationPercent": 0.0, "band": "underutilized"},
+    ]
