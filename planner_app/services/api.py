@@ -29,12 +29,16 @@ from pydantic.alias_generators import to_camel
 
 from planner_app.services.models import (
     Assignment,
+    AuditEntry,
     Dashboard,
     Deliverable,
     Department,
     Page,
     Person,
+    PersonSearch,
     Project,
+    Session,
+    SessionList,
     TimeOff,
     TokenPair,
     User,
@@ -152,7 +156,9 @@ def _embedded_transport() -> httpx.ASGITransport:
     # Imported here: with PLANNER_API_URL set the app never loads the backend package.
     from planner_app.embedded import embedded_api
 
-    return httpx.ASGITransport(app=embedded_api())
+    # A loopback client address (httpx's default, spelled out): the API trusts the browser's address
+    # and user agent that this process forwards only from a trusted proxy (TRUSTED_PROXIES).
+    return httpx.ASGITransport(app=embedded_api(), client=("127.0.0.1", 123))
 
 
 def _target() -> tuple[str, httpx.AsyncBaseTransport | None]:
@@ -250,9 +256,10 @@ class ApiClient:
         base_url, transport = _target()
         headers = {"Accept": "application/json"}
         # The API sees this process as its client; pass on who the person really is, for its
-        # session list and throttling (it decides whether to trust these).
+        # session list and throttling. It trusts these only from its TRUSTED_PROXIES: in process the
+        # ASGI transport presents 127.0.0.1, over the network this host must be listed there.
         if user_agent:
-            headers["User-Agent"] = user_agent
+            headers["X-Client-User-Agent"] = user_agent
         if client_ip:
             headers["X-Forwarded-For"] = client_ip
         self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=TIMEOUT, headers=headers)
@@ -264,6 +271,8 @@ class ApiClient:
         self.assignments = Resource(self, "assignments", Assignment)
         self.deliverables = Resource(self, "deliverables", Deliverable)
         self.timeoff = Resource(self, "timeoff", TimeOff)
+        # Admin only. Accounts change through the actions below, never by PATCH.
+        self.users = Resource(self, "auth/users", User)
 
     async def __aenter__(self) -> ApiClient:
         return self
@@ -371,3 +380,29 @@ class ApiClient:
     async def dashboard(self, weeks: int = 4, department_id: int | None = None) -> Dashboard:
         resp = await self.request("GET", "/dashboard/", params=_query({"weeks": weeks, "department_id": department_id}))
         return _parse(Dashboard, resp)
+
+    async def sessions(self) -> list[Session]:
+        return _parse(SessionList, await self.request("GET", "/auth/sessions/")).results
+
+    async def revoke_session(self, session_id: int) -> Session:
+        resp = await self.request("POST", "/auth/sessions/revoke/", json={"sessionId": session_id})
+        return _parse(Session, resp)
+
+    async def search_people(self, text: str, limit: int = 20) -> list[Person]:
+        resp = await self.request("GET", "/people/search/", params={"q": text, "limit": str(limit)})
+        return _parse(PersonSearch, resp).results
+
+    # --- admin ------------------------------------------------------------------------------
+
+    async def set_password(self, user_id: int, password: str) -> None:
+        await self.request("POST", f"/auth/users/{user_id}/set_password/", json={"password": password})
+
+    async def toggle_active(self, user_id: int) -> User:
+        return _parse(User, await self.request("POST", f"/auth/users/{user_id}/toggle_active/"))
+
+    async def change_role(self, user_id: int, role: str) -> User:
+        return _parse(User, await self.request("POST", f"/auth/users/{user_id}/change_role/", json={"role": role}))
+
+    async def audit(self, page: int = 1, page_size: int = 10) -> Page[AuditEntry]:
+        resp = await self.request("GET", "/auth/audit/", params={"page": str(page), "pageSize": str(page_size)})
+        return _parse(Page[AuditEntry], resp)

@@ -35,6 +35,37 @@ class User(Wire):
     last_login: str | None = None
 
 
+class Session(Wire):
+    """One sign-in of the current user (GET /api/auth/sessions/)."""
+
+    id: int = 0
+    issued_at: str = ""
+    last_used_at: str = ""
+    ip: str = ""
+    user_agent: str = ""
+    is_active: bool = True
+    current: bool = False
+
+
+class SessionList(Wire):
+    results: list[Session] = []
+
+
+class AuditActor(Wire):
+    id: int | None = None
+    username: str = ""
+
+
+class AuditEntry(Wire):
+    id: int = 0
+    actor: AuditActor = AuditActor()
+    action: str = ""
+    target_type: str = ""
+    target_id: int | None = None
+    meta: dict = {}
+    created_at: str = ""
+
+
 class Person(Wire):
     id: int = 0
     name: str = ""
@@ -159,6 +190,10 @@ class Dashboard(Wire):
 
 
 T = TypeVar("T", bound=Wire)
+
+
+class PersonSearch(Wire):
+    results: list[Person] = []
 
 
 class Page(Wire, Generic[T]):

@@ -150,7 +150,7 @@ def test_every_call_carries_a_request_id_and_the_bearer_token(monkeypatch):
     ids = [h["X-Request-ID"] for h in seen]
     assert len(set(ids)) == 2 and all(len(i) == 32 for i in ids)
     assert seen[0]["Authorization"] == "Bearer x"
-    assert seen[0]["User-Agent"] == "Firefox" and seen[0]["X-Forwarded-For"] == "10.1.2.3"
+    assert seen[0]["X-Client-User-Agent"] == "Firefox" and seen[0]["X-Forwarded-For"] == "10.1.2.3"
 
 
 def test_planner_api_url_selects_a_separately_served_api(monkeypatch):
