@@ -69,3 +69,7 @@ NATIVE_SELECT = {
 BASE_STYLE = {
     "font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
 }
+
+# The smallest a thing to tap may be on a phone (WCAG 2.5.5).
+TAP_TARGET = "44px"
+TYPEAHEAD_LIST_MAX_HEIGHT = "16rem"

@@ -4,6 +4,11 @@ import reflex as rx
 
 from planner_app.components.feedback import error_callout
 
+KEEP_DIALOG_FOR_AN_OPEN_LIST = rx.Var(
+    "((event) => { const target = event.target;"
+    " if (target && target.getAttribute && target.getAttribute('aria-expanded') === 'true') event.preventDefault(); })"
+)
+
 
 def form_dialog(
     title: rx.Var[str] | str,
@@ -26,6 +31,8 @@ def form_dialog(
             ),
             max_width="34rem",
             width="calc(100vw - 2rem)",
+            # Esc in an open typeahead closes its list, not the whole dialog (Radix listens first).
+            custom_attrs={"onEscapeKeyDown": KEEP_DIALOG_FOR_AN_OPEN_LIST},
         ),
         open=open_,
         on_open_change=on_open_change,

@@ -13,7 +13,7 @@ def _as_text(value: Any) -> Any:
     return value.to(str) if isinstance(value, rx.Var) else str(value)
 
 
-def _field(label: str, control: rx.Component, field_id: str, error: rx.Var[str] | None) -> rx.Component:
+def labelled_field(label: str, control: rx.Component, field_id: str, error: rx.Var[str] | None) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=field_id, font_size="var(--font-size-2)", font_weight="500"),
         control,
@@ -37,7 +37,7 @@ def text_field(
     """An uncontrolled input (its value goes with the form's submit), refilled when `value` changes."""
     field_id = f"{form}-{name}"
     error = errors[name] if errors is not None else None
-    return _field(
+    return labelled_field(
         label,
         rx.input(
             id=field_id,
@@ -60,7 +60,7 @@ def text_field(
 
 def text_area(label: str, name: str, *, form: str, value: Any = "", **props: Any) -> rx.Component:
     field_id = f"{form}-{name}"
-    return _field(
+    return labelled_field(
         label,
         rx.text_area(
             id=field_id,
@@ -99,7 +99,7 @@ def select_field(
     if placeholder is not None:
         children.insert(0, rx.el.option(placeholder, value=""))
     extra = {"on_change": on_change} if on_change is not None else {}
-    return _field(
+    return labelled_field(
         label,
         rx.el.select(
             *children,

@@ -7,6 +7,8 @@ from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_field
 from planner_app.components.lists import muted, pager
+from planner_app.components.typeahead import person_typeahead
+from planner_app.states.assignments import PERSON_BOX
 from planner_app.states.assignments import AssignmentsState as S
 from planner_app.states.auth import AuthState
 from planner_app.template import template
@@ -242,7 +244,7 @@ def assignments() -> rx.Component:
             rx.vstack(
                 rx.cond(
                     S.add_person_id == 0,
-                    select_field("Person", "person_id", S.people_options, form="add-assignment", errors=S.field_errors, placeholder="Choose a person"),
+                    person_typeahead("Person", "person_id", box=PERSON_BOX, errors=S.field_errors),
                 ),
                 select_field("Project", "project_id", S.project_options, form="add-assignment", errors=S.field_errors, placeholder="Choose a project"),
                 text_field("Role on project", "role_on_project", form="add-assignment", errors=S.field_errors),

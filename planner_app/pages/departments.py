@@ -6,7 +6,9 @@ from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_area, text_field
 from planner_app.components.lists import list_card, muted, pager, responsive_list
+from planner_app.components.typeahead import person_typeahead
 from planner_app.states.auth import AuthState
+from planner_app.states.departments import MANAGER_BOX
 from planner_app.states.departments import DepartmentsState as S
 from planner_app.template import template
 
@@ -27,7 +29,6 @@ def parent_name(d: rx.Var) -> rx.Var:
 
 
 def manager_name(d: rx.Var) -> rx.Var:
-    # Names of the first 200 active people (the form's choices); others show as "—".
     return S.manager_names.get(d.manager_id.to(str), "—")
 
 
@@ -67,7 +68,7 @@ def departments() -> rx.Component:
             rx.vstack(
                 text_field("Name", "name", form=form, value=S.draft.name, errors=S.field_errors, required=True),
                 select_field("Part of", "parent_id", S.parent_options, form=form, value=S.draft.parent_id, errors=S.field_errors, placeholder="Top level"),
-                select_field("Manager", "manager_id", S.manager_options, form=form, value=S.draft.manager_id, errors=S.field_errors, placeholder="No manager"),
+                person_typeahead("Manager", "manager_id", box=MANAGER_BOX, errors=S.field_errors),
                 text_area("Description", "description", form=form, value=S.draft.description),
                 form_actions(S.saving, S.set_dialog_open(False)),
                 spacing="3",

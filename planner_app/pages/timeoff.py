@@ -7,8 +7,9 @@ from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_area, text_field
 from planner_app.components.lists import list_card, muted, pager, responsive_list
+from planner_app.components.typeahead import person_typeahead
 from planner_app.states.auth import AuthState
-from planner_app.states.timeoff import KIND_OPTIONS
+from planner_app.states.timeoff import KIND_OPTIONS, PERSON_BOX
 from planner_app.states.timeoff import TimeOffState as S
 from planner_app.template import template
 
@@ -67,7 +68,7 @@ def timeoff() -> rx.Component:
         form_dialog(
             rx.cond(S.editing_id == 0, "Add time off", "Edit time off"),
             rx.vstack(
-                select_field("Person", "person_id", S.people_options, form=form, value=S.draft.person_id, errors=S.field_errors, placeholder="Choose a person"),
+                person_typeahead("Person", "person_id", box=PERSON_BOX, errors=S.field_errors),
                 rx.grid(
                     text_field("Start date", "start_date", form=form, value=S.draft.start_date, errors=S.field_errors, type="date", required=True),
                     text_field("End date", "end_date", form=form, value=S.draft.end_date, errors=S.field_errors, type="date", required=True),

@@ -16,10 +16,12 @@ from planner_app.planning import hours, parse_hours, short_date, week_keys
 from planner_app.services.api import ApiError
 from planner_app.services.models import Assignment, Person
 from planner_app.states.auth import AuthState
-from planner_app.states.options import department_options, people_options, project_options
+from planner_app.states.options import department_options, project_options
 from planner_app.states.page import PagedMixin
+from planner_app.states.typeahead import choose_person
 
 GRID_PAGE_SIZE = 15
+PERSON_BOX = "add-assignment-person"
 
 
 @dataclasses.dataclass
@@ -106,7 +108,6 @@ class AssignmentsState(PagedMixin, AuthState):
     # Set when the dialog was opened from a person's row; 0 lets the dialog ask for the person.
     add_person_id: int = 0
     add_person_name: str = ""
-    people_options: list[tuple[str, str]] = []
     notice: str = ""
     remove_id: int = 0
     remove_label: str = ""
@@ -248,13 +249,7 @@ class AssignmentsState(PagedMixin, AuthState):
     @rx.event
     async def open_add_for_anyone(self):
         self.open_add(0, "")
-        if self.people_options:
-            return
-        try:
-            async with self.api() as api:
-                self.people_options = await people_options(api)
-        except ApiError as err:
-            yield await self._fail(err)
+        await choose_person(self, PERSON_BOX)
 
     @rx.event
     def close_add(self):

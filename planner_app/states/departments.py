@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Department
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
-from planner_app.states.options import department_options, people_options
+from planner_app.states.options import department_options
 from planner_app.states.page import PAGE_SIZE, CrudMixin
+from planner_app.states.typeahead import choose_person
+
+MANAGER_BOX = "department-manager"
 
 
 class DepartmentsState(CrudMixin, AuthState):
     departments: list[Department] = []
     parent_options: list[tuple[str, str]] = []
-    manager_options: list[tuple[str, str]] = []
+    # Names of the managers of the departments on this page, by person id.
+    manager_names: dict[str, str] = {}
     draft: Department = Department()
 
     def _resource(self, api: ApiClient) -> Resource:
@@ -27,6 +33,10 @@ class DepartmentsState(CrudMixin, AuthState):
     def _fill_draft(self, item_id: int) -> None:
         self.draft = next((d for d in self.departments if d.id == item_id), Department())
 
+    async def _prepare_dialog(self) -> None:
+        manager = self.draft.manager_id
+        await choose_person(self, MANAGER_BOX, manager, self.manager_names.get(str(manager), ""))
+
     @rx.event
     async def load(self):
         self.loading = True
@@ -35,18 +45,15 @@ class DepartmentsState(CrudMixin, AuthState):
             async with self.api() as api:
                 result = await api.departments.list(page=self.page, page_size=PAGE_SIZE, ordering="name")
                 self.parent_options = await department_options(api)
-                if not self.manager_options:
-                    self.manager_options = await people_options(api)
+                manager_ids = sorted({d.manager_id for d in result.results if d.manager_id})
+                managers = await asyncio.gather(*[api.people.get(pid) for pid in manager_ids])
         except ApiError as err:
             yield await self._fail(err)
             return
         await self._forget_etags([f"/departments/{item.id}/" for item in result.results])
+        self.manager_names = {str(p.id): p.name for p in managers}
         self.departments, self.count, self.loading = result.results, result.count, False
 
     @rx.var
     def parent_names(self) -> dict[str, str]:
         return dict(self.parent_options)
-
-    @rx.var
-    def manager_names(self) -> dict[str, str]:
-        return dict(self.manager_options)

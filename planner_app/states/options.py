@@ -1,7 +1,6 @@
 """Choices for the select inputs, loaded from the API a page at a time (at most 200 each).
 
-Issue 5 replaces the person pickers with a search-as-you-type field; until then a form offers the
-first 200 active people by name."""
+People are too many for a select: they are chosen with the typeahead (components/typeahead.py)."""
 
 from __future__ import annotations
 
@@ -15,11 +14,6 @@ Option = tuple[str, str]
 async def department_options(api: ApiClient) -> list[Option]:
     page = await api.departments.list(page_size=OPTION_LIMIT, ordering="name")
     return [(str(d.id), d.name) for d in page.results]
-
-
-async def people_options(api: ApiClient) -> list[Option]:
-    page = await api.people.list(page_size=OPTION_LIMIT, ordering="name", is_active=True)
-    return [(str(p.id), p.name) for p in page.results]
 
 
 async def project_options(api: ApiClient) -> list[Option]:

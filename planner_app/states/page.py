@@ -85,18 +85,23 @@ class CrudMixin(PagedMixin, mixin=True):
     def _fill_draft(self, item_id: int) -> None:
         raise NotImplementedError
 
+    async def _prepare_dialog(self) -> None:
+        """After `_fill_draft`: set up what lives outside this state (a person typeahead)."""
+
     @rx.event
-    def open_create(self):
+    async def open_create(self):
         self._clear_errors()
         self.editing_id = 0
         self._fill_draft(0)
+        await self._prepare_dialog()
         self.dialog_open = True
 
     @rx.event
-    def open_edit(self, item_id: int):
+    async def open_edit(self, item_id: int):
         self._clear_errors()
         self.editing_id = item_id
         self._fill_draft(item_id)
+        await self._prepare_dialog()
         self.dialog_open = True
 
     @rx.event

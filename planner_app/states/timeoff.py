@@ -11,8 +11,10 @@ from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import TimeOff
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
-from planner_app.states.options import people_options
 from planner_app.states.page import PAGE_SIZE, CrudMixin
+from planner_app.states.typeahead import choose_person
+
+PERSON_BOX = "timeoff-person"
 
 KIND_OPTIONS = [("vacation", "Vacation"), ("holiday", "Holiday"), ("sick", "Sick"), ("other", "Other")]
 
@@ -29,7 +31,6 @@ class TimeOffRow:
 
 class TimeOffState(CrudMixin, AuthState):
     entries: list[TimeOff] = []
-    people_options: list[tuple[str, str]] = []
     draft: TimeOff = TimeOff()
 
     def _resource(self, api: ApiClient) -> Resource:
@@ -41,6 +42,9 @@ class TimeOffState(CrudMixin, AuthState):
     def _fill_draft(self, item_id: int) -> None:
         self.draft = next((t for t in self.entries if t.id == item_id), TimeOff())
 
+    async def _prepare_dialog(self) -> None:
+        await choose_person(self, PERSON_BOX, self.draft.person_id, self.draft.person_name)
+
     @rx.event
     async def load(self):
         self.loading = True
@@ -48,8 +52,6 @@ class TimeOffState(CrudMixin, AuthState):
         try:
             async with self.api() as api:
                 result = await api.timeoff.list(page=self.page, page_size=PAGE_SIZE, ordering="-startDate")
-                if not self.people_options:
-                    self.people_options = await people_options(api)
         except ApiError as err:
             yield await self._fail(err)
             return

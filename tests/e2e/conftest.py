@@ -156,6 +156,22 @@ class Tab:
         assert widths[0] <= widths[1], f"{self.page.url} scrolls sideways: {widths}"
 
 
+def pick_person(combobox, text: str, index: int = 0) -> str:
+    """Choose a person in a typeahead with the keyboard: type, ↓ to the option, Enter. Returns the name."""
+    combobox.fill(text)
+    listbox = combobox.page.locator(f"#{combobox.get_attribute('aria-controls')}")
+    expect(listbox).to_be_visible()
+    for _ in range(index + 1):
+        combobox.press("ArrowDown")
+    option = listbox.get_by_role("option").nth(index)
+    expect(option).to_have_attribute("aria-selected", "true")
+    name = option.locator("span, p").first.inner_text()
+    combobox.press("Enter")
+    expect(listbox).to_be_hidden()
+    expect(combobox).to_have_value(name)
+    return name
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
