@@ -72,3 +72,23 @@ def parse_hours(text: str) -> float | None:
     if not 0 <= value <= 168:
         raise ValueError("Hours must be between 0 and 168.")
     return value
+
+
+def ago(iso: str | None, now: dt.datetime | None = None) -> str:
+    """'2026-11-24T10:15:00Z' → 'just now', '5 minutes ago', '3 hours ago', '2 days ago', then a date."""
+    if not iso:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    seconds = ((now or dt.datetime.now(dt.timezone.utc)) - moment).total_seconds()
+    for limit, size, unit in ((3600, 60, "minute"), (86400, 3600, "hour"), (86400 * 30, 86400, "day")):
+        if seconds < limit:
+            count = int(seconds // size)
+            if count < 1:
+                return "just now"
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return long_date(iso)

@@ -47,15 +47,17 @@ def confirm_delete(
     description: rx.Var[str] | str,
     on_confirm: rx.EventHandler,
     on_cancel: rx.EventHandler,
+    action: str = "Delete",
 ) -> rx.Component:
-    """An alert dialog before anything is deleted; Cancel is the default focus."""
+    """An alert dialog before anything is deleted (or revoked: `action` names the button); Cancel
+    is the default focus."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
             rx.alert_dialog.description(description, size="2"),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray", on_click=on_cancel)),
-                rx.alert_dialog.action(rx.button("Delete", color_scheme="red", on_click=on_confirm)),
+                rx.alert_dialog.action(rx.button(action, color_scheme="red", on_click=on_confirm)),
                 justify="end",
                 spacing="3",
                 margin_top="1rem",

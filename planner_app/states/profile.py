@@ -1,26 +1,84 @@
-"""/profile: re-reads the account, so a role change by an admin shows without signing in again."""
+"""/profile: re-reads the account, so a role change by an admin shows without signing in again,
+and lists the account's sessions (every signed-in browser), each of which can be signed out."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
-from planner_app.planning import long_date
+from planner_app.devices import device_name
+from planner_app.planning import ago, long_date
 from planner_app.services.api import ApiError
-from planner_app.states.auth import AuthState
+from planner_app.services.models import Session
+from planner_app.states.auth import LOGIN_ROUTE, AuthState
 from planner_app.states.page import PageMixin
 
 
+@dataclasses.dataclass
+class SessionRow:
+    id: int
+    device: str
+    ip: str
+    signed_in: str
+    last_seen: str
+    current: bool
+
+
+def session_rows(sessions: list[Session]) -> list[SessionRow]:
+    """The active sessions in words, this browser's first."""
+    active = sorted((s for s in sessions if s.is_active), key=lambda s: not s.current)
+    return [
+        SessionRow(s.id, device_name(s.user_agent), s.ip or "—", long_date(s.issued_at), ago(s.last_used_at), s.current)
+        for s in active
+    ]
+
+
 class ProfileState(PageMixin, AuthState):
+    sessions: list[SessionRow] = []
+    revoke_id: int = 0
+    revoke_label: str = ""
+
     @rx.event
     async def load(self):
         try:
             async with self.api() as api:
                 user = await api.me()
+                sessions = await api.sessions()
         except ApiError as err:
             yield await self._fail(err)
             return
         auth = await self._auth()
         auth.user = user
+        self.sessions = session_rows(sessions)
+
+    @rx.event
+    def ask_revoke(self, session_id: int, label: str):
+        self.revoke_id, self.revoke_label = session_id, label
+
+    @rx.event
+    def cancel_revoke(self):
+        self.revoke_id = 0
+
+    @rx.event
+    async def confirm_revoke(self):
+        session_id, self.revoke_id = self.revoke_id, 0
+        self._clear_errors()
+        current = any(s.current for s in self.sessions if s.id == session_id)
+        try:
+            async with self.api() as api:
+                await api.revoke_session(session_id)
+                sessions = [] if current else await api.sessions()
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        if current:
+            # This browser's own session: it is signed out here, as with "Sign out".
+            auth = await self._auth()
+            auth.reset()
+            yield rx.redirect(LOGIN_ROUTE)
+            return
+        self.sessions = session_rows(sessions)
 
     @rx.var
     def initials(self) -> str:

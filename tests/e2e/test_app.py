@@ -21,8 +21,8 @@ PAGES = [
     ("/assignments", "assignments", lambda p, phone: p.get_by_role("table", name="Planning grid").get_by_role("textbox").first),
     ("/calendar", "calendar", lambda p, phone: p.get_by_role("link", name=re.compile(r"\(vacation|holiday|sick|other\)|:")).first),
     ("/timeoff", "timeoff", lambda p, phone: _first_item(p, "Time off", phone)),
-    ("/profile", "profile", lambda p, phone: p.get_by_text("Member since")),
-    ("/settings", "settings", lambda p, phone: p.get_by_role("heading", name="Administration")),
+    ("/profile", "profile", lambda p, phone: p.get_by_text("This device").filter(visible=True)),
+    ("/settings", "settings", lambda p, phone: p.get_by_label("Role of admin").filter(visible=True)),
 ]
 
 
@@ -173,7 +173,7 @@ def test_settings_is_for_admins_only(open_tab):
     expect(user.page.get_by_role("table", name="Planning grid").get_by_role("textbox").first).not_to_be_editable()
     admin = open_tab()
     admin.sign_in("admin", path="/settings")
-    expect(admin.page.get_by_role("heading", name="Administration")).to_be_visible()
+    expect(admin.page.get_by_role("heading", name="Users")).to_be_visible()
 
 
 def test_phone_layout_has_a_drawer_cards_and_no_sideways_scroll(open_tab):
