@@ -85,6 +85,8 @@ def person_typeahead(
                     "aria-expanded": rx.cond(expanded, "true", "false"),
                     "aria-activedescendant": rx.cond(active >= 0, f"{box}-option-" + active.to(str), ""),
                     "aria-invalid": rx.cond(error, "true", "false") if error is not None else "false",
+                    # As text_field: the API's message for the field is read with its label.
+                    "aria-describedby": f"{input_id}-error",
                 },
             ),
             debounce_timeout=DEBOUNCE_MS,
