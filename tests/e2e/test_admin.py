@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, pick_person
 
 
 def _session_id(tab) -> int:
@@ -162,3 +162,19 @@ def test_admin_screens_at_desktop_and_phone_sizes(open_tab):
         tab.page.get_by_role("dialog").get_by_role("combobox", name="Person").fill("an")
         expect(tab.page.get_by_role("listbox", name="Person").get_by_role("option").first).to_be_visible()
         tab.shot(f"{size}-settings-add-user-typeahead")
+
+
+def test_time_off_form_opens_with_its_person_and_saves_another(open_tab):
+    tab = open_tab()
+    tab.sign_in("manager", path="/timeoff")
+    page = tab.page
+    first = page.get_by_role("table", name="Time off").get_by_role("row").nth(1)
+    person = first.get_by_role("link").first.inner_text()
+    first.get_by_role("button", name=f"Edit time off of {person}").click()
+    dialog = page.get_by_role("dialog")
+    combobox = dialog.get_by_role("combobox", name="Person")
+    expect(combobox).to_have_value(person)
+    other = pick_person(combobox, "wen")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_role("table", name="Time off").get_by_role("link", name=other).first).to_be_visible()
