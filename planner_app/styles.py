@@ -50,6 +50,12 @@ STATUS_COLORS = {
 TIMEOFF_COLOR = "violet"
 DELIVERABLE_COLOR = "teal"
 
+# Someone else saved first: the conflict banner, and grid cells showing a value that is not yours.
+CONFLICT_ACCENT = "amber"
+CONFLICT_TEXT = "var(--amber-11)"
+CONFLICT_BORDER = "var(--amber-a7)"
+CONFLICT_BACKGROUND = "var(--amber-a3)"
+
 GRID_CELL_WIDTH = "2.75rem"
 GRID_LABEL_WIDTH = "12rem"
 GRID_LABEL_WIDTH_PHONE = "8.5rem"

@@ -1,7 +1,10 @@
 """A form in a dialog: the create/edit pattern of every list page."""
 
+from typing import Any
+
 import reflex as rx
 
+from planner_app.components.conflict import conflict_banner
 from planner_app.components.feedback import error_callout
 
 KEEP_DIALOG_FOR_AN_OPEN_LIST = rx.Var(
@@ -19,15 +22,26 @@ def form_dialog(
     on_submit: rx.EventHandler,
     error: rx.Var[str],
     form_id: str,
+    conflict: Any = None,
 ) -> rx.Component:
+    """`conflict`: the page state of an edit form (states/conflict.py), for its banner; its form
+    is remounted, showing the values it is refilled with, whenever `form_revision` changes."""
+    extra = {"key": conflict.form_revision} if conflict is not None else {}
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
             rx.form(
-                rx.vstack(error_callout(error), body, spacing="3", width="100%"),
+                rx.vstack(
+                    error_callout(error),
+                    conflict_banner(conflict) if conflict is not None else rx.fragment(),
+                    body,
+                    spacing="3",
+                    width="100%",
+                ),
                 on_submit=on_submit,
                 reset_on_submit=False,
                 id=form_id,
+                **extra,
             ),
             max_width="34rem",
             width="calc(100vw - 2rem)",

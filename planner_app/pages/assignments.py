@@ -3,6 +3,7 @@
 import reflex as rx
 
 from planner_app import styles
+from planner_app.components.conflict import conflict_banner
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_field
@@ -41,7 +42,9 @@ ENTER_LEAVES_CELL = rx.Var("((event) => { if (event.key === 'Enter') { event.pre
 
 
 def hours_input(cell: rx.Var) -> rx.Component:
-    """One week of one assignment: type, then Enter or Tab saves it."""
+    """One week of one assignment: type, then Enter or Tab saves it. When someone else saved the
+    row first, the cell shows their value, highlighted, and the typed value is one click away."""
+    conflicted = cell.mine != ""
     return rx.el.td(
         rx.el.input(
             name="hours",
@@ -52,6 +55,7 @@ def hours_input(cell: rx.Var) -> rx.Component:
             input_mode="decimal",
             auto_complete="off",
             aria_label=cell.label,
+            aria_invalid=rx.cond(conflicted, "true", "false"),
             read_only=~AuthState.can_edit,
             on_blur=lambda value: S.save_cell(cell.assignment_id, cell.week, value),
             custom_attrs={"onKeyDown": ENTER_LEAVES_CELL},
@@ -59,12 +63,27 @@ def hours_input(cell: rx.Var) -> rx.Component:
                 "width": styles.GRID_CELL_WIDTH,
                 "height": "2rem",
                 "text_align": "center",
-                "border": f"1px solid {styles.BORDER}",
+                "border": rx.cond(conflicted, f"2px solid {styles.CONFLICT_TEXT}", f"1px solid {styles.BORDER}"),
                 "border_radius": "var(--radius-2)",
-                "background": "var(--color-surface)",
+                "background": rx.cond(conflicted, styles.CONFLICT_BACKGROUND, "var(--color-surface)"),
                 "color": "var(--gray-12)",
                 "font_size": "var(--font-size-2)",
             },
+        ),
+        rx.cond(
+            conflicted,
+            rx.button(
+                f"use mine: {cell.mine}",
+                size="1",
+                variant="ghost",
+                color_scheme=styles.CONFLICT_ACCENT,
+                aria_label=f"Use mine: {cell.mine} for {cell.label}",
+                on_click=S.use_mine(cell.assignment_id, cell.week),
+                white_space="nowrap",
+                display="block",
+                margin="0.125rem auto 0",
+                class_name="use-mine",
+            ),
         ),
         style=CELL,
     )
@@ -217,6 +236,7 @@ def assignments() -> rx.Component:
         filters(),
         muted("Hours per week. Type in a cell, then press Enter or Tab to save. Totals turn red above a person's capacity."),
         error_callout(S.error),
+        conflict_banner(S),
         rx.cond(S.notice != "", rx.callout(S.notice, icon="check", color_scheme="green", role="status", width="100%")),
         rx.cond(
             S.blocks.length() > 0,

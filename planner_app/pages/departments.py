@@ -79,6 +79,7 @@ def departments() -> rx.Component:
             on_submit=S.save,
             error=S.error,
             form_id=form,
+            conflict=S,
         ),
         confirm_delete(S.delete_id != 0, "Delete this department?", f"{S.delete_label} will be removed. People in it keep their records.", S.confirm_delete, S.cancel_delete),
         spacing="4",

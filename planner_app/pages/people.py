@@ -259,6 +259,7 @@ def person_detail() -> rx.Component:
             on_submit=PersonState.save,
             error=PersonState.error,
             form_id="person-edit",
+            conflict=PersonState,
         ),
         confirm_delete(
             PersonState.confirm_open,

@@ -120,6 +120,7 @@ def projects() -> rx.Component:
             on_submit=S.save,
             error=S.error,
             form_id="project",
+            conflict=S,
         ),
         confirm_delete(S.delete_id != 0, "Delete this project?", f"{S.delete_label}, its deliverables and assignments will be removed.", S.confirm_delete, S.cancel_delete),
         spacing="4",
@@ -260,6 +261,7 @@ def project_detail() -> rx.Component:
             on_submit=S.save,
             error=S.error,
             form_id="project-edit",
+            conflict=S,
         ),
         form_dialog(
             "Add deliverable",

@@ -87,6 +87,7 @@ def timeoff() -> rx.Component:
             on_submit=S.save,
             error=S.error,
             form_id=form,
+            conflict=S,
         ),
         confirm_delete(S.delete_id != 0, "Delete this time off?", f"The time off of {S.delete_label} will be removed.", S.confirm_delete, S.cancel_delete),
         spacing="4",

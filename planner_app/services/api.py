@@ -9,6 +9,10 @@ Where the API lives:
 One `ApiClient` serves one event handler of one browser tab. It is built from that tab's
 `Credentials` and ETag map and rotates the tokens in them when the access token has expired; the
 caller (the tab's Reflex state) keeps whatever the client left there.
+
+Across clients this process keeps one response cache (detail resources, revalidated with
+If-None-Match) and shares GETs that are in flight at the same moment. One process serves every
+user, so both are keyed by the user the access token belongs to (`uid:<id>|…`, `uid:anon`).
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -48,6 +55,8 @@ from planner_app.services.models import (
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 # Refresh a little before expiry so a request never races the clock on the server.
 EXPIRY_MARGIN_SECONDS = 15
+# Detail responses kept per process (all users together), least recently used dropped first.
+CACHE_MAX_ENTRIES = 2000
 # 401 codes after which the tab must sign in again (refreshing cannot help).
 SESSION_ENDED_CODES = frozenset({"session_revoked", "account_disabled"})
 
@@ -133,6 +142,28 @@ class ApiError(Exception):
         return {_to_snake(k): " ".join(v) if isinstance(v, list) else str(v) for k, v in self.errors.items()}
 
 
+class ConcurrencyError(ApiError):
+    """412 `precondition_failed`: someone saved the item since this form's version was read.
+    `current` is the item as it is now (wire names, camelCase) and `etag` its ETag."""
+
+    @property
+    def current(self) -> dict[str, Any]:
+        current = self.body.get("current")
+        return dict(current) if isinstance(current, dict) else {}
+
+    @property
+    def etag(self) -> str:
+        return str(self.body.get("etag") or "")
+
+
+def error_from(resp: httpx.Response) -> ApiError:
+    """The typed error of a failed response."""
+    err = ApiError.from_response(resp)
+    if err.status == 412 and err.code == "precondition_failed":
+        return ConcurrencyError.from_response(resp)
+    return err
+
+
 @dataclass
 class Credentials:
     """The tokens of one browser tab. The client updates them in place when it rotates them."""
@@ -149,6 +180,109 @@ class Credentials:
             return True
         # The signature is the server's business; the expiry only saves a doomed round trip.
         return float(claims.get("exp", 0)) - time.time() < EXPIRY_MARGIN_SECONDS
+
+    def cache_scope(self) -> str:
+        """`uid:<id>`: whose cached responses this tab may see. The token came from the API and
+        never left the server, so its (unverified) subject is the signed-in user."""
+        try:
+            subject = jwt.decode(self.access, options={"verify_signature": False}).get("sub") if self.access else None
+        except jwt.PyJWTError:
+            subject = None
+        return f"uid:{subject}" if subject else "uid:anon"
+
+
+_ENCODING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+@dataclass(frozen=True)
+class _Cached:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+
+    @classmethod
+    def of(cls, resp: httpx.Response) -> _Cached:
+        # The content is kept decoded, so the headers that describe the encoding go.
+        headers = tuple((k, v) for k, v in resp.headers.multi_items() if k.lower() not in _ENCODING_HEADERS)
+        return cls(resp.status_code, headers, resp.content)
+
+    def response(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(self.status, headers=list(self.headers), content=self.content, request=request)
+
+
+class ResponseCache:
+    """The process-wide cache of detail responses and of GETs in flight, keyed `uid:<id>|<url>`.
+
+    Bounded (LRU). Safe for concurrent event handlers: entries are read and written under a lock
+    with no await in between, and a GET in flight is one shared task per key, so two tabs of one
+    user asking for the same URL at the same moment cause one request — and two users never share
+    one, because their keys differ."""
+
+    def __init__(self, max_entries: int = CACHE_MAX_ENTRIES):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, _Cached] = OrderedDict()
+        self._in_flight: dict[str, asyncio.Future[httpx.Response]] = {}
+        # A threading lock: the embedded API answers from worker threads, and tests use several loops.
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> _Cached | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, resp: httpx.Response) -> None:
+        with self._lock:
+            self._entries[key] = _Cached.of(resp)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def clear(self, scope: str | None = None) -> None:
+        """Forget one user's entries (`uid:7`), or everything."""
+        with self._lock:
+            if scope is None:
+                self._entries.clear()
+            else:
+                for key in [k for k in self._entries if k.startswith(f"{scope}|")]:
+                    del self._entries[key]
+
+    def keys(self) -> list[str]:
+        with self._lock:
+            return list(self._entries)
+
+    async def shared(self, key: str, fetch: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
+        """Run `fetch`, or join the identical request already running under `key`."""
+        running = self._in_flight.get(key)
+        if running is not None and not running.done():
+            resp = await asyncio.shield(running)
+            # Only a success is shared: an error may be about the other tab's own session.
+            if resp.status_code < 400:
+                return resp
+            return await fetch()
+        future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            resp = await fetch()
+        except BaseException as exc:
+            future.set_exception(exc)
+            # Nobody may be waiting: do not let the event loop warn about an unread exception.
+            future.exception()
+            raise
+        else:
+            future.set_result(resp)
+            return resp
+        finally:
+            if self._in_flight.get(key) is future:
+                del self._in_flight[key]
+
+
+CACHE = ResponseCache()
 
 
 @functools.cache
@@ -230,6 +364,10 @@ class Resource(Generic[M]):
         resp = await self._client.request("PATCH", path, json=_wire(changes), headers={"If-Match": if_match})
         return _parse(self._model, resp)
 
+    def etag(self, item_id: int) -> str:
+        """The ETag this tab last saw of the item ("" if none): what a form pins when it is filled."""
+        return self._client.etags.get(self.detail_path(item_id), "")
+
     async def delete(self, item_id: int) -> None:
         await self._client.request("DELETE", self.detail_path(item_id))
         self._client.etags.pop(self.detail_path(item_id), None)
@@ -293,7 +431,7 @@ class ApiClient:
         if authenticated and self.credentials.access_expiring():
             await self._refresh_once(self.credentials.access)
         used = self.credentials.access
-        resp = await self._send(method, path, params, json, headers, authenticated)
+        resp = await self._exchange(method, path, params, json, headers, authenticated)
         if (
             resp.status_code == 401
             and authenticated
@@ -301,20 +439,65 @@ class ApiClient:
         ):
             # The access token was refused although our clock thought it fine: refresh once, retry once.
             await self._refresh_once(used)
-            resp = await self._send(method, path, params, json, headers, authenticated)
+            resp = await self._exchange(method, path, params, json, headers, authenticated)
         if resp.status_code >= 400:
-            raise ApiError.from_response(resp)
+            err = error_from(resp)
+            if isinstance(err, ConcurrencyError) and err.etag:
+                # The newest version this tab has seen; forms keep their own pinned ETag.
+                self.etags[path] = err.etag
+            raise err
         etag = resp.headers.get("ETag")
         if etag and method in ("GET", "POST", "PATCH", "PUT"):
-            self._remember_etag(method, path, resp, etag)
+            self._remember(method, path, resp, etag)
+        elif method == "DELETE":
+            CACHE.drop(self._cache_key(path))
         return resp
 
-    def _remember_etag(self, method: str, path: str, resp: httpx.Response, etag: str) -> None:
+    def _cache_key(self, path: str, params: Mapping[str, str] | None = None) -> str:
+        query = f"?{httpx.QueryParams(params)}" if params else ""
+        return f"{self.credentials.cache_scope()}|{path}{query}"
+
+    def _remember(self, method: str, path: str, resp: httpx.Response, etag: str) -> None:
         if method == "POST":
             # A create answers on the list path; the ETag belongs to the new item's detail path.
             item_id = resp.json().get("id")
             path = f"{path}{item_id}/"
         self.etags[path] = etag
+        if method != "GET":
+            # What a write answers is the item's detail: the next GET revalidates it (304).
+            CACHE.put(self._cache_key(path), resp)
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        headers: Mapping[str, str] | None,
+        authenticated: bool,
+    ) -> httpx.Response:
+        """One HTTP exchange; a signed-in GET goes through this user's cache and in-flight sharing."""
+        if method != "GET" or not authenticated:
+            return await self._send(method, path, params, json, headers, authenticated)
+        key = self._cache_key(path, params)
+        cached = CACHE.get(key)
+        headers = dict(headers or {})
+        cached_etag = dict(cached.headers).get("etag") if cached else None
+        if cached_etag:
+            headers["If-None-Match"] = cached_etag
+        resp = await CACHE.shared(
+            f"{key}|{cached_etag or ''}", lambda: self._send(method, path, params, json, headers, authenticated)
+        )
+        if resp.status_code == 304 and cached is not None:
+            return cached.response(resp.request)
+        if resp.status_code == 200 and resp.headers.get("ETag"):
+            CACHE.put(key, resp)
+        return resp
+
+    def clear_caches(self) -> None:
+        """Forget what this process cached for the signed-in user (and for nobody in particular)."""
+        CACHE.clear(self.credentials.cache_scope())
+        CACHE.clear("uid:anon")
 
     async def _send(
         self,

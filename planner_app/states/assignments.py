@@ -1,7 +1,9 @@
 """/assignments: the planning grid, people (rows) × the next 12 weeks (columns).
 
 One page of people at a time (server pagination), each with their assignments. Cells are edited
-in place; a save sends only the changed week (PATCH merges weeklyHours week by week).
+in place; a save sends only the changed week (PATCH merges weeklyHours week by week), against the
+version of the row on screen: when someone else saved the row since, the cell shows their value,
+highlighted, with this person's value one click away (states/conflict.py has the banner's side).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import datetime as dt
 import reflex as rx
 
 from planner_app.planning import hours, parse_hours, short_date, week_keys
-from planner_app.services.api import ApiError
+from planner_app.services.api import ApiClient, ApiError, ConcurrencyError
 from planner_app.services.models import Assignment, Person
 from planner_app.states.auth import AuthState
+from planner_app.states.conflict import ConflictMixin, FieldChange
 from planner_app.states.options import department_options, project_options
 from planner_app.states.page import PagedMixin
 from planner_app.states.typeahead import choose_person
@@ -32,6 +35,8 @@ class Cell:
     week: str
     label: str
     value: str
+    # What this person typed, when someone else saved the row first ("" otherwise).
+    mine: str = ""
 
 
 @dataclasses.dataclass
@@ -61,8 +66,16 @@ class Block:
     over_weeks: int
 
 
-def build_blocks(people: list[Person], assignments: dict[int, list[Assignment]], weeks: list[str]) -> list[Block]:
-    """The grid's rows and totals: hours per week per assignment, summed per person against capacity."""
+def cell_key(assignment_id: int, week: str) -> str:
+    return f"{assignment_id}:{week}"
+
+
+def build_blocks(
+    people: list[Person], assignments: dict[int, list[Assignment]], weeks: list[str], mine: dict[str, float | None] | None = None
+) -> list[Block]:
+    """The grid's rows and totals: hours per week per assignment, summed per person against capacity.
+    `mine`: the values typed into cells someone else saved first, by cell_key."""
+    mine = mine or {}
     blocks = []
     for person in people:
         rows = []
@@ -72,7 +85,9 @@ def build_blocks(people: list[Person], assignments: dict[int, list[Assignment]],
             for week in weeks:
                 value = a.weekly_hours.get(week)
                 week_sums[week] += value or 0
-                cells.append(Cell(a.id, week, f"{person.name}, {a.project_name}, week of {short_date(week)}", hours(value)))
+                key = cell_key(a.id, week)
+                typed = hours(mine[key]) or "0" if key in mine else ""
+                cells.append(Cell(a.id, week, f"{person.name}, {a.project_name}, week of {short_date(week)}", hours(value), typed))
             rows.append(Row(a.id, a.project_id, a.project_name, a.role_on_project or "", cells, hours(sum(a.weekly_hours.get(w, 0) for w in weeks))))
         capacity = person.weekly_capacity or 0
         totals = [WeekTotal(hours(week_sums[w]), week_sums[w] > capacity) for w in weeks]
@@ -90,7 +105,7 @@ def build_blocks(people: list[Person], assignments: dict[int, list[Assignment]],
     return blocks
 
 
-class AssignmentsState(PagedMixin, AuthState):
+class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
     department_id: str = ""
     project_id: str = ""
     week_labels: list[str] = []
@@ -116,9 +131,26 @@ class AssignmentsState(PagedMixin, AuthState):
     _weeks: list[str] = []
     _people: list[Person] = []
     _assignments: dict[int, list[Assignment]] = {}
+    # Cells someone else saved first: cell_key → (the value the cell showed, the value typed).
+    _conflicts: dict[str, tuple[float | None, float | None]] = {}
 
     def _rebuild(self) -> None:
-        self.blocks = build_blocks(self._people, self._assignments, self._weeks)
+        mine = {key: typed for key, (_, typed) in self._conflicts.items()}
+        self.blocks = build_blocks(self._people, self._assignments, self._weeks, mine)
+        self._review_conflicts()
+
+    def _review_conflicts(self) -> None:
+        if not self._conflicts:
+            self._end_conflict()
+            return
+        labels = {cell_key(c.assignment_id, c.week): c.label for b in self.blocks for r in b.rows for c in r.cells}
+        lines = []
+        for key, (shown, typed) in self._conflicts.items():
+            assignment = self._find(int(key.split(":")[0]))
+            theirs = assignment.weekly_hours.get(key.split(":")[1]) if assignment else None
+            changed_by = "you" if (theirs or 0) == (shown or 0) else "both"
+            lines.append(FieldChange(labels.get(key, key), hours(theirs) or "0", hours(typed) or "0", changed_by))
+        self._show_conflict(lines)
 
     @rx.event
     async def load(self):
@@ -143,6 +175,8 @@ class AssignmentsState(PagedMixin, AuthState):
             return
         assignments = {p.id: page.results for p, page in zip(people.results, pages, strict=True)}
         await self._forget_etags([f"/assignments/{a.id}/" for rows in assignments.values() for a in rows])
+        # A reload shows the latest of every row: nothing is in conflict any more.
+        self._conflicts = {}
         # With a project filter only the people on that project are of interest.
         self._people = [p for p in people.results if assignments[p.id] or not self.project_id]
         self._assignments = assignments
@@ -171,16 +205,74 @@ class AssignmentsState(PagedMixin, AuthState):
         # Reassigned, not mutated in place, so the change is certainly persisted with the state.
         self._assignments = {**self._assignments, updated.person_id: [updated if a.id == updated.id else a for a in rows]}
 
+    async def _save_weeks(self, api: ApiClient, assignment: Assignment, weekly_hours: dict[str, float | None]) -> Assignment:
+        """PATCH some weeks of a row against the version on screen. The list the grid came from
+        carries no ETags, so the row is re-read first (from this user's cache: usually a 304) and
+        a newer version than the one shown is a conflict, like a 412."""
+        latest = await api.assignments.get(assignment.id)
+        if latest.updated_at != assignment.updated_at:
+            raise ConcurrencyError(412, "precondition_failed", body={"current": latest.model_dump(by_alias=True), "etag": api.assignments.etag(latest.id)})
+        return await api.assignments.update(assignment.id, {"weekly_hours": weekly_hours}, if_match=api.assignments.etag(latest.id))
+
     async def _patch_hours(self, assignment_id: int, weekly_hours: dict[str, float | None]) -> ApiError | None:
-        """Save some weeks of one assignment; returns the error instead of raising it."""
+        """Save some weeks of one assignment; returns the error instead of raising it. When someone
+        else saved the row first, the row shows their version and the typed weeks wait in conflict."""
+        assignment = self._find(assignment_id)
+        if assignment is None:
+            return None
         try:
             async with self.api() as api:
-                updated = await api.assignments.update(assignment_id, {"weekly_hours": weekly_hours})
+                updated = await self._save_weeks(api, assignment, weekly_hours)
+        except ConcurrencyError as err:
+            for week, typed in weekly_hours.items():
+                self._conflicts = {**self._conflicts, cell_key(assignment_id, week): (assignment.weekly_hours.get(week), typed)}
+            self._replace(Assignment.model_validate(err.current))
+            # The cells are uncontrolled: remount them all, so each shows the saved value.
+            self.grid_version += 1
+            self._rebuild()
+            return None
         except ApiError as err:
             return err
+        self._conflicts = {k: v for k, v in self._conflicts.items() if not any(k == cell_key(assignment_id, w) for w in weekly_hours)}
         self._replace(updated)
         self._rebuild()
         return None
+
+    @rx.event
+    async def use_mine(self, assignment_id: int, week: str):
+        """The value typed into a conflicting cell, saved over the row's latest version."""
+        key = cell_key(assignment_id, week)
+        if key not in self._conflicts:
+            return
+        self._clear_errors()
+        self.saving_cell = key
+        yield
+        err = await self._patch_hours(assignment_id, {week: self._conflicts[key][1]})
+        self.saving_cell = ""
+        if err is not None:
+            yield await self._fail(err)
+
+    @rx.event
+    async def keep_my_changes(self):
+        """Every conflicting cell's typed value, row by row, on top of the latest versions."""
+        self.resolving = True
+        yield
+        by_row: dict[int, dict[str, float | None]] = {}
+        for key, (_, typed) in self._conflicts.items():
+            assignment_id, week = key.split(":")
+            by_row.setdefault(int(assignment_id), {})[week] = typed
+        for assignment_id, weeks in by_row.items():
+            err = await self._patch_hours(assignment_id, weeks)
+            if err is not None:
+                self.resolving = False
+                yield await self._fail(err)
+                return
+        self.resolving = False
+
+    @rx.event
+    async def reload_latest(self):
+        async for update in self.load():
+            yield update
 
     @rx.event
     async def save_cell(self, assignment_id: int, week: str, text: str):

@@ -146,6 +146,8 @@ class AuthState(rx.State):
                 creds, client_ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent
             ) as api:
                 await api.login(username, password)
+                # Nothing cached for this user by an earlier sign-in is trusted to be current.
+                api.clear_caches()
                 user = await api.me()
         except ApiError as err:
             self.login_error = err.message
@@ -162,6 +164,7 @@ class AuthState(rx.State):
         if self.refresh_token:
             try:
                 async with self.api() as api:
+                    api.clear_caches()
                     await api.logout()
             except ApiError:
                 # The session may already be over on the server; this tab is signed out either way.

@@ -24,14 +24,23 @@ class DepartmentsState(CrudMixin, AuthState):
     manager_names: dict[str, str] = {}
     draft: Department = Department()
 
-    def _resource(self, api: ApiClient) -> Resource:
+    def _form_resource(self, api: ApiClient) -> Resource:
         return api.departments
 
     def _payload(self, form: dict) -> dict:
         return payloads.department(form)
 
-    def _fill_draft(self, item_id: int) -> None:
-        self.draft = next((d for d in self.departments if d.id == item_id), Department())
+    def _blank(self) -> Department:
+        return Department()
+
+    def _show_item(self, item: Department) -> None:
+        self.draft = item
+
+    def _form_labels(self) -> dict[str, str]:
+        return {"name": "Name", "parent_id": "Part of", "manager_id": "Manager", "description": "Description"}
+
+    def _form_choices(self) -> dict[str, dict[str, str]]:
+        return {"parent_id": dict(self.parent_options), "manager_id": self.manager_names}
 
     async def _prepare_dialog(self) -> None:
         manager = self.draft.manager_id

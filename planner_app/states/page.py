@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
-from planner_app.services.api import ApiClient, ApiError, Resource
+from planner_app.services.api import ApiError
+from planner_app.services.models import Wire
+from planner_app.states.conflict import EditFormMixin
 
 PAGE_SIZE = 25
 
@@ -63,12 +67,12 @@ class PagedMixin(PageMixin, mixin=True):
             yield update
 
 
-class CrudMixin(PagedMixin, mixin=True):
+class CrudMixin(EditFormMixin, PagedMixin, mixin=True):
     """A paged list with a create/edit dialog and a confirmed delete.
 
-    A state using it defines `load()` and three hooks: `_resource(api)` (which API resource),
-    `_payload(form)` (the request body) and `_fill_draft(item_id)` (what the dialog starts from;
-    0 means a new item)."""
+    A state using it defines `load()`, `_payload(form)` (the request body), `_blank()` (what a
+    new item's dialog starts from) and the edit form's hooks of EditFormMixin: the dialog edits
+    the item as read when it opened, and saves against that version."""
 
     dialog_open: bool = False
     editing_id: int = 0
@@ -76,36 +80,43 @@ class CrudMixin(PagedMixin, mixin=True):
     delete_id: int = 0
     delete_label: str = ""
 
-    def _resource(self, api: ApiClient) -> Resource:
-        raise NotImplementedError
-
     def _payload(self, form: dict) -> dict:
         raise NotImplementedError
 
-    def _fill_draft(self, item_id: int) -> None:
+    def _blank(self) -> Wire:
         raise NotImplementedError
 
-    async def _prepare_dialog(self) -> None:
-        """After `_fill_draft`: set up what lives outside this state (a person typeahead)."""
+    def _form_saved(self, item: Wire) -> Any:
+        self.dialog_open = False
+        return type(self).load
 
     @rx.event
     async def open_create(self):
         self._clear_errors()
+        self._end_conflict()
         self.editing_id = 0
-        self._fill_draft(0)
+        self._show_item(self._blank())
+        self.form_revision += 1
         await self._prepare_dialog()
         self.dialog_open = True
 
     @rx.event
     async def open_edit(self, item_id: int):
+        """The dialog shows the item as it is now (the list may be older), and is pinned to it."""
         self._clear_errors()
         self.editing_id = item_id
-        self._fill_draft(item_id)
-        await self._prepare_dialog()
+        try:
+            async with self.api() as api:
+                await self._fill_form(api, item_id)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
         self.dialog_open = True
 
     @rx.event
     def set_dialog_open(self, is_open: bool):
+        if not is_open:
+            self._end_conflict()
         self.dialog_open = is_open
 
     @rx.event
@@ -115,19 +126,17 @@ class CrudMixin(PagedMixin, mixin=True):
         yield
         try:
             async with self.api() as api:
-                resource = self._resource(api)
                 if self.editing_id:
-                    await resource.update(self.editing_id, self._payload(form))
+                    saved = await self._save_typed(api, self._payload(form))
                 else:
-                    await resource.create(self._payload(form))
+                    saved = await self._form_resource(api).create(self._payload(form))
         except ApiError as err:
             self.saving = False
             yield await self._fail(err)
             return
         self.saving = False
-        self.dialog_open = False
-        async for update in self.load():
-            yield update
+        if saved is not None:
+            yield self._form_saved(saved)
 
     @rx.event
     def ask_delete(self, item_id: int, label: str):
@@ -144,7 +153,7 @@ class CrudMixin(PagedMixin, mixin=True):
         self._clear_errors()
         try:
             async with self.api() as api:
-                await self._resource(api).delete(item_id)
+                await self._form_resource(api).delete(item_id)
         except ApiError as err:
             yield await self._fail(err)
             return

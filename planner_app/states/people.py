@@ -13,8 +13,23 @@ from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Assignment, Person
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
+from planner_app.states.conflict import EditFormMixin
 from planner_app.states.options import department_options
 from planner_app.states.page import PAGE_SIZE, CrudMixin, PageMixin
+
+PERSON_FIELDS = {
+    "name": "Name",
+    "email": "Email",
+    "job_title": "Job title",
+    "department_id": "Department",
+    "weekly_capacity": "Weekly capacity",
+    "phone": "Phone",
+    "location": "Location",
+    "hire_date": "Hire date",
+    "skills": "Skills",
+    "notes": "Notes",
+    "is_active": "Active",
+}
 
 
 class PeopleState(CrudMixin, AuthState):
@@ -26,14 +41,17 @@ class PeopleState(CrudMixin, AuthState):
     department_options: list[tuple[str, str]] = []
     draft: Person = Person()
 
-    def _resource(self, api: ApiClient) -> Resource:
+    def _form_resource(self, api: ApiClient) -> Resource:
         return api.people
 
     def _payload(self, form: dict) -> dict:
         return payloads.person(form)
 
-    def _fill_draft(self, item_id: int) -> None:
-        self.draft = next((p for p in self.people if p.id == item_id), Person())
+    def _blank(self) -> Person:
+        return Person()
+
+    def _show_item(self, item: Person) -> None:
+        self.draft = item
 
     @rx.event
     async def load(self):
@@ -95,16 +113,28 @@ class PersonAssignment:
     total: str
 
 
-class PersonState(PageMixin, AuthState):
+class PersonState(EditFormMixin, PageMixin, AuthState):
     person: Person = Person()
     assignments: list[Assignment] = []
     department_options: list[tuple[str, str]] = []
     dialog_open: bool = False
     saving: bool = False
     confirm_open: bool = False
-    # The version the edit form was filled from: a save is checked against it, whatever else
-    # this tab has read of the person since.
-    _etag: str = ""
+
+    def _form_resource(self, api: ApiClient) -> Resource:
+        return api.people
+
+    def _show_item(self, item: Person) -> None:
+        self.person = item
+
+    def _form_labels(self) -> dict[str, str]:
+        return PERSON_FIELDS
+
+    def _form_choices(self) -> dict[str, dict[str, str]]:
+        return {"department_id": dict(self.department_options)}
+
+    def _form_saved(self, item: Person) -> None:
+        self.dialog_open = False
 
     @rx.event
     async def load(self):
@@ -116,8 +146,7 @@ class PersonState(PageMixin, AuthState):
         yield
         try:
             async with self.api() as api:
-                self.person = await api.people.get(self._route_id())
-                self._etag = api.etags[api.people.detail_path(self.person.id)]
+                await self._fill_form(api, self._route_id())
                 result = await api.assignments.list(person_id=self.person.id, page_size=100, ordering="id")
                 self.department_options = await department_options(api)
         except ApiError as err:
@@ -157,6 +186,7 @@ class PersonState(PageMixin, AuthState):
     @rx.event
     def set_dialog_open(self, is_open: bool):
         self._clear_errors()
+        self._end_conflict()
         self.dialog_open = is_open
 
     @rx.event
@@ -166,14 +196,14 @@ class PersonState(PageMixin, AuthState):
         yield
         try:
             async with self.api() as api:
-                self.person = await api.people.update(self.person.id, payloads.person(form), if_match=self._etag)
-                self._etag = api.etags[api.people.detail_path(self.person.id)]
+                saved = await self._save_typed(api, payloads.person(form))
         except ApiError as err:
             self.saving = False
             yield await self._fail(err)
             return
         self.saving = False
-        self.dialog_open = False
+        if saved is not None:
+            self._form_saved(saved)
 
     @rx.event
     def set_confirm_open(self, is_open: bool):

@@ -43,6 +43,8 @@ class ProfileState(PageMixin, AuthState):
     async def load(self):
         try:
             async with self.api() as api:
+                # A profile reload starts this user's cached responses afresh (after a role change, say).
+                api.clear_caches()
                 user = await api.me()
                 sessions = await api.sessions()
         except ApiError as err:

@@ -12,6 +12,7 @@ from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Assignment, Deliverable, Project
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
+from planner_app.states.conflict import EditFormMixin
 from planner_app.states.page import PAGE_SIZE, CrudMixin, PageMixin
 
 STATUS_OPTIONS = [
@@ -22,6 +23,29 @@ STATUS_OPTIONS = [
     ("cancelled", "Cancelled"),
 ]
 STATUS_LABELS = dict(STATUS_OPTIONS)
+PROJECT_FIELDS = {
+    "name": "Name",
+    "client": "Client",
+    "status": "Status",
+    "project_number": "Project number",
+    "estimated_hours": "Estimated hours",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "description": "Description",
+}
+
+
+class ProjectFormMixin(EditFormMixin, mixin=True):
+    """The project form's fields, shared by the list's dialog and the project page."""
+
+    def _form_resource(self, api: ApiClient) -> Resource:
+        return api.projects
+
+    def _form_labels(self) -> dict[str, str]:
+        return PROJECT_FIELDS
+
+    def _form_choices(self) -> dict[str, dict[str, str]]:
+        return {"status": STATUS_LABELS}
 
 
 @dataclasses.dataclass
@@ -34,20 +58,20 @@ class ProjectRow:
     dates: str
 
 
-class ProjectsState(CrudMixin, AuthState):
+class ProjectsState(ProjectFormMixin, CrudMixin, AuthState):
     projects: list[Project] = []
     status: str = ""
     search: str = ""
     draft: Project = Project()
 
-    def _resource(self, api: ApiClient) -> Resource:
-        return api.projects
-
     def _payload(self, form: dict) -> dict:
         return payloads.project(form)
 
-    def _fill_draft(self, item_id: int) -> None:
-        self.draft = next((p for p in self.projects if p.id == item_id), Project())
+    def _blank(self) -> Project:
+        return Project()
+
+    def _show_item(self, item: Project) -> None:
+        self.draft = item
 
     @rx.event
     async def load(self):
@@ -98,18 +122,21 @@ class DeliverableRow:
     is_completed: bool
 
 
-class ProjectState(PageMixin, AuthState):
+class ProjectState(ProjectFormMixin, PageMixin, AuthState):
     project: Project = Project()
     deliverables: list[Deliverable] = []
     team: list[Assignment] = []
     dialog_open: bool = False
     saving: bool = False
     confirm_open: bool = False
-    # The version the edit form was filled from: a save is checked against it, whatever else
-    # this tab has read of the project since.
-    _etag: str = ""
     deliverable_open: bool = False
     delete_deliverable_id: int = 0
+
+    def _show_item(self, item: Project) -> None:
+        self.project = item
+
+    def _form_saved(self, item: Project) -> None:
+        self.dialog_open = False
 
     @rx.event
     async def load(self):
@@ -120,8 +147,7 @@ class ProjectState(PageMixin, AuthState):
         yield
         try:
             async with self.api() as api:
-                self.project = await api.projects.get(self._route_id())
-                self._etag = api.etags[api.projects.detail_path(self.project.id)]
+                await self._fill_form(api, self._route_id())
                 deliverables = await api.deliverables.list(project_id=self.project.id, page_size=100, ordering="date")
                 team = await api.assignments.list(project_id=self.project.id, page_size=100, ordering="personId")
         except ApiError as err:
@@ -161,6 +187,7 @@ class ProjectState(PageMixin, AuthState):
     @rx.event
     def set_dialog_open(self, is_open: bool):
         self._clear_errors()
+        self._end_conflict()
         self.dialog_open = is_open
 
     @rx.event
@@ -170,14 +197,14 @@ class ProjectState(PageMixin, AuthState):
         yield
         try:
             async with self.api() as api:
-                self.project = await api.projects.update(self.project.id, payloads.project(form), if_match=self._etag)
-                self._etag = api.etags[api.projects.detail_path(self.project.id)]
+                saved = await self._save_typed(api, payloads.project(form))
         except ApiError as err:
             self.saving = False
             yield await self._fail(err)
             return
         self.saving = False
-        self.dialog_open = False
+        if saved is not None:
+            self._form_saved(saved)
 
     @rx.event
     def set_confirm_open(self, is_open: bool):

@@ -33,14 +33,25 @@ class TimeOffState(CrudMixin, AuthState):
     entries: list[TimeOff] = []
     draft: TimeOff = TimeOff()
 
-    def _resource(self, api: ApiClient) -> Resource:
+    def _form_resource(self, api: ApiClient) -> Resource:
         return api.timeoff
 
     def _payload(self, form: dict) -> dict:
         return payloads.timeoff(form)
 
-    def _fill_draft(self, item_id: int) -> None:
-        self.draft = next((t for t in self.entries if t.id == item_id), TimeOff())
+    def _blank(self) -> TimeOff:
+        return TimeOff()
+
+    def _show_item(self, item: TimeOff) -> None:
+        self.draft = item
+
+    def _form_labels(self) -> dict[str, str]:
+        return {"person_id": "Person", "start_date": "Start date", "end_date": "End date", "kind": "Kind", "notes": "Notes"}
+
+    def _form_choices(self) -> dict[str, dict[str, str]]:
+        # The names this state knows: of the version the form was filled from, and of the latest.
+        people = {str(v["person_id"]): v.get("person_name", "") for v in (self._form_base, self._form_latest) if v.get("person_id")}
+        return {"person_id": people, "kind": dict(KIND_OPTIONS)}
 
     async def _prepare_dialog(self) -> None:
         await choose_person(self, PERSON_BOX, self.draft.person_id, self.draft.person_name)

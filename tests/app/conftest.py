@@ -9,6 +9,14 @@ from planner_app.services import api
 from tests.factories import PASSWORD, make_user
 
 
+@pytest.fixture(autouse=True)
+def empty_response_cache():
+    """Each test starts with an empty process cache (user ids repeat across test databases)."""
+    api.CACHE.clear()
+    yield
+    api.CACHE.clear()
+
+
 @pytest.fixture
 def embedded_api(monkeypatch, wsgi_app):
     """Point services/api.py at the test database's WSGI app, as the embedded topology does."""

@@ -1,0 +1,113 @@
+"""The conflict banner every edit form and the planning grid show when someone else saved first.
+
+Non-blocking: the form and what was typed in it stay as they are until the person chooses to
+reload the latest version or to keep their changes (states/conflict.py)."""
+
+import reflex as rx
+
+from planner_app import styles
+from planner_app.states.conflict import CONFLICT_TEXT
+
+CHANGED_BY = {
+    "you": "You changed this",
+    "them": "They changed this",
+    "both": "You both changed this",
+}
+
+
+def _value(label: str, value: rx.Var, color: rx.Var | str) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", color=styles.MUTED_TEXT),
+        rx.text(value, size="2", weight="medium", color=color, word_break="break-word"),
+        spacing="0",
+        min_width="0",
+    )
+
+
+def _change(change: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.text(change.label, size="2", weight="bold"),
+            rx.badge(
+                rx.match(change.changed_by, *CHANGED_BY.items(), ""),
+                color_scheme=rx.match(change.changed_by, ("them", "gray"), styles.CONFLICT_ACCENT),
+                variant="soft",
+                size="1",
+            ),
+            justify="between",
+            align="center",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.grid(
+            # The side that changed since the form was filled stands out; the other is muted.
+            _value("Theirs", change.theirs, rx.cond(change.changed_by == "you", styles.MUTED_TEXT, styles.CONFLICT_TEXT)),
+            _value("Yours", change.yours, rx.cond(change.changed_by == "them", styles.MUTED_TEXT, styles.CONFLICT_TEXT)),
+            columns="2",
+            spacing="3",
+            width="100%",
+            margin_top="0.25rem",
+        ),
+        padding="0.5rem 0.75rem",
+        border=f"1px solid {styles.BORDER}",
+        border_radius="var(--radius-2)",
+        background=styles.SURFACE,
+        width="100%",
+        role="listitem",
+        aria_label=change.label,
+    )
+
+
+def conflict_review(state) -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            state.changes.length() > 0,
+            rx.vstack(rx.foreach(state.changes, _change), spacing="2", width="100%", role="list", aria_label="Changes"),
+            rx.text("The saved version already holds everything in your form.", size="2"),
+        ),
+        rx.text("Keep my changes applies only the fields you changed, on top of the latest version.", size="1", color=styles.MUTED_TEXT),
+        rx.button("Keep my changes", type="button", size="2", on_click=state.keep_my_changes, loading=state.resolving),
+        spacing="2",
+        width="100%",
+        id="conflict-review",
+    )
+
+
+def conflict_banner(state) -> rx.Component:
+    """`state` is a page state with ConflictMixin: reload_latest, keep_my_changes, toggle_review."""
+    return rx.cond(
+        state.conflict,
+        rx.box(
+            rx.hstack(
+                rx.icon("git_compare_arrows", size=18, color=styles.CONFLICT_TEXT, flex_shrink="0"),
+                rx.text(CONFLICT_TEXT, size="2", weight="medium", color=styles.CONFLICT_TEXT, class_name="conflict-text"),
+                align="start",
+                spacing="2",
+            ),
+            rx.hstack(
+                rx.button("Reload latest", type="button", size="2", on_click=state.reload_latest, loading=state.resolving),
+                rx.button(
+                    rx.cond(state.review_open, "Hide changes", "Review changes"),
+                    type="button",
+                    size="2",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=state.toggle_review,
+                    aria_expanded=rx.cond(state.review_open, "true", "false"),
+                    aria_controls="conflict-review",
+                ),
+                spacing="2",
+                wrap="wrap",
+                margin_top="0.5rem",
+            ),
+            rx.cond(state.review_open, rx.box(conflict_review(state), margin_top="0.75rem")),
+            role="status",
+            aria_live="polite",
+            padding="0.75rem",
+            border=f"1px solid {styles.CONFLICT_BORDER}",
+            border_radius=styles.RADIUS,
+            background=styles.CONFLICT_BACKGROUND,
+            width="100%",
+            class_name="conflict-banner",
+        ),
+    )

@@ -1,0 +1,215 @@
+"""Saving against the version a form was filled from, and what happens when someone else saved first.
+
+Every edit form (person, project, department, time off) and the planning grid go through here:
+- a form is filled from one version of an item and keeps that version's ETag (`_form_etag`),
+  whatever else this tab reads of the item afterwards (a list refresh, another panel);
+- a save sends If-Match with it; a 412 leaves the typed values on screen and shows the conflict
+  banner, with the server's current version (from the 412 body) to compare with;
+- "Reload latest" re-reads the item and refills the form; "Keep my changes" applies only the
+  fields this person changed (against the version the form was filled from) on top of the latest
+  version and saves again with its ETag.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import reflex as rx
+from pydantic.alias_generators import to_snake
+
+from planner_app.services.api import ApiClient, ApiError, ConcurrencyError, Resource
+from planner_app.services.models import Wire
+
+CONFLICT_TEXT = "This item was updated by someone else. Reload latest."
+
+
+def _normal(value: Any) -> Any:
+    """Compare as a person would: a blank field and a missing value are the same, 8 and 8.0 too."""
+    if value in (None, "", []):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def same(a: Any, b: Any) -> bool:
+    return _normal(a) == _normal(b)
+
+
+def changed_fields(base: dict[str, Any], mine: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `mine` that differ from the version the form was filled from: only these are
+    applied on top of the latest version, so nobody else's change to another field is undone."""
+    return {field: value for field, value in mine.items() if not same(value, base.get(field))}
+
+
+def snake_fields(wire: dict[str, Any]) -> dict[str, Any]:
+    """An item from a 412 body (camelCase) with the field names the forms use."""
+    return {to_snake(key): value for key, value in wire.items()}
+
+
+@dataclasses.dataclass
+class FieldChange:
+    """One line of "Review changes": the saved value and the one in this form."""
+
+    label: str
+    theirs: str
+    yours: str
+    # Who changed it since the form was filled: "you", "them" or "both".
+    changed_by: str
+
+
+def as_text(value: Any, choices: dict[str, str] | None = None) -> str:
+    if _normal(value) is None:
+        return "—"
+    if choices and str(value) in choices:
+        return choices[str(value)]
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def review_lines(
+    base: dict[str, Any],
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    labels: dict[str, str],
+    choices: dict[str, dict[str, str]],
+) -> list[FieldChange]:
+    """The fields where the saved version and this form now differ, in the form's order."""
+    lines = []
+    for field, label in labels.items():
+        if field not in mine or same(mine[field], theirs.get(field)):
+            continue
+        you, them = not same(mine[field], base.get(field)), not same(theirs.get(field), base.get(field))
+        changed_by = "both" if you and them else "you" if you else "them"
+        lines.append(FieldChange(label, as_text(theirs.get(field), choices.get(field)), as_text(mine[field], choices.get(field)), changed_by))
+    return lines
+
+
+class ConflictMixin(rx.State, mixin=True):
+    """What the conflict banner shows (components/conflict.py); the page state says how to reload
+    and how to keep one's changes."""
+
+    conflict: bool = False
+    review_open: bool = False
+    changes: list[FieldChange] = []
+    resolving: bool = False
+
+    @rx.event
+    def toggle_review(self):
+        self.review_open = not self.review_open
+
+    def _show_conflict(self, lines: list[FieldChange]) -> None:
+        self.conflict, self.changes = True, lines
+
+    def _end_conflict(self) -> None:
+        self.conflict, self.review_open, self.changes, self.resolving = False, False, [], False
+
+
+class EditFormMixin(ConflictMixin, mixin=True):
+    """One edit form of one item, pinned to the version it was filled from.
+
+    The state defines `_form_resource(api)`, `_show_item(item)` (put a version into the form and
+    on the page), `_form_labels()` (field → label, in the form's order) and may define
+    `_form_choices()` (field → {value: label}), `_prepare_dialog()` and `_form_saved(item)` (what
+    follows a save: close a dialog, reload a list; may return an event)."""
+
+    # Remounts the form's uncontrolled inputs when it is refilled, even where a value is unchanged.
+    form_revision: int = 0
+
+    _form_id: int = 0
+    _form_etag: str = ""
+    # The version the form was filled from, and what this person tried to save over it.
+    _form_base: dict[str, Any] = {}
+    _form_mine: dict[str, Any] = {}
+    # The version that is saved now (from the 412) and its ETag.
+    _form_latest: dict[str, Any] = {}
+    _form_latest_etag: str = ""
+
+    def _form_resource(self, api: ApiClient) -> Resource:
+        raise NotImplementedError
+
+    def _show_item(self, item: Wire) -> None:
+        raise NotImplementedError
+
+    def _form_labels(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _form_choices(self) -> dict[str, dict[str, str]]:
+        return {}
+
+    def _form_saved(self, item: Wire) -> Any:
+        return None
+
+    async def _prepare_dialog(self) -> None:
+        """After the form is filled: set up what lives outside this state (a person typeahead)."""
+
+    def _pin(self, api: ApiClient, item: Wire) -> None:
+        """The form now shows `item`: saves are checked against this version."""
+        self._form_id = item.id
+        self._form_etag = self._form_resource(api).etag(item.id)
+        self._form_base = item.model_dump()
+        self._form_mine = {}
+        self._end_conflict()
+        self._show_item(item)
+        self.form_revision += 1
+
+    async def _fill_form(self, api: ApiClient, item_id: int) -> None:
+        self._pin(api, await self._form_resource(api).get(item_id))
+        await self._prepare_dialog()
+
+    async def _save_typed(self, api: ApiClient, payload: dict[str, Any]) -> Wire | None:
+        """A Save of the form as typed, against the version it was filled from."""
+        return await self._save_form(api, payload, if_match=self._form_etag, mine=payload)
+
+    def _conflicted(self, err: ConcurrencyError, mine: dict[str, Any]) -> None:
+        self._form_mine = mine
+        self._form_latest, self._form_latest_etag = snake_fields(err.current), err.etag
+        self._show_conflict(review_lines(self._form_base, mine, self._form_latest, self._form_labels(), self._form_choices()))
+
+    async def _save_form(self, api: ApiClient, changes: dict[str, Any], *, if_match: str, mine: dict[str, Any]) -> Wire | None:
+        """PATCH the form's item; None when someone else saved first (the banner then shows).
+        `mine` is everything the form holds, for the review and a later "Keep my changes"."""
+        try:
+            item = await self._form_resource(api).update(self._form_id, changes, if_match=if_match)
+        except ConcurrencyError as err:
+            self._conflicted(err, mine)
+            return None
+        self._pin(api, item)
+        return item
+
+    @rx.event
+    async def reload_latest(self):
+        """Re-read the item and refill the form with it; what was typed is dropped."""
+        self.resolving = True
+        yield
+        try:
+            async with self.api() as api:
+                await self._fill_form(api, self._form_id)
+        except ApiError as err:
+            self.resolving = False
+            yield await self._fail(err)
+
+    @rx.event
+    async def keep_my_changes(self):
+        """Only the fields changed in this form, on top of the latest version, with its ETag."""
+        mine = changed_fields(self._form_base, self._form_mine)
+        self.resolving = True
+        yield
+        try:
+            async with self.api() as api:
+                # Against the version the form was filled from, still: if yet another save comes
+                # first, "yours" stays what this person typed, not what the last attempt sent.
+                item = await self._save_form(api, mine, if_match=self._form_latest_etag, mine=self._form_mine)
+        except ApiError as err:
+            self.resolving = False
+            yield await self._fail(err)
+            return
+        self.resolving = False
+        if item is not None:
+            yield self._form_saved(item)
