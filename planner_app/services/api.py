@@ -343,7 +343,15 @@ class Resource(Generic[M]):
     async def list(self, page: int = 1, page_size: int = 50, **filters: Any) -> Page[M]:
         params = {"page": str(page), "pageSize": str(page_size), **_query(filters)}
         resp = await self._client.request("GET", self._path, params=params)
-        return _parse(Page[self._model], resp)
+        result = _parse(Page[self._model], resp)
+        # A row read now is the latest this tab has seen of that item. Only ETags the tab already
+        # holds are refreshed: long lists (a form's choices) must not swell the tab's state.
+        etags = self._client.etags
+        for item in result.results:
+            path = self.detail_path(item.id)
+            if path in etags and item.etag:
+                etags[path] = item.etag
+        return result
 
     async def get(self, item_id: int) -> M:
         resp = await self._client.request("GET", self.detail_path(item_id))
@@ -363,10 +371,6 @@ class Resource(Generic[M]):
             if_match = self._client.etags[path]
         resp = await self._client.request("PATCH", path, json=_wire(changes), headers={"If-Match": if_match})
         return _parse(self._model, resp)
-
-    def etag(self, item_id: int) -> str:
-        """The ETag this tab last saw of the item ("" if none): what a form pins when it is filled."""
-        return self._client.etags.get(self.detail_path(item_id), "")
 
     async def delete(self, item_id: int) -> None:
         await self._client.request("DELETE", self.detail_path(item_id))

@@ -68,6 +68,8 @@ class AuditEntry(Wire):
 
 class Person(Wire):
     id: int = 0
+    # Every stored item carries its ETag (the one of its detail URL), lists' rows too.
+    etag: str = ""
     name: str = ""
     email: str | None = None
     phone: str | None = None
@@ -86,6 +88,7 @@ class Person(Wire):
 
 class Department(Wire):
     id: int = 0
+    etag: str = ""
     name: str = ""
     parent_id: int | None = None
     manager_id: int | None = None
@@ -96,6 +99,7 @@ class Department(Wire):
 
 class Project(Wire):
     id: int = 0
+    etag: str = ""
     name: str = ""
     project_number: str | None = None
     client: str = "Internal"
@@ -110,6 +114,7 @@ class Project(Wire):
 
 class Assignment(Wire):
     id: int = 0
+    etag: str = ""
     person_id: int = 0
     project_id: int = 0
     person_name: str = ""
@@ -124,6 +129,7 @@ class Assignment(Wire):
 
 class Deliverable(Wire):
     id: int = 0
+    etag: str = ""
     project_id: int = 0
     project_name: str = ""
     date: str | None = None
@@ -137,6 +143,7 @@ class Deliverable(Wire):
 
 class TimeOff(Wire):
     id: int = 0
+    etag: str = ""
     person_id: int = 0
     person_name: str = ""
     start_date: str = ""

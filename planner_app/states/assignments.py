@@ -15,7 +15,7 @@ import datetime as dt
 import reflex as rx
 
 from planner_app.planning import hours, parse_hours, short_date, week_keys
-from planner_app.services.api import ApiClient, ApiError, ConcurrencyError
+from planner_app.services.api import ApiError, ConcurrencyError
 from planner_app.services.models import Assignment, Person
 from planner_app.states.auth import AuthState
 from planner_app.states.conflict import ConflictMixin, FieldChange
@@ -174,7 +174,6 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
             yield await self._fail(err)
             return
         assignments = {p.id: page.results for p, page in zip(people.results, pages, strict=True)}
-        await self._forget_etags([f"/assignments/{a.id}/" for rows in assignments.values() for a in rows])
         # A reload shows the latest of every row: nothing is in conflict any more.
         self._conflicts = {}
         # With a project filter only the people on that project are of interest.
@@ -205,15 +204,6 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         # Reassigned, not mutated in place, so the change is certainly persisted with the state.
         self._assignments = {**self._assignments, updated.person_id: [updated if a.id == updated.id else a for a in rows]}
 
-    async def _save_weeks(self, api: ApiClient, assignment: Assignment, weekly_hours: dict[str, float | None]) -> Assignment:
-        """PATCH some weeks of a row against the version on screen. The list the grid came from
-        carries no ETags, so the row is re-read first (from this user's cache: usually a 304) and
-        a newer version than the one shown is a conflict, like a 412."""
-        latest = await api.assignments.get(assignment.id)
-        if latest.updated_at != assignment.updated_at:
-            raise ConcurrencyError(412, "precondition_failed", body={"current": latest.model_dump(by_alias=True), "etag": api.assignments.etag(latest.id)})
-        return await api.assignments.update(assignment.id, {"weekly_hours": weekly_hours}, if_match=api.assignments.etag(latest.id))
-
     async def _patch_hours(self, assignment_id: int, weekly_hours: dict[str, float | None]) -> ApiError | None:
         """Save some weeks of one assignment; returns the error instead of raising it. When someone
         else saved the row first, the row shows their version and the typed weeks wait in conflict."""
@@ -222,7 +212,8 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
             return None
         try:
             async with self.api() as api:
-                updated = await self._save_weeks(api, assignment, weekly_hours)
+                # Against the version of the row on screen (list rows carry their ETag).
+                updated = await api.assignments.update(assignment_id, {"weekly_hours": weekly_hours}, if_match=assignment.etag)
         except ConcurrencyError as err:
             for week, typed in weekly_hours.items():
                 self._conflicts = {**self._conflicts, cell_key(assignment_id, week): (assignment.weekly_hours.get(week), typed)}

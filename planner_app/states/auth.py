@@ -81,13 +81,6 @@ class AuthState(rx.State):
             if etags != auth._etags:
                 auth._etags = etags
 
-    async def _forget_etags(self, paths: list[str]) -> None:
-        """Drop the ETags of items just re-read in a list (lists carry none): an edit of what is on
-        screen then checks against the current version, not one this tab saw before the reload."""
-        auth = await self._auth()
-        if any(p in auth._etags for p in paths):
-            auth._etags = {k: v for k, v in auth._etags.items() if k not in set(paths)}
-
     def _current_path(self) -> str:
         url = self.router.url
         return f"{url.path}?{url.query}" if url.query else url.path

@@ -149,10 +149,10 @@ class EditFormMixin(ConflictMixin, mixin=True):
     async def _prepare_dialog(self) -> None:
         """After the form is filled: set up what lives outside this state (a person typeahead)."""
 
-    def _pin(self, api: ApiClient, item: Wire) -> None:
-        """The form now shows `item`: saves are checked against this version."""
+    def _pin(self, item: Wire) -> None:
+        """The form now shows `item`: saves are checked against its ETag (which it carries)."""
         self._form_id = item.id
-        self._form_etag = self._form_resource(api).etag(item.id)
+        self._form_etag = item.etag
         self._form_base = item.model_dump()
         self._form_mine = {}
         self._end_conflict()
@@ -160,7 +160,7 @@ class EditFormMixin(ConflictMixin, mixin=True):
         self.form_revision += 1
 
     async def _fill_form(self, api: ApiClient, item_id: int) -> None:
-        self._pin(api, await self._form_resource(api).get(item_id))
+        self._pin(await self._form_resource(api).get(item_id))
         await self._prepare_dialog()
 
     async def _save_typed(self, api: ApiClient, payload: dict[str, Any]) -> Wire | None:
@@ -180,7 +180,7 @@ class EditFormMixin(ConflictMixin, mixin=True):
         except ConcurrencyError as err:
             self._conflicted(err, mine)
             return None
-        self._pin(api, item)
+        self._pin(item)
         return item
 
     @rx.event
@@ -203,8 +203,8 @@ class EditFormMixin(ConflictMixin, mixin=True):
         yield
         try:
             async with self.api() as api:
-                # Against the version the form was filled from, still: if yet another save comes
-                # first, "yours" stays what this person typed, not what the last attempt sent.
+                # The base stays the version the form was filled from: if yet another save comes
+                # first, the review again compares what this person typed, not what was sent.
                 item = await self._save_form(api, mine, if_match=self._form_latest_etag, mine=self._form_mine)
         except ApiError as err:
             self.resolving = False

@@ -59,7 +59,6 @@ class DepartmentsState(CrudMixin, AuthState):
         except ApiError as err:
             yield await self._fail(err)
             return
-        await self._forget_etags([f"/departments/{item.id}/" for item in result.results])
         self.manager_names = {str(p.id): p.name for p in managers}
         self.departments, self.count, self.loading = result.results, result.count, False
 

@@ -73,7 +73,6 @@ class PeopleState(CrudMixin, AuthState):
         except ApiError as err:
             yield await self._fail(err)
             return
-        await self._forget_etags([f"/people/{item.id}/" for item in result.results])
         self.people, self.count, self.loading = result.results, result.count, False
 
     @rx.event

@@ -85,7 +85,6 @@ class ProjectsState(ProjectFormMixin, CrudMixin, AuthState):
         except ApiError as err:
             yield await self._fail(err)
             return
-        await self._forget_etags([f"/projects/{item.id}/" for item in result.results])
         self.projects, self.count, self.loading = result.results, result.count, False
 
     @rx.var
@@ -248,11 +247,18 @@ class ProjectState(ProjectFormMixin, PageMixin, AuthState):
 
     @rx.event
     async def toggle_deliverable(self, deliverable_id: int, completed: bool):
+        """Against the version of the row on screen: when someone else changed it first, the list
+        shows theirs and says so (a tick is no form to review)."""
         self._clear_errors()
+        shown = next((d for d in self.deliverables if d.id == deliverable_id), None)
+        if shown is None:
+            return
         try:
             async with self.api() as api:
-                await api.deliverables.update(deliverable_id, {"is_completed": completed})
-                await self._reload_deliverables(api)
+                try:
+                    await api.deliverables.update(deliverable_id, {"is_completed": completed}, if_match=shown.etag)
+                finally:
+                    await self._reload_deliverables(api)
         except ApiError as err:
             yield await self._fail(err)
 

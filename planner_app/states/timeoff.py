@@ -66,7 +66,6 @@ class TimeOffState(CrudMixin, AuthState):
         except ApiError as err:
             yield await self._fail(err)
             return
-        await self._forget_etags([f"/timeoff/{item.id}/" for item in result.results])
         self.entries, self.count, self.loading = result.results, result.count, False
 
     @rx.var

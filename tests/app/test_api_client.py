@@ -209,3 +209,24 @@ def test_an_answer_of_the_wrong_shape_is_an_error_not_a_crash(monkeypatch):
 
     odd = run(go())
     assert odd.code == "bad_response" and "does not understand" in odd.message
+
+
+def test_a_list_refreshes_the_etags_the_tab_holds_and_adds_none(signed_in, registry):
+    person = make_person(registry, name="Grace")
+    make_person(registry, name="Hopper")
+    etags: dict[str, str] = {}
+
+    async def go():
+        creds = await signed_in()
+        async with api.ApiClient(creds, etags=etags) as client:
+            await client.people.get(person.id)
+            seen = etags[f"/people/{person.id}/"]
+            changed = await client.people.update(person.id, {"job_title": "Admiral"}, if_match=seen)
+            etags[f"/people/{person.id}/"] = seen  # as if this tab had not seen its own save
+            page = await client.people.list()
+        return seen, changed, page
+
+    seen, changed, page = run(go())
+    assert changed.etag and changed.etag != seen
+    assert etags == {f"/people/{person.id}/": changed.etag}  # refreshed; Hopper not added
+    assert {p.id: p.etag for p in page.results}[person.id] == changed.etag
