@@ -24,9 +24,8 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
-from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -214,7 +213,7 @@ class ResponseCache:
     """The process-wide cache of detail responses and of GETs in flight, keyed `uid:<id>|<url>`.
 
     Bounded (LRU). Safe for concurrent event handlers: entries are read and written under a lock
-    with no await in between, and a GET in flight is one shared task per key, so two tabs of one
+    with no await in between, and a GET in flight is one shared request per key, so two tabs of one
     user asking for the same URL at the same moment cause one request — and two users never share
     one, because their keys differ."""
 
@@ -222,7 +221,8 @@ class ResponseCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[str, _Cached] = OrderedDict()
         self._in_flight: dict[str, asyncio.Future[httpx.Response]] = {}
-        # A threading lock: the embedded API answers from worker threads, and tests use several loops.
+        # Held for a few dict operations, never across an await. Not an asyncio.Lock: that one is
+        # bound to one event loop, and this cache outlives loops (tests, worker restarts).
         self._lock = threading.Lock()
 
     def get(self, key: str) -> _Cached | None:
