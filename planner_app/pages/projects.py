@@ -3,12 +3,13 @@
 import reflex as rx
 
 from planner_app import styles
+from planner_app.components.conflict import conflict_banner
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_area, text_field
 from planner_app.components.lists import list_card, muted, pager, responsive_list
 from planner_app.states.auth import AuthState
-from planner_app.states.projects import STATUS_LABELS, STATUS_OPTIONS, ProjectsState, ProjectState
+from planner_app.states.projects import STATUS_LABELS, STATUS_OPTIONS, DeliverablesState, ProjectsState, ProjectState
 from planner_app.template import template
 
 
@@ -129,16 +130,18 @@ def projects() -> rx.Component:
 
 
 def deliverables_card() -> rx.Component:
-    S = ProjectState
+    S = DeliverablesState
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.heading("Deliverables", size="4", as_="h2"),
                 rx.spacer(),
-                rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add deliverable", variant="soft", on_click=S.set_deliverable_open(True))),
+                rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add deliverable", variant="soft", on_click=S.set_add_open(True))),
                 width="100%",
                 align="center",
             ),
+            error_callout(S.error),
+            conflict_banner(S),
             rx.cond(
                 S.deliverable_rows.length() > 0,
                 rx.vstack(
@@ -147,7 +150,7 @@ def deliverables_card() -> rx.Component:
                         lambda d: rx.hstack(
                             rx.checkbox(
                                 checked=d.is_completed,
-                                on_change=lambda checked: S.toggle_deliverable(d.id, checked),
+                                on_change=lambda checked: S.toggle(d.id, checked),
                                 disabled=~AuthState.can_edit,
                                 aria_label=f"Completed: {d.description}",
                             ),
@@ -160,7 +163,7 @@ def deliverables_card() -> rx.Component:
                             ),
                             rx.cond(
                                 AuthState.can_edit,
-                                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete deliverable {d.description}", on_click=S.ask_delete_deliverable(d.id)),
+                                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete deliverable {d.description}", on_click=S.ask_delete(d.id)),
                             ),
                             align="center",
                             width="100%",
@@ -175,6 +178,34 @@ def deliverables_card() -> rx.Component:
             width="100%",
         ),
         width="100%",
+    )
+
+
+def deliverable_dialogs() -> rx.Component:
+    D = DeliverablesState
+    return rx.fragment(
+        form_dialog(
+            "Add deliverable",
+            rx.vstack(
+                text_field("Description", "description", form="deliverable", errors=D.field_errors, required=True),
+                rx.grid(
+                    text_field("Date", "date", form="deliverable", errors=D.field_errors, type="date"),
+                    text_field("Percentage", "percentage", form="deliverable", errors=D.field_errors, type="number", min="0", max="100"),
+                    columns="2",
+                    spacing="3",
+                    width="100%",
+                ),
+                form_actions(D.saving, D.set_add_open(False)),
+                spacing="3",
+                width="100%",
+            ),
+            open_=D.add_open,
+            on_open_change=D.set_add_open,
+            on_submit=D.add,
+            error=D.error,
+            form_id="deliverable",
+        ),
+        confirm_delete(D.delete_id != 0, "Delete this deliverable?", "It will be removed from the project.", D.delete, D.cancel_delete),
     )
 
 
@@ -263,29 +294,8 @@ def project_detail() -> rx.Component:
             form_id="project-edit",
             conflict=S,
         ),
-        form_dialog(
-            "Add deliverable",
-            rx.vstack(
-                text_field("Description", "description", form="deliverable", errors=S.field_errors, required=True),
-                rx.grid(
-                    text_field("Date", "date", form="deliverable", errors=S.field_errors, type="date"),
-                    text_field("Percentage", "percentage", form="deliverable", errors=S.field_errors, type="number", min="0", max="100"),
-                    columns="2",
-                    spacing="3",
-                    width="100%",
-                ),
-                form_actions(S.saving, S.set_deliverable_open(False)),
-                spacing="3",
-                width="100%",
-            ),
-            open_=S.deliverable_open,
-            on_open_change=S.set_deliverable_open,
-            on_submit=S.add_deliverable,
-            error=S.error,
-            form_id="deliverable",
-        ),
+        deliverable_dialogs(),
         confirm_delete(S.confirm_open, "Delete this project?", f"{p.name}, its deliverables and assignments will be removed.", S.delete, S.set_confirm_open(False)),
-        confirm_delete(S.delete_deliverable_id != 0, "Delete this deliverable?", "It will be removed from the project.", S.delete_deliverable, S.cancel_delete_deliverable),
         spacing="4",
         width="100%",
     )

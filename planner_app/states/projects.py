@@ -123,13 +123,10 @@ class DeliverableRow:
 
 class ProjectState(ProjectFormMixin, PageMixin, AuthState):
     project: Project = Project()
-    deliverables: list[Deliverable] = []
     team: list[Assignment] = []
     dialog_open: bool = False
     saving: bool = False
     confirm_open: bool = False
-    deliverable_open: bool = False
-    delete_deliverable_id: int = 0
 
     def _show_item(self, item: Project) -> None:
         self.project = item
@@ -142,7 +139,8 @@ class ProjectState(ProjectFormMixin, PageMixin, AuthState):
         self.loading = True
         self._clear_errors()
         if self.project.id != self._route_id():
-            self.project, self.deliverables, self.team = Project(), [], []
+            self.project, self.team = Project(), []
+            (await self.get_state(DeliverablesState)).deliverables = []
         yield
         try:
             async with self.api() as api:
@@ -152,7 +150,8 @@ class ProjectState(ProjectFormMixin, PageMixin, AuthState):
         except ApiError as err:
             yield await self._fail(err)
             return
-        self.deliverables, self.team, self.loading = deliverables.results, team.results, False
+        (await self.get_state(DeliverablesState)).deliverables = deliverables.results
+        self.team, self.loading = team.results, False
 
     @rx.var
     def status_label(self) -> str:
@@ -161,19 +160,6 @@ class ProjectState(ProjectFormMixin, PageMixin, AuthState):
     @rx.var
     def dates(self) -> str:
         return date_range(self.project.start_date, self.project.end_date) or "Not set"
-
-    @rx.var
-    def deliverable_rows(self) -> list[DeliverableRow]:
-        return [
-            DeliverableRow(
-                d.id,
-                long_date(d.date),
-                d.description or "",
-                f"{d.percentage:g} %" if d.percentage is not None else "",
-                d.is_completed,
-            )
-            for d in self.deliverables
-        ]
 
     @rx.var
     def team_rows(self) -> list[ProjectMember]:
@@ -220,62 +206,96 @@ class ProjectState(ProjectFormMixin, PageMixin, AuthState):
             return
         yield rx.redirect("/projects")
 
-    @rx.event
-    def set_deliverable_open(self, is_open: bool):
-        self._clear_errors()
-        self.deliverable_open = is_open
 
-    async def _reload_deliverables(self, api: ApiClient) -> None:
-        result = await api.deliverables.list(project_id=self.project.id, page_size=100, ordering="date")
+class DeliverablesState(EditFormMixin, PageMixin, AuthState):
+    """The project page's deliverables. Ticking one off is a one-field edit form: saved against the
+    row on screen, and when someone else changed the row first it shows their version and the
+    conflict banner (states/conflict.py)."""
+
+    deliverables: list[Deliverable] = []
+    add_open: bool = False
+    saving: bool = False
+    delete_id: int = 0
+
+    def _form_resource(self, api: ApiClient) -> Resource:
+        return api.deliverables
+
+    def _show_item(self, item: Deliverable) -> None:
+        self.deliverables = [item if d.id == item.id else d for d in self.deliverables]
+
+    def _form_labels(self) -> dict[str, str]:
+        return {"is_completed": f"{self._form_base.get('description') or 'Deliverable'}: completed"}
+
+    @rx.var
+    def deliverable_rows(self) -> list[DeliverableRow]:
+        return [
+            DeliverableRow(
+                d.id,
+                long_date(d.date),
+                d.description or "",
+                f"{d.percentage:g} %" if d.percentage is not None else "",
+                d.is_completed,
+            )
+            for d in self.deliverables
+        ]
+
+    @rx.event
+    def set_add_open(self, is_open: bool):
+        self._clear_errors()
+        self.add_open = is_open
+
+    async def _reload(self, api: ApiClient) -> None:
+        result = await api.deliverables.list(project_id=self._route_id(), page_size=100, ordering="date")
         self.deliverables = result.results
 
     @rx.event
-    async def add_deliverable(self, form: dict):
+    async def add(self, form: dict):
         self.saving = True
         self._clear_errors()
         yield
         try:
             async with self.api() as api:
-                await api.deliverables.create(payloads.deliverable(form, self.project.id))
-                await self._reload_deliverables(api)
+                await api.deliverables.create(payloads.deliverable(form, self._route_id()))
+                await self._reload(api)
         except ApiError as err:
             self.saving = False
             yield await self._fail(err)
             return
         self.saving = False
-        self.deliverable_open = False
+        self.add_open = False
 
     @rx.event
-    async def toggle_deliverable(self, deliverable_id: int, completed: bool):
-        """Against the version of the row on screen: when someone else changed it first, the list
-        shows theirs and says so (a tick is no form to review)."""
+    async def toggle(self, deliverable_id: int, completed: bool):
         self._clear_errors()
         shown = next((d for d in self.deliverables if d.id == deliverable_id), None)
         if shown is None:
             return
+        self._pin(shown)
         try:
             async with self.api() as api:
-                try:
-                    await api.deliverables.update(deliverable_id, {"is_completed": completed}, if_match=shown.etag)
-                finally:
-                    await self._reload_deliverables(api)
+                saved = await self._save_typed(api, {"is_completed": completed})
         except ApiError as err:
             yield await self._fail(err)
+            return
+        if saved is None:
+            # The row shows the saved version; the banner offers to keep the tick.
+            self._show_item(Deliverable.model_validate(self._form_latest))
 
     @rx.event
-    def ask_delete_deliverable(self, deliverable_id: int):
-        self.delete_deliverable_id = deliverable_id
+    def ask_delete(self, deliverable_id: int):
+        self.delete_id = deliverable_id
 
     @rx.event
-    def cancel_delete_deliverable(self):
-        self.delete_deliverable_id = 0
+    def cancel_delete(self):
+        self.delete_id = 0
 
     @rx.event
-    async def delete_deliverable(self):
-        deliverable_id, self.delete_deliverable_id = self.delete_deliverable_id, 0
+    async def delete(self):
+        deliverable_id, self.delete_id = self.delete_id, 0
+        self._end_conflict()
         try:
             async with self.api() as api:
                 await api.deliverables.delete(deliverable_id)
-                await self._reload_deliverables(api)
+                await self._reload(api)
         except ApiError as err:
             yield await self._fail(err)

@@ -12,10 +12,10 @@ from planner_app.states.auth import AuthState
 from planner_app.states.conflict import changed_fields, review_lines
 from planner_app.states.departments import DepartmentsState
 from planner_app.states.people import PersonState
-from planner_app.states.projects import ProjectState
+from planner_app.states.projects import DeliverablesState, ProjectState
 from tests.app.conftest import drain
 from tests.app.test_states import substate
-from tests.factories import PASSWORD, make_assignment, make_department, make_person, make_project, make_user
+from tests.factories import PASSWORD, make_assignment, make_deliverable, make_department, make_person, make_project, make_user
 
 
 def test_only_the_fields_you_changed_are_kept():
@@ -151,3 +151,23 @@ def test_a_conflicting_grid_cell_shows_theirs_and_keeps_mine_one_click_away(embe
     assert not grid.conflict and grid.blocks[0].rows[0].cells[1].value == "12"
     stored = testapp.get(f"/api/assignments/{assignment.id}/", headers=_bearer(testapp, manager)).json
     assert stored["weeklyHours"] == {week: 16, next_week: 12}
+
+
+def test_ticking_a_deliverable_someone_else_changed_shows_theirs_and_keeps_the_tick(embedded_api, registry, testapp):
+    manager = make_user(registry, "manager")
+    deliverable = make_deliverable(registry, description="Tender drawings")
+    root = _tab(manager)
+    _open(root, ProjectState, f"/projects/{deliverable.project_id}")
+    card = substate(root, AuthState, DeliverablesState)
+    assert [d.description for d in card.deliverables] == ["Tender drawings"]
+    _other_writer(testapp, manager, f"/api/deliverables/{deliverable.id}/", {"description": "Tender set"})
+
+    asyncio.run(drain(card.toggle(deliverable.id, True)))
+    (shown,) = card.deliverables
+    assert card.conflict and (shown.description, shown.is_completed) == ("Tender set", False)
+    (line,) = card.changes
+    assert (line.label, line.theirs, line.yours) == ("Tender drawings: completed", "No", "Yes")
+
+    asyncio.run(drain(card.keep_my_changes()))
+    (shown,) = card.deliverables
+    assert not card.conflict and (shown.description, shown.is_completed) == ("Tender set", True)

@@ -35,6 +35,11 @@ class Api:
         assert resp.status == 201, resp.text()
         return resp.json()
 
+    def patch(self, path: str, changes: dict) -> None:
+        etag = self.request.get(self.base + path, headers=self.headers).headers["etag"]
+        resp = self.request.patch(self.base + path, data=changes, headers={**self.headers, "If-Match": etag})
+        assert resp.ok, resp.text()
+
     def delete(self, path: str) -> None:
         resp = self.request.delete(self.base + path, headers=self.headers)
         assert resp.status == 204, resp.text()
@@ -134,8 +139,10 @@ def test_project_edited_in_two_tabs(open_tab):
     assert not tab_b.errors
 
 
-def test_assignment_cell_edited_in_two_tabs(open_tab):
-    tab_a = open_tab()
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_assignment_cell_edited_in_two_tabs(open_tab, phone):
+    device = "phone" if phone else "desktop"
+    tab_a = open_tab(phone=phone)
     api = Api(tab_a)
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
     weeks = [(monday + dt.timedelta(weeks=n)).isoformat() for n in range(3)]
@@ -173,7 +180,7 @@ def test_assignment_cell_edited_in_two_tabs(open_tab):
         use_mine = tab_b.page.get_by_role("button", name=re.compile(r"^Use mine: 12 for "))
         expect(use_mine).to_have_text("use mine: 12")
         expect(cell(tab_b, 0)).to_have_value("10")  # A's week, current
-        _view(tab_b, "desktop-grid-conflict")
+        _view(tab_b, f"{device}-grid-conflict")
 
         banner.get_by_role("button", name="Reload latest").click()
         expect(banner).to_have_count(0)
@@ -190,7 +197,7 @@ def test_assignment_cell_edited_in_two_tabs(open_tab):
         expect(cell(tab_b, 2)).to_have_value("6")
         banner.get_by_role("button", name="Review changes").click()
         expect(banner.get_by_role("listitem")).to_contain_text("12")
-        _view(tab_b, "desktop-grid-review")
+        _view(tab_b, f"{device}-grid-review")
         banner.get_by_role("button", name="Keep my changes").click()
         expect(banner).to_have_count(0)
         expect(cell(tab_b, 1)).to_have_value("12")
@@ -215,6 +222,32 @@ def test_assignment_cell_edited_in_two_tabs(open_tab):
         for path in (f"/assignments/{assignment['id']}/", f"/projects/{project['id']}/", f"/people/{person['id']}/"):
             api.delete(path)
     assert not tab_b.errors
+
+
+def test_deliverable_ticked_after_someone_else_changed_it(open_tab):
+    tab = open_tab()
+    api = Api(tab)
+    n = next(_seq)
+    project = api.create("/projects/", {"name": f"Deliverable conflict {n}"})
+    deliverable = api.create("/deliverables/", {"projectId": project["id"], "description": f"Tender drawings {n}", "date": "2027-03-01"})
+    tab.sign_in("manager", path=f"/projects/{project['id']}")
+    try:
+        api.patch(f"/deliverables/{deliverable['id']}/", {"description": f"Tender set {n}"})
+        tab.page.get_by_role("checkbox", name=f"Completed: Tender drawings {n}").click()
+        banner = tab.page.locator(".conflict-banner")
+        expect(banner.locator(".conflict-text")).to_have_text(CONFLICT_TEXT)
+        # The row shows the saved version, not ticked; the tick is one click away.
+        expect(tab.page.get_by_role("checkbox", name=f"Completed: Tender set {n}")).not_to_be_checked()
+        banner.get_by_role("button", name="Review changes").click()
+        expect(banner.get_by_role("listitem")).to_contain_text("Yes")
+        banner.get_by_role("button", name="Keep my changes").click()
+        expect(banner).to_have_count(0)
+        expect(tab.page.get_by_role("checkbox", name=f"Completed: Tender set {n}")).to_be_checked()
+        stored = api.get(f"/deliverables/{deliverable['id']}/")
+        assert (stored["description"], stored["isCompleted"]) == (f"Tender set {n}", True)
+    finally:
+        api.delete(f"/deliverables/{deliverable['id']}/")
+        api.delete(f"/projects/{project['id']}/")
 
 
 # Records, from the moment B presses Sign in, every state of the account block and whether any
