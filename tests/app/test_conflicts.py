@@ -13,9 +13,11 @@ from planner_app.states.conflict import changed_fields, review_lines
 from planner_app.states.departments import DepartmentsState
 from planner_app.states.people import PersonState
 from planner_app.states.projects import DeliverablesState, ProjectState
+from planner_app.states.timeoff import PERSON_BOX, TimeOffState
+from planner_app.states.typeahead import TypeaheadState
 from tests.app.conftest import drain
 from tests.app.test_states import substate
-from tests.factories import PASSWORD, make_assignment, make_deliverable, make_department, make_person, make_project, make_user
+from tests.factories import PASSWORD, make_assignment, make_deliverable, make_department, make_person, make_project, make_timeoff, make_user
 
 
 def test_only_the_fields_you_changed_are_kept():
@@ -171,3 +173,26 @@ def test_ticking_a_deliverable_someone_else_changed_shows_theirs_and_keeps_the_t
     asyncio.run(drain(card.keep_my_changes()))
     (shown,) = card.deliverables
     assert not card.conflict and (shown.description, shown.is_completed) == ("Tender set", True)
+
+
+def test_a_time_off_dialog_in_conflict_names_the_people_and_reload_refills_its_typeahead(embedded_api, registry, testapp):
+    manager = make_user(registry, "manager")
+    ada, bob = make_person(registry, name="Ada"), make_person(registry, name="Bob")
+    entry = make_timeoff(registry, person=ada, notes="")
+    root = _tab(manager)
+    timeoff = substate(root, AuthState, TimeOffState)
+    asyncio.run(drain(timeoff.load()))
+    asyncio.run(drain(timeoff.open_edit(entry.id)))
+    _other_writer(testapp, manager, f"/api/timeoff/{entry.id}/", {"personId": bob.id})
+
+    form = {"person_id": str(ada.id), "start_date": "2026-12-07", "end_date": "2026-12-09", "kind": "vacation", "notes": "Ski trip"}
+    asyncio.run(drain(timeoff.save(form)))
+    assert timeoff.conflict and timeoff.dialog_open
+    lines = {line.label: line for line in timeoff.changes}
+    assert (lines["Person"].theirs, lines["Person"].yours, lines["Person"].changed_by) == ("Bob", "Ada", "them")
+    assert (lines["Notes"].yours, lines["Notes"].changed_by) == ("Ski trip", "you")
+
+    asyncio.run(drain(timeoff.reload_latest()))
+    typeahead = substate(root, AuthState, TypeaheadState)
+    assert not timeoff.conflict and timeoff.draft.person_id == bob.id
+    assert (typeahead.chosen[PERSON_BOX], typeahead.query[PERSON_BOX]) == (bob.id, "Bob")
