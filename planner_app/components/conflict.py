@@ -58,6 +58,11 @@ def _change(change: rx.Var) -> rx.Component:
     )
 
 
+def _review_id(state) -> str:
+    # Two banners can be on one page (the project form and its deliverables): ids stay unique.
+    return f"{state.get_name()}-review"
+
+
 def conflict_review(state) -> rx.Component:
     return rx.vstack(
         rx.cond(
@@ -69,7 +74,7 @@ def conflict_review(state) -> rx.Component:
         rx.button("Keep my changes", type="button", size="2", on_click=state.keep_my_changes, loading=state.resolving),
         spacing="2",
         width="100%",
-        id="conflict-review",
+        id=_review_id(state),
     )
 
 
@@ -94,7 +99,7 @@ def conflict_banner(state) -> rx.Component:
                     color_scheme="gray",
                     on_click=state.toggle_review,
                     aria_expanded=rx.cond(state.review_open, "true", "false"),
-                    aria_controls="conflict-review",
+                    aria_controls=_review_id(state),
                 ),
                 spacing="2",
                 wrap="wrap",

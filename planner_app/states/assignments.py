@@ -215,8 +215,13 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
                 # Against the version of the row on screen (list rows carry their ETag).
                 updated = await api.assignments.update(assignment_id, {"weekly_hours": weekly_hours}, if_match=assignment.etag)
         except ConcurrencyError as err:
+            conflicts = dict(self._conflicts)
             for week, typed in weekly_hours.items():
-                self._conflicts = {**self._conflicts, cell_key(assignment_id, week): (assignment.weekly_hours.get(week), typed)}
+                key = cell_key(assignment_id, week)
+                # A cell already in conflict keeps what it showed first: "yours" is measured from there.
+                shown = conflicts[key][0] if key in conflicts else assignment.weekly_hours.get(week)
+                conflicts[key] = (shown, typed)
+            self._conflicts = conflicts
             self._replace(Assignment.model_validate(err.current))
             # The cells are uncontrolled: remount them all, so each shows the saved value.
             self.grid_version += 1
@@ -224,7 +229,8 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
             return None
         except ApiError as err:
             return err
-        self._conflicts = {k: v for k, v in self._conflicts.items() if not any(k == cell_key(assignment_id, w) for w in weekly_hours)}
+        saved = {cell_key(assignment_id, week) for week in weekly_hours}
+        self._conflicts = {k: v for k, v in self._conflicts.items() if k not in saved}
         self._replace(updated)
         self._rebuild()
         return None
@@ -280,7 +286,7 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         if value == assignment.weekly_hours.get(week) or (value in (None, 0) and not assignment.weekly_hours.get(week)):
             return
         self._clear_errors()
-        self.saving_cell = f"{assignment_id}:{week}"
+        self.saving_cell = cell_key(assignment_id, week)
         yield
         err = await self._patch_hours(assignment_id, {week: value})
         self.saving_cell = ""
