@@ -62,8 +62,12 @@ def test_two_users_at_once_never_receive_each_others_answers(recorder, registry)
 
         # Three tabs per user ask for the same URLs at the same moment, interleaved.
         calls = asyncio.gather(*[tab(uid) for _ in range(3) for uid in (ada.id, bob.id)])
-        while len(recorder.sent) < 4:  # both users' requests are in flight, none answered yet
-            await asyncio.sleep(0)
+
+        async def all_in_flight():  # both users' requests sent, none answered yet
+            while len(recorder.sent) < 4:
+                await asyncio.sleep(0)
+
+        await asyncio.wait_for(all_in_flight(), timeout=10)
         recorder.release.set()
         first_round = await calls
         assert len(recorder.sent) == 4, recorder.sent
