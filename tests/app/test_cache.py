@@ -88,7 +88,7 @@ def test_two_users_at_once_never_receive_each_others_answers(recorder, registry)
     assert all(key.startswith((f"uid:{ada.id}|", f"uid:{bob.id}|")) for key in api.CACHE.keys())
 
 
-def test_a_cached_detail_is_revalidated_and_a_304_reuses_it(recorder, registry, testapp):
+def test_a_cached_detail_is_revalidated_and_a_304_reuses_it(recorder, registry):
     user = make_user(registry, "manager")
     person = make_person(registry, name="Grace", job_title="Engineer")
 
