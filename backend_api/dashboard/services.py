@@ -49,11 +49,13 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
     keys = {w.isoformat() for w in week_keys}
 
     people_query = (select(Person, Department.name).outerjoin(Department, Department.id == Person.department_id)
-                    .where(Person.is_active.is_(True)).order_by(Person.name))
+                    .order_by(Person.name))
+    if person_id is not None:  # one person's page, active or not: the same figures, week by week
+        people_query = people_query.where(Person.id == person_id)
+    else:
+        people_query = people_query.where(Person.is_active.is_(True))
     if department_id is not None:
         people_query = people_query.where(Person.department_id == department_id)
-    if person_id is not None:  # one person's page: the same figures, week by week
-        people_query = people_query.where(Person.id == person_id)
     people = list(db.execute(people_query))
     ids = [p.id for p, _ in people]
 

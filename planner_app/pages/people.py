@@ -213,7 +213,7 @@ def person_detail() -> rx.Component:
                             PersonState.weekly_load,
                             lambda w: rx.vstack(
                                 muted(w.week),
-                                rx.badge(f"{w.percent} %", color_scheme=w.color, variant="soft", size="2"),
+                                rx.badge(w.percent, color_scheme=w.color, variant="soft", size="2"),
                                 rx.text(w.hours, " h", size="1"),
                                 spacing="1",
                                 align="center",

@@ -564,8 +564,9 @@ class ApiClient:
 
     # --- read models ------------------------------------------------------------------------
 
-    async def dashboard(self, weeks: int = 4, department_id: int | None = None) -> Dashboard:
-        resp = await self.request("GET", "/dashboard/", params=_query({"weeks": weeks, "department_id": department_id}))
+    async def dashboard(self, weeks: int = 4, department_id: int | None = None, person_id: int | None = None) -> Dashboard:
+        params = _query({"weeks": weeks, "department_id": department_id, "person_id": person_id})
+        resp = await self.request("GET", "/dashboard/", params=params)
         return _parse(Dashboard, resp)
 
     async def sessions(self) -> list[Session]:

@@ -171,6 +171,16 @@ class UtilizationDistribution(Wire):
     overallocated: int = 0
 
 
+class WeekFigure(Wire):
+    """One week of one person: hours against capacity net of time off (API.md, utilisation)."""
+
+    week: str = ""
+    hours: float = 0
+    capacity: float = 0
+    utilization_percent: float | None = 0
+    band: str = ""
+
+
 class TeamMember(Wire):
     person_id: int = 0
     name: str = ""
@@ -182,6 +192,7 @@ class TeamMember(Wire):
     is_overallocated: bool = False
     peak_utilization_percent: float | None = 0
     peak_week: str | None = None
+    weekly: list[WeekFigure] = []
 
 
 class AvailablePerson(TeamMember):

@@ -8,9 +8,9 @@ import datetime as dt
 import reflex as rx
 
 from planner_app import styles
-from planner_app.planning import band_of, hours, long_date, short_date, week_keys
+from planner_app.planning import hours, long_date, short_date, week_keys
 from planner_app.services.api import ApiClient, ApiError, Resource
-from planner_app.services.models import Assignment, Person
+from planner_app.services.models import Assignment, Person, WeekFigure
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
 from planner_app.states.conflict import EditFormMixin
@@ -99,7 +99,7 @@ class PeopleState(CrudMixin, AuthState):
 class WeekLoad:
     week: str
     hours: str
-    percent: int
+    percent: str
     color: str
 
 
@@ -115,6 +115,7 @@ class PersonAssignment:
 class PersonState(EditFormMixin, PageMixin, AuthState):
     person: Person = Person()
     assignments: list[Assignment] = []
+    weeks: list[WeekFigure] = []
     department_options: list[tuple[str, str]] = []
     dialog_open: bool = False
     saving: bool = False
@@ -141,28 +142,33 @@ class PersonState(EditFormMixin, PageMixin, AuthState):
         self._clear_errors()
         if self.person.id != self._route_id():
             # Another person's page: never show the previous one while this one loads.
-            self.person, self.assignments = Person(), []
+            self.person, self.assignments, self.weeks = Person(), [], []
         yield
         try:
             async with self.api() as api:
                 await self._fill_form(api, self._route_id())
                 result = await api.assignments.list(person_id=self.person.id, page_size=100, ordering="id")
+                # The API's own figures: capacity net of time off, the same as the dashboard's.
+                board = await api.dashboard(weeks=12, person_id=self.person.id)
                 self.department_options = await department_options(api)
         except ApiError as err:
             yield await self._fail(err)
             return
+        self.weeks = board.team_overview[0].weekly if board.team_overview else []
         self.assignments, self.loading = result.results, False
 
     @rx.var
     def weekly_load(self) -> list[WeekLoad]:
-        """Planned hours and utilisation of the next 12 weeks (capacity from the person's record)."""
-        capacity = self.person.weekly_capacity or 0
-        rows = []
-        for week in week_keys(dt.date.today()):
-            total = sum(a.weekly_hours.get(week, 0) for a in self.assignments)
-            percent = round(total / capacity * 100) if capacity else 0
-            rows.append(WeekLoad(short_date(week), hours(total), percent, styles.BAND_COLORS[band_of(percent)]))
-        return rows
+        """Planned hours and utilisation of the next 12 weeks, time off taken into account."""
+        return [
+            WeekLoad(
+                short_date(w.week),
+                hours(w.hours),
+                "no capacity" if w.utilization_percent is None else f"{round(w.utilization_percent)} %",
+                styles.BAND_COLORS[w.band or "underutilized"],
+            )
+            for w in self.weeks
+        ]
 
     @rx.var
     def assignment_rows(self) -> list[PersonAssignment]:

@@ -181,3 +181,9 @@ def test_one_person_week_by_week(staff, registry):
         {"week": W2, "hours": 40, "capacity": 32, "utilizationPercent": 125.0, "band": "overallocated"},
         {"week": W3, "hours": 0, "capacity": 40, "utilizationPercent": 0.0, "band": "underutilized"},
     ]
+
+
+def test_asking_for_one_person_includes_them_even_when_inactive(staff, registry):
+    gone = make_person(registry, name="Gone", is_active=False)
+    assert _board(staff)["teamOverview"] == []
+    assert [row["name"] for row in _board(staff, f"?personId={gone.id}")["teamOverview"]] == ["Gone"]

@@ -146,3 +146,23 @@ def test_dashboard_shows_people_booked_without_capacity(embedded_api, registry, 
     assert dashboard.error == ""
     (row,) = dashboard.team
     assert row.percent == "no capacity" and row.color == "red"
+
+
+def test_person_page_utilisation_counts_time_off(embedded_api, registry, root_state):
+    from tests.factories import make_timeoff
+
+    user = make_user(registry, "user")
+    person = make_person(registry, name="Ada", weekly_capacity=40)
+    first, second = week_keys(dt.date.today())[:2]
+    make_assignment(registry, person=person, weekly_hours={first: 20, second: 20})
+    monday = dt.date.fromisoformat(second)
+    make_timeoff(registry, person=person, start_date=monday, end_date=monday + dt.timedelta(days=4))  # all of week 2
+    auth = substate(root_state, AuthState)
+    asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    page = substate(root_state, AuthState, PersonState)
+    page.router = page.router.__class__.from_router_data({"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"})
+    asyncio.run(drain(page.load()))
+    loads = page.weekly_load
+    assert len(loads) == 12
+    assert loads[0].percent == "50 %"
+    assert loads[1].percent == "no capacity"  # hours planned in a week spent on holiday
