@@ -80,6 +80,7 @@ def conflict_review(state) -> rx.Component:
 
 def conflict_banner(state) -> rx.Component:
     """`state` is a page state with ConflictMixin: reload_latest, keep_my_changes, toggle_review."""
+    banner_id = f"{state.get_name()}-conflict"
     return rx.cond(
         state.conflict,
         rx.box(
@@ -114,5 +115,9 @@ def conflict_banner(state) -> rx.Component:
             background=styles.CONFLICT_BACKGROUND,
             width="100%",
             class_name="conflict-banner",
+            id=banner_id,
+            # The banner sits at the top of the form, but Save is at the bottom: on a phone the
+            # person would not see why nothing happened. Bring it into view when it appears.
+            on_mount=rx.scroll_to(banner_id),
         ),
     )

@@ -72,6 +72,7 @@ def _conflict_round_trip(tab_a: Tab, tab_b: Tab, api: Api, path: str, a_field: s
     dialog = _edit(tab_b, **{b_field: "From tab B"})
     banner = dialog.locator(".conflict-banner")
     expect(banner.locator(".conflict-text")).to_have_text(CONFLICT_TEXT)
+    expect(banner).to_be_in_viewport()  # Save is at the bottom of a long form: the banner is brought into view
     # Non-blocking: what B typed is still in the form.
     expect(dialog.get_by_label(b_label, exact=True)).to_have_value("From tab B")
     if shots:
