@@ -11,7 +11,7 @@ the write request also holds the database write lock from its first statement (c
 """
 
 from datetime import date
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from pydantic import ValidationError

@@ -159,3 +159,59 @@ class CrudMixin(EditFormMixin, PagedMixin, mixin=True):
             return
         async for update in self.load():
             yield update
+
+
+class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):
+    """A detail page (/people/12, /projects/3): its edit dialog saves against the version the
+    form was filled from, and Delete goes back to the list. A state supplies `_payload` (form to
+    API fields) and `_list_route`."""
+
+    dialog_open: bool = False
+    saving: bool = False
+    confirm_open: bool = False
+
+    def _payload(self, form: dict) -> dict:
+        raise NotImplementedError
+
+    def _list_route(self) -> str:
+        raise NotImplementedError
+
+    def _form_saved(self, item: Wire) -> None:
+        self.dialog_open = False
+
+    @rx.event
+    def set_dialog_open(self, is_open: bool):
+        self._clear_errors()
+        self._end_conflict()
+        self.dialog_open = is_open
+
+    @rx.event
+    async def save(self, form: dict):
+        self.saving = True
+        self._clear_errors()
+        yield
+        try:
+            async with self.api() as api:
+                saved = await self._save_typed(api, self._payload(form))
+        except ApiError as err:
+            self.saving = False
+            yield await self._fail(err)
+            return
+        self.saving = False
+        if saved is not None:
+            self._form_saved(saved)
+
+    @rx.event
+    def set_confirm_open(self, is_open: bool):
+        self.confirm_open = is_open
+
+    @rx.event
+    async def delete(self):
+        self.confirm_open = False
+        try:
+            async with self.api() as api:
+                await self._form_resource(api).delete(self._form_id)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        yield rx.redirect(self._list_route())

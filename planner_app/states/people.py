@@ -13,9 +13,8 @@ from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Assignment, Person, WeekFigure
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
-from planner_app.states.conflict import EditFormMixin
 from planner_app.states.options import department_options
-from planner_app.states.page import PAGE_SIZE, CrudMixin, PageMixin
+from planner_app.states.page import PAGE_SIZE, CrudMixin, DetailPageMixin
 
 PERSON_FIELDS = {
     "name": "Name",
@@ -112,14 +111,11 @@ class PersonAssignment:
     total: str
 
 
-class PersonState(EditFormMixin, PageMixin, AuthState):
+class PersonState(DetailPageMixin, AuthState):
     person: Person = Person()
     assignments: list[Assignment] = []
     weeks: list[WeekFigure] = []
     department_options: list[tuple[str, str]] = []
-    dialog_open: bool = False
-    saving: bool = False
-    confirm_open: bool = False
 
     def _form_resource(self, api: ApiClient) -> Resource:
         return api.people
@@ -133,8 +129,11 @@ class PersonState(EditFormMixin, PageMixin, AuthState):
     def _form_choices(self) -> dict[str, dict[str, str]]:
         return {"department_id": dict(self.department_options)}
 
-    def _form_saved(self, item: Person) -> None:
-        self.dialog_open = False
+    def _payload(self, form: dict) -> dict:
+        return payloads.person(form)
+
+    def _list_route(self) -> str:
+        return "/people"
 
     @rx.event
     async def load(self):
@@ -187,40 +186,3 @@ class PersonState(EditFormMixin, PageMixin, AuthState):
     @rx.var
     def hire_date_text(self) -> str:
         return long_date(self.person.hire_date)
-
-    @rx.event
-    def set_dialog_open(self, is_open: bool):
-        self._clear_errors()
-        self._end_conflict()
-        self.dialog_open = is_open
-
-    @rx.event
-    async def save(self, form: dict):
-        self.saving = True
-        self._clear_errors()
-        yield
-        try:
-            async with self.api() as api:
-                saved = await self._save_typed(api, payloads.person(form))
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
-            return
-        self.saving = False
-        if saved is not None:
-            self._form_saved(saved)
-
-    @rx.event
-    def set_confirm_open(self, is_open: bool):
-        self.confirm_open = is_open
-
-    @rx.event
-    async def delete(self):
-        self.confirm_open = False
-        try:
-            async with self.api() as api:
-                await api.people.delete(self.person.id)
-        except ApiError as err:
-            yield await self._fail(err)
-            return
-        yield rx.redirect("/people")

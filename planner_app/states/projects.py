@@ -13,7 +13,7 @@ from planner_app.services.models import Assignment, Deliverable, Project
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
 from planner_app.states.conflict import EditFormMixin
-from planner_app.states.page import PAGE_SIZE, CrudMixin, PageMixin
+from planner_app.states.page import PAGE_SIZE, CrudMixin, DetailPageMixin, PageMixin
 
 STATUS_OPTIONS = [
     ("planning", "Planning"),
@@ -121,18 +121,18 @@ class DeliverableRow:
     is_completed: bool
 
 
-class ProjectState(ProjectFormMixin, PageMixin, AuthState):
+class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
     project: Project = Project()
     team: list[Assignment] = []
-    dialog_open: bool = False
-    saving: bool = False
-    confirm_open: bool = False
 
     def _show_item(self, item: Project) -> None:
         self.project = item
 
-    def _form_saved(self, item: Project) -> None:
-        self.dialog_open = False
+    def _payload(self, form: dict) -> dict:
+        return payloads.project(form)
+
+    def _list_route(self) -> str:
+        return "/projects"
 
     @rx.event
     async def load(self):
@@ -168,43 +168,6 @@ class ProjectState(ProjectFormMixin, PageMixin, AuthState):
             ProjectMember(a.person_id, a.person_name, a.role_on_project or "", hours(sum(a.weekly_hours.get(w, 0) for w in weeks)))
             for a in self.team
         ]
-
-    @rx.event
-    def set_dialog_open(self, is_open: bool):
-        self._clear_errors()
-        self._end_conflict()
-        self.dialog_open = is_open
-
-    @rx.event
-    async def save(self, form: dict):
-        self.saving = True
-        self._clear_errors()
-        yield
-        try:
-            async with self.api() as api:
-                saved = await self._save_typed(api, payloads.project(form))
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
-            return
-        self.saving = False
-        if saved is not None:
-            self._form_saved(saved)
-
-    @rx.event
-    def set_confirm_open(self, is_open: bool):
-        self.confirm_open = is_open
-
-    @rx.event
-    async def delete(self):
-        self.confirm_open = False
-        try:
-            async with self.api() as api:
-                await api.projects.delete(self.project.id)
-        except ApiError as err:
-            yield await self._fail(err)
-            return
-        yield rx.redirect("/projects")
 
 
 class DeliverablesState(EditFormMixin, PageMixin, AuthState):
