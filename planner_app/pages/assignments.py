@@ -7,6 +7,7 @@ from planner_app.components.conflict import conflict_banner
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_field
+from planner_app.components.headers import add_button
 from planner_app.components.lists import muted, pager
 from planner_app.components.typeahead import person_typeahead
 from planner_app.states.assignments import PERSON_BOX
@@ -222,7 +223,7 @@ def filters() -> rx.Component:
         ),
         rx.box(loading_indicator(S.loading), loading_indicator(S.saving_cell != "", "Saving…")),
         rx.spacer(),
-        rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add assignment", on_click=S.open_add_for_anyone)),
+        add_button("Add assignment", S.open_add_for_anyone),
         gap="0.75rem",
         wrap="wrap",
         align="end",

@@ -6,6 +6,7 @@ from planner_app import styles
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import checkbox_field, form_actions, select_field, text_area, text_field
+from planner_app.components.headers import add_button, detail_header, detail_row
 from planner_app.components.lists import list_card, muted, pager, responsive_list
 from planner_app.states.auth import AuthState
 from planner_app.states.people import PeopleState, PersonState
@@ -113,7 +114,7 @@ def people() -> rx.Component:
         page_header(
             loading_indicator(PeopleState.loading),
             rx.spacer(),
-            rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add person", on_click=PeopleState.open_create)),
+            add_button("Add person", PeopleState.open_create),
         ),
         people_filters(),
         error_callout(PeopleState.error),
@@ -160,30 +161,11 @@ def people() -> rx.Component:
     )
 
 
-def detail_row(label: str, value: rx.Var) -> rx.Component:
-    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
-
-
 @template(route="/people/[id]", title="Person", on_load=PersonState.load)
 def person_detail() -> rx.Component:
     p = PersonState.person
     return rx.vstack(
-        rx.hstack(
-            rx.link(rx.hstack(rx.icon("arrow_left", size=16), "All people", align="center"), href="/people"),
-            loading_indicator(PersonState.loading),
-            rx.spacer(),
-            rx.cond(
-                AuthState.can_edit & (p.id != 0),
-                rx.hstack(
-                    rx.button(rx.icon("pencil", size=16), "Edit", variant="soft", on_click=PersonState.set_dialog_open(True)),
-                    rx.button(rx.icon("trash_2", size=16), "Delete", color_scheme="red", variant="soft", on_click=PersonState.set_confirm_open(True)),
-                    spacing="2",
-                ),
-            ),
-            width="100%",
-            align="center",
-            wrap="wrap",
-        ),
+        detail_header(PersonState, p.id, "All people", "/people"),
         error_callout(PersonState.error),
         rx.cond(
             p.id != 0,

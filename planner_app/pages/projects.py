@@ -7,6 +7,7 @@ from planner_app.components.conflict import conflict_banner
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_area, text_field
+from planner_app.components.headers import add_button, detail_header, detail_row
 from planner_app.components.lists import list_card, muted, pager, responsive_list
 from planner_app.states.auth import AuthState
 from planner_app.states.projects import STATUS_LABELS, STATUS_OPTIONS, DeliverablesState, ProjectsState, ProjectState
@@ -84,7 +85,7 @@ def projects() -> rx.Component:
             ),
             loading_indicator(S.loading),
             rx.spacer(),
-            rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add project", on_click=S.open_create)),
+            add_button("Add project", S.open_create),
             gap="0.75rem",
             wrap="wrap",
             align="end",
@@ -243,22 +244,7 @@ def project_detail() -> rx.Component:
     S = ProjectState
     p = S.project
     return rx.vstack(
-        rx.hstack(
-            rx.link(rx.hstack(rx.icon("arrow_left", size=16), "All projects", align="center"), href="/projects"),
-            loading_indicator(S.loading),
-            rx.spacer(),
-            rx.cond(
-                AuthState.can_edit & (p.id != 0),
-                rx.hstack(
-                    rx.button(rx.icon("pencil", size=16), "Edit", variant="soft", on_click=S.set_dialog_open(True)),
-                    rx.button(rx.icon("trash_2", size=16), "Delete", color_scheme="red", variant="soft", on_click=S.set_confirm_open(True)),
-                    spacing="2",
-                ),
-            ),
-            width="100%",
-            align="center",
-            wrap="wrap",
-        ),
+        detail_header(S, p.id, "All projects", "/projects"),
         error_callout(S.error),
         rx.cond(
             p.id != 0,
@@ -267,11 +253,11 @@ def project_detail() -> rx.Component:
                     rx.vstack(
                         rx.hstack(rx.heading(p.name, size="6", as_="h2"), status_badge(p.status), align="center", wrap="wrap"),
                         rx.data_list.root(
-                            rx.data_list.item(rx.data_list.label("Client"), rx.data_list.value(p.client)),
-                            rx.data_list.item(rx.data_list.label("Number"), rx.data_list.value(p.project_number)),
-                            rx.data_list.item(rx.data_list.label("Dates"), rx.data_list.value(S.dates)),
-                            rx.data_list.item(rx.data_list.label("Estimated hours"), rx.data_list.value(p.estimated_hours)),
-                            rx.data_list.item(rx.data_list.label("Description"), rx.data_list.value(p.description)),
+                            detail_row("Client", p.client),
+                            detail_row("Number", p.project_number),
+                            detail_row("Dates", S.dates),
+                            detail_row("Estimated hours", p.estimated_hours),
+                            detail_row("Description", p.description),
                             orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
                         ),
                         spacing="3",

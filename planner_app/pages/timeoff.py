@@ -6,6 +6,7 @@ from planner_app import styles
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_area, text_field
+from planner_app.components.headers import add_button
 from planner_app.components.lists import list_card, muted, pager, responsive_list
 from planner_app.components.typeahead import person_typeahead
 from planner_app.states.auth import AuthState
@@ -40,7 +41,7 @@ def timeoff() -> rx.Component:
         rx.hstack(
             loading_indicator(S.loading),
             rx.spacer(),
-            rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add time off", on_click=S.open_create)),
+            add_button("Add time off", S.open_create),
             width="100%",
         ),
         error_callout(S.error),
