@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer
@@ -29,9 +30,17 @@ class User(Editable, table=True):
     last_login: datetime | None = _when(default=None, nullable=True)
 
 
+def new_session_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class TokenSession(SQLModel, table=True):
     """One row per sign-in. `refresh_jti` is the one live refresh token of the session; the
-    ones it rotated away from are in RevokedRefreshToken, so a replay can be recognised."""
+    ones it rotated away from are in RevokedRefreshToken, so a replay can be recognised.
+
+    `session_key` is a random secret every token of the session carries (claim `sk`) and that is
+    checked against this row: ids alone can be reused (SQLite hands a deleted row's id to the next
+    insert), so a token naming only user and session ids could pass for a later user's session."""
 
     __tablename__ = "token_sessions"
 
@@ -39,6 +48,7 @@ class TokenSession(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"),
                                           nullable=False, index=True))
     refresh_jti: str = Field(max_length=64, unique=True, nullable=False)
+    session_key: str = Field(default_factory=new_session_key, max_length=64, nullable=False)
     issued_at: datetime = _when(default_factory=now, nullable=False)
     last_used_at: datetime = _when(default_factory=now, nullable=False)
     ip: str = Field(default="", max_length=64)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend_api.core.errors import ApiError, field_error, not_found, unauthenticated
-from backend_api.core.security import TokenError, decode_token, encode_token
+from backend_api.core.security import TokenError, decode_token, encode_token, names_session
 from backend_api.core.timeutil import as_utc, now
 from backend_api.people.models import Person
 
@@ -42,9 +42,10 @@ def client_agent(request) -> str:
 
 
 def _issue(settings, session: TokenSession, user_id: int) -> dict:
-    access, _ = encode_token(settings.jwt_secret, user_id=user_id, session_id=session.id, kind="access",
+    ids = {"user_id": user_id, "session_id": session.id, "session_key": session.session_key}
+    access, _ = encode_token(settings.jwt_secret, **ids, kind="access",
                              lifetime=timedelta(minutes=settings.access_token_minutes))
-    refresh, _ = encode_token(settings.jwt_secret, user_id=user_id, session_id=session.id, kind="refresh",
+    refresh, _ = encode_token(settings.jwt_secret, **ids, kind="refresh",
                               lifetime=timedelta(days=settings.refresh_token_days), jti=session.refresh_jti)
     return {"access": access, "refresh": refresh}
 
@@ -72,7 +73,7 @@ def _session_of(db: Session, settings, refresh_token: str) -> tuple[TokenSession
     except TokenError:
         raise unauthenticated("token_invalid") from None
     session = db.get(TokenSession, claims["sid"], populate_existing=True)
-    if session is None or str(session.user_id) != claims["sub"]:
+    if session is None or not names_session(claims, session.user_id, session.session_key):
         raise unauthenticated("token_invalid")
     return session, claims
 

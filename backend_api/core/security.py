@@ -5,6 +5,7 @@ user still enabled, so revoking or disabling takes effect on the very next reque
 when the access token expires.
 """
 
+import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,11 +24,11 @@ class TokenError(Exception):
     pass
 
 
-def encode_token(secret: str, *, user_id: int, session_id: int, kind: str, lifetime: timedelta,
-                 jti: str | None = None) -> tuple[str, str]:
+def encode_token(secret: str, *, user_id: int, session_id: int, session_key: str, kind: str,
+                 lifetime: timedelta, jti: str | None = None) -> tuple[str, str]:
     issued = now()
     jti = jti or uuid.uuid4().hex
-    claims = {"sub": str(user_id), "sid": session_id, "type": kind, "jti": jti,
+    claims = {"sub": str(user_id), "sid": session_id, "sk": session_key, "type": kind, "jti": jti,
               "iat": issued, "exp": issued + lifetime}
     return jwt.encode(claims, secret, algorithm=ALGORITHM), jti
 
@@ -36,12 +37,18 @@ def decode_token(secret: str, token: str, kind: str) -> dict:
     """Verify signature, algorithm (pinned), expiry and that the token is of `kind`."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                            options={"require": ["exp", "iat", "jti", "sub", "sid", "type"]})
+                            options={"require": ["exp", "iat", "jti", "sub", "sid", "sk", "type"]})
     except jwt.PyJWTError as exc:
         raise TokenError(str(exc)) from None
     if claims.get("type") != kind:
         raise TokenError(f"not an {kind} token")
     return claims
+
+
+def names_session(claims: dict, user_id: int, session_key: str) -> bool:
+    """The token was issued for this very session row: its user and its random key, not just
+    ids a later row could have been given again."""
+    return str(user_id) == claims["sub"] and hmac.compare_digest(session_key.encode(), str(claims["sk"]).encode())
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ class BearerSecurityPolicy:
                 select(TokenSession, User).join(User, User.id == TokenSession.user_id)
                 .where(TokenSession.id == claims["sid"])
             ).first()
-        if row is None or str(row.User.id) != claims["sub"]:
+        if row is None or not names_session(claims, row.User.id, row.TokenSession.session_key):
             request.auth_error = "token_invalid"
             return None
         session, user = row

@@ -220,3 +220,38 @@ def test_revoking_an_impossible_session_id_is_a_clear_400(testapp, registry):
     client = ApiClient(testapp, make_user(registry).username)
     response = client.post("/api/auth/sessions/revoke/", {"sessionId": 2**31})
     assert response.status_int == 400 and "sessionId" in response.json["errors"]
+
+
+def _delete_user(registry, user_id):
+    _, writer = registry.planner_sessions
+    with writer() as session, session.begin():
+        session.delete(session.get(User, user_id))
+
+
+def test_a_deleted_users_token_never_passes_for_the_next_user_created(testapp, registry):
+    """SQLite gives the next insert the highest deleted rowid, so the new user (here an admin) and
+    their session get the old ids; the old token names the same ids but not the new session's key."""
+    gone = make_user(registry, "user")
+    old = login(testapp, gone.username).json
+    _delete_user(registry, gone.id)
+    admin = make_user(registry, "admin")
+    new = login(testapp, admin.username).json
+    if registry.planner_engine.dialect.name == "sqlite":  # the ids the defect needed, reused
+        session_id = jwt.decode(old["access"], options={"verify_signature": False})["sid"]
+        assert admin.id == gone.id and jwt.decode(new["access"], options={"verify_signature": False})["sid"] == session_id
+    assert me(testapp, old["access"]).status_int == 401
+    assert me(testapp, old["access"]).json["code"] == "token_invalid"
+    assert refresh(testapp, old["refresh"]).status_int == 401
+    assert me(testapp, new["access"]).json["username"] == admin.username
+
+
+def test_a_token_with_the_right_ids_but_another_key_is_refused(testapp, registry):
+    user = make_user(registry, "user")
+    tokens = login(testapp, user.username).json
+    claims = jwt.decode(tokens["access"], options={"verify_signature": False})
+    secret = registry.planner_settings.jwt_secret
+    forged = jwt.encode({**claims, "sk": "guessed" * 6}, secret, algorithm="HS256")
+    assert me(testapp, forged).status_int == 401
+    keyless = jwt.encode({k: v for k, v in claims.items() if k != "sk"}, secret, algorithm="HS256")
+    assert me(testapp, keyless).status_int == 401
+    assert me(testapp, tokens["access"]).status_int == 200

@@ -3,19 +3,29 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from backend_api.core.security import ALGORITHM, TokenError, decode_token, encode_token
+from backend_api.core.security import ALGORITHM, TokenError, decode_token, encode_token, names_session
 
 SECRET = "s" * 64
 
 
 def token(kind="access", lifetime=timedelta(minutes=5), **kw):
-    return encode_token(SECRET, user_id=7, session_id=3, kind=kind, lifetime=lifetime, **kw)[0]
+    return encode_token(SECRET, user_id=7, session_id=3, session_key=KEY, kind=kind, lifetime=lifetime, **kw)[0]
+
+
+KEY = "k" * 43
 
 
 def test_round_trip_carries_user_session_type_and_jti():
     claims = decode_token(SECRET, token(), "access")
     assert claims["sub"] == "7" and claims["sid"] == 3 and claims["type"] == "access" and claims["jti"]
     assert claims["exp"] > claims["iat"]
+
+
+def test_a_token_names_its_session_by_user_and_random_key_not_by_ids_alone():
+    claims = decode_token(SECRET, token(), "access")
+    assert claims["sk"] == KEY and names_session(claims, 7, KEY)
+    assert not names_session(claims, 7, "another session's key")
+    assert not names_session(claims, 8, KEY)
 
 
 def test_refresh_token_is_never_an_access_token():
