@@ -49,6 +49,8 @@ HEADER_CELL = {
     "font_weight": "600",
     "line_height": "1.2",
 }
+# Sticks both ways, above the other sticky cells.
+CORNER_CELL = {**LABEL_CELL, **HEADER_CELL, "left": "0", "z_index": "3", "text_align": "left", "padding": "0.25rem 0.5rem"}
 # Focus is on a cell before its value is edited: no caret until then, and a ring to see it by.
 GRID_CSS = {
     "& input:not([data-editing])": {"caret_color": "transparent", "cursor": "default"},
@@ -75,7 +77,6 @@ def use_mine_button(cell: rx.Var, **props) -> rx.Component:
         color_scheme=styles.CONFLICT_ACCENT,
         aria_label=f"Use mine: {cell.mine} for {cell.label}",
         on_click=S.use_mine(cell.assignment_id, cell.week),
-        white_space="nowrap",
         class_name="use-mine",
         **props,
     )
@@ -123,7 +124,8 @@ def hours_cell(cell: rx.Var) -> rx.Component:
     return grid_cell(
         # Out of the Tab order: GridKeys makes the active cell the grid's one Tab stop.
         hours_field(cell, {"tab_index": -1}, width="100%", min_width="0", height="2rem", font_size="var(--font-size-2)"),
-        rx.cond(cell.mine != "", use_mine_button(cell, size="1", display="block", margin="0.125rem auto 0")),
+        rx.cond(cell.mine != "", use_mine_button(cell, size="1", display="block", margin="0.125rem auto 0", height="auto", padding="0.125rem",
+                                                      white_space="normal", line_height="1.2")),
     )
 
 
@@ -226,7 +228,7 @@ def desktop_grid() -> rx.Component:
                 ),
                 rx.el.thead(
                     rx.el.tr(
-                        rx.el.th("Person / project", role="columnheader", scope="col", style={**HEADER_CELL, **LABEL_CELL, "top": HEADER_TOP, "z_index": "3", "background": "var(--gray-3)", "font_weight": "600", "font_size": "var(--font-size-1)"}),
+                        rx.el.th("Person / project", role="columnheader", scope="col", style=CORNER_CELL),
                         rx.foreach(S.week_labels, lambda w: rx.el.th(w, role="columnheader", scope="col", style=HEADER_CELL)),
                         rx.el.th("Total", role="columnheader", scope="col", style=HEADER_CELL),
                         role="row",
@@ -267,9 +269,11 @@ def is_selected(cell: rx.Var) -> rx.Var:
 def week_chip(cell: rx.Var, index: rx.Var) -> rx.Component:
     selected = is_selected(cell)
     conflicted = cell.mine != ""
+    # One element per chip: the week's date comes from its data attribute (a phone page has
+    # hundreds of chips, and each wrapper costs layout time on a slow phone).
     return rx.el.button(
-        rx.el.span(S.week_labels[index], style={"font_size": "var(--font-size-1)", "color": styles.MUTED_TEXT, "white_space": "nowrap"}),
-        rx.el.span(rx.cond(cell.value != "", cell.value, "–"), style={"font_weight": "600", "font_size": "var(--font-size-2)"}),
+        rx.cond(cell.value != "", cell.value, "–"),
+        data_week=S.week_labels[index],
         type="button",
         aria_pressed=rx.cond(selected, "true", "false"),
         aria_label=f"Week of {S.week_labels[index]}: {rx.cond(cell.value != '', cell.value, '0')} h",
@@ -288,7 +292,11 @@ def week_chip(cell: rx.Var, index: rx.Var) -> rx.Component:
                               rx.cond(selected, "2px solid var(--accent-9)", f"1px solid {styles.BORDER}")),
             "background": rx.cond(conflicted, styles.CONFLICT_BACKGROUND, rx.cond(selected, "var(--accent-3)", "var(--color-surface)")),
             "color": "var(--gray-12)",
+            "font_weight": "600",
+            "font_size": "var(--font-size-2)",
             "scroll_snap_align": "start",
+            "&::before": {"content": "attr(data-week)", "font_size": "var(--font-size-1)", "font_weight": "normal",
+                          "color": styles.MUTED_TEXT, "white_space": "nowrap"},
         },
     )
 
@@ -326,7 +334,7 @@ def week_editor(cell: rx.Var) -> rx.Component:
                 ),
                 hours_field(cell, width="100%", height=styles.TAP_TARGET, font_size=EDITOR_FONT),
             ),
-            rx.cond(cell.mine != "", use_mine_button(cell, size="2", min_height=styles.TAP_TARGET)),
+            rx.cond(cell.mine != "", use_mine_button(cell, size="2", min_height=styles.TAP_TARGET, white_space="nowrap")),
             spacing="1",
             width="100%",
             class_name="week-editor",
@@ -430,6 +438,7 @@ def filter_select(label: str, field_id: str, field: str, all_label: str, options
         spacing="1",
         min_width="0",
         flex="1 1 0",
+        max_width=rx.breakpoints(initial="none", sm="18rem"),
     )
 
 

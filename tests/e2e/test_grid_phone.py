@@ -149,6 +149,16 @@ def test_desktop_grid_sticky_header_and_keyboard(open_tab):
         box = header.bounding_box()
         assert 0 <= box["y"] < 100, box
         _view(tab, "desktop-grid-scrolled")
+        # A tablet (48–62em) has the top bar of phones: the header sticks under it, and the grid fits.
+        page.set_viewport_size({"width": 800, "height": 1000})
+        page.evaluate("window.scrollTo(0, 1500)")
+        page.wait_for_function("window.scrollY > 800")
+        bar = page.get_by_role("button", name="Open menu").bounding_box()
+        box = header.bounding_box()
+        assert bar["y"] + bar["height"] <= box["y"] + 1 and box["y"] < 120, (bar, box)
+        tab.assert_no_horizontal_scroll()
+        _view(tab, "tablet-grid-scrolled")
+        page.set_viewport_size({"width": 1280, "height": 800})
         page.evaluate("window.scrollTo(0, 0)")
 
         # One Tab stop into the grid.
