@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 GRID_WEEKS = 12
+MAX_WEEK_HOURS = 168
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -69,9 +70,14 @@ def parse_hours(text: str) -> float | None:
     if not text:
         return None
     value = float(text)
-    if not 0 <= value <= 168:
+    if not 0 <= value <= MAX_WEEK_HOURS:
         raise ValueError("Hours must be between 0 and 168.")
     return value
+
+
+def step_hours(value: float | None, delta: float) -> float:
+    """A stepper's next value: `value` (blank is 0) moved by `delta`, clamped to 0–168."""
+    return min(MAX_WEEK_HOURS, max(0.0, (value or 0) + delta))
 
 
 def ago(iso: str | None, now: dt.datetime | None = None) -> str:

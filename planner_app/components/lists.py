@@ -54,17 +54,62 @@ def muted(text: rx.Var | str) -> rx.Component:
     return rx.text(text, size="2", color=styles.MUTED_TEXT)
 
 
+# Pager buttons: big enough to tap on a phone, compact beside a table.
+PAGER_BUTTON = rx.breakpoints(initial=styles.TAP_TARGET, sm="2.25rem")
+
+
+def _pager_button(icon: str, label: str, on_click, disabled) -> rx.Component:
+    return rx.icon_button(
+        rx.icon(icon, size=18),
+        variant="soft",
+        aria_label=label,
+        title=label,
+        disabled=disabled,
+        on_click=on_click,
+        min_width=PAGER_BUTTON,
+        min_height=PAGER_BUTTON,
+    )
+
+
 def pager(state: type[rx.State]) -> rx.Component:
-    """Previous/next over the server's pages of a list state (see states/page.py)."""
+    """First / previous / any page / next / last over the server's pages of a list state
+    (PagedMixin in states/page.py): the last of many pages is one tap away, any other two."""
+    picker_id = f"{state.get_name()}-page"
     return rx.cond(
         state.page_count > 1,
-        rx.hstack(
-            rx.button("Previous", variant="soft", disabled=~state.has_previous, on_click=state.previous_page),
-            rx.text(f"Page {state.page} of {state.page_count}", size="2", aria_live="polite"),
-            rx.button("Next", variant="soft", disabled=~state.has_next, on_click=state.next_page),
-            justify="center",
-            align="center",
-            spacing="3",
+        rx.el.nav(
+            rx.hstack(
+                _pager_button("chevrons_left", "First page", state.go_to_page(1), ~state.has_previous),
+                _pager_button("chevron_left", "Previous page", state.previous_page, ~state.has_previous),
+                rx.el.label("Page", html_for=picker_id, class_name="sr-only"),
+                rx.el.select(
+                    rx.foreach(
+                        rx.Var.range(1, state.page_count + 1),
+                        lambda n: rx.el.option(f"Page {n} of {state.page_count}", value=n.to_string()),
+                    ),
+                    id=picker_id,
+                    value=state.page.to_string(),
+                    on_change=state.go_to_page,
+                    style={
+                        **styles.NATIVE_SELECT,
+                        "width": "auto",
+                        "min_width": "0",
+                        "flex": "0 1 auto",
+                        "height": PAGER_BUTTON,
+                        # 16 px: phones zoom into smaller text fields.
+                        "font_size": "16px",
+                    },
+                ),
+                _pager_button("chevron_right", "Next page", state.next_page, ~state.has_next),
+                _pager_button("chevrons_right", "Last page", state.go_to_page(state.page_count), ~state.has_next),
+                justify="center",
+                align="center",
+                spacing="1",
+                width="100%",
+            ),
+            # Said once the new page is in, for those who cannot see the picker change.
+            rx.text(f"Page {state.page} of {state.page_count}", class_name="sr-only", aria_live="polite", role="status"),
+            aria_label="Pages",
             width="100%",
         ),
     )

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+from typing import ClassVar
 
 import reflex as rx
 
-from planner_app.planning import hours, parse_hours, short_date, week_keys
+from planner_app.planning import hours, parse_hours, short_date, step_hours, week_keys
 from planner_app.services.api import ApiError, ConcurrencyError
 from planner_app.services.models import Assignment, Person
 from planner_app.states.auth import AuthState
@@ -106,6 +107,7 @@ def build_blocks(
 
 
 class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
+    page_size: ClassVar[int] = GRID_PAGE_SIZE
     department_id: str = ""
     project_id: str = ""
     week_labels: list[str] = []
@@ -115,6 +117,9 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
     # Bumped to put back what a cell showed before a refused entry (cell inputs are uncontrolled).
     grid_version: int = 0
     saving_cell: str = ""
+    # The phone cards edit one week per assignment at a time: the week chosen, by assignment id
+    # (kept apart from `blocks`, so choosing a week sends a few bytes, not the whole grid).
+    selected_weeks: dict[str, str] = {}
 
     # dialogs
     set_all_id: int = 0
@@ -137,6 +142,10 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
     def _rebuild(self) -> None:
         mine = {key: typed for key, (_, typed) in self._conflicts.items()}
         self.blocks = build_blocks(self._people, self._assignments, self._weeks, mine)
+        first = self._weeks[0] if self._weeks else ""
+        self.selected_weeks = {
+            str(a.id): self.selected_weeks.get(str(a.id), first) for rows in self._assignments.values() for a in rows
+        }
         self._review_conflicts()
 
     def _review_conflicts(self) -> None:
@@ -294,6 +303,23 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
             # Put the saved value back in the cell, and say why.
             self.grid_version += 1
             yield await self._fail(err)
+
+    @rx.event
+    def select_week(self, assignment_id: int, week: str):
+        """A phone card's week chip: that week gets the steppers and the field."""
+        if week in self._weeks:
+            self.selected_weeks = {**self.selected_weeks, str(assignment_id): week}
+
+    @rx.event
+    async def step_cell(self, assignment_id: int, week: str, delta: float):
+        """A phone stepper (−4, −1, +1, +4 h): the saved value moved by `delta`, kept within 0–168,
+        saved as if typed into the desktop cell. Taps queue up, each from the value before it."""
+        assignment = self._find(assignment_id)
+        if assignment is None:
+            return
+        value = step_hours(assignment.weekly_hours.get(week), delta)
+        async for update in self.save_cell(assignment_id, week, hours(value)):
+            yield update
 
     # --- set all weeks ---------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import reflex as rx
 
@@ -39,12 +39,14 @@ class PageMixin(rx.State, mixin=True):
 class PagedMixin(PageMixin, mixin=True):
     """Server-side pagination: only one page of a list is ever held in state."""
 
+    # A state that asks the API for another page size says so here, so its page count is right.
+    page_size: ClassVar[int] = PAGE_SIZE
     page: int = 1
     count: int = 0
 
     @rx.var
     def page_count(self) -> int:
-        return max(1, -(-self.count // PAGE_SIZE))
+        return max(1, -(-self.count // self.page_size))
 
     @rx.var
     def has_previous(self) -> bool:
@@ -63,6 +65,17 @@ class PagedMixin(PageMixin, mixin=True):
     @rx.event
     async def previous_page(self):
         self.page = max(1, self.page - 1)
+        async for update in self.load():
+            yield update
+
+    @rx.event
+    async def go_to_page(self, page: int | str):
+        """Any page in one step (the pager's page picker, First and Last); out of range is clamped."""
+        try:
+            wanted = int(page)
+        except (TypeError, ValueError):
+            return
+        self.page = min(max(1, wanted), self.page_count)
         async for update in self.load():
             yield update
 

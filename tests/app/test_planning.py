@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from planner_app.planning import band_of, parse_hours, week_keys
+from planner_app.planning import band_of, parse_hours, step_hours, week_keys
 from planner_app.services.models import Assignment, Person
 from planner_app.states import payloads
 from planner_app.states.assignments import build_blocks
@@ -62,3 +62,8 @@ def test_date_ranges_read_as_words():
     assert date_range("2026-12-29", "2027-01-01") == "29 Dec 2026 – 1 Jan 2027"
     assert date_range(None, "2027-01-01") == "… – 1 Jan 2027"
     assert date_range(None, None) == ""
+
+
+@pytest.mark.parametrize(("value", "delta", "expected"), [(None, 4, 4), (8, -1, 7), (2, -4, 0), (166, 4, 168), (7.5, 1, 8.5)])
+def test_steppers_stay_within_0_and_168(value, delta, expected):
+    assert step_hours(value, delta) == expected

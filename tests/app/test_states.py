@@ -92,6 +92,35 @@ def test_grid_cell_edit_updates_row_and_person_totals(embedded_api, registry, ro
     assert grid.blocks[0].rows[0].total == "24"
 
 
+def test_grid_stepper_saves_like_a_typed_cell_and_pages_are_of_grid_size(embedded_api, registry, root_state):
+    manager = make_user(registry, "manager")
+    weeks = week_keys(dt.date.today())
+    for n in range(16):
+        make_person(registry, name=f"Person {n:02d}")
+    assignment = make_assignment(registry, person=make_person(registry, name="Ada"), weekly_hours={weeks[1]: 2})
+    auth = substate(root_state, AuthState)
+    asyncio.run(drain(auth.sign_in({"username": manager.username, "password": PASSWORD})))
+    grid = substate(root_state, AuthState, AssignmentsState)
+    asyncio.run(drain(grid.load()))
+    # 17 people, 15 a page.
+    assert grid.page_count == 2
+    assert grid.selected_weeks[str(assignment.id)] == weeks[0]
+    grid.select_week(assignment.id, weeks[1])
+    assert grid.selected_weeks[str(assignment.id)] == weeks[1]
+
+    asyncio.run(drain(grid.step_cell(assignment.id, weeks[1], 4)))
+    asyncio.run(drain(grid.step_cell(assignment.id, weeks[1], -1)))
+    assert grid.error == "" and grid._find(assignment.id).weekly_hours[weeks[1]] == 5
+    asyncio.run(drain(grid.step_cell(assignment.id, weeks[1], -4)))
+    asyncio.run(drain(grid.step_cell(assignment.id, weeks[1], -4)))
+    assert grid._find(assignment.id).weekly_hours[weeks[1]] == 0
+
+    asyncio.run(drain(grid.go_to_page(grid.page_count)))
+    assert grid.page == 2 and not grid.has_next
+    asyncio.run(drain(grid.go_to_page("9")))
+    assert grid.page == 2
+
+
 def test_grid_edit_after_a_reload_checks_against_what_is_on_screen(embedded_api, registry, root_state, testapp):
     """Someone else changes the row; this tab reloads the grid and edits: no false conflict."""
     manager = make_user(registry, "manager")

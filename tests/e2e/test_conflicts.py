@@ -159,13 +159,21 @@ def test_assignment_cell_edited_in_two_tabs(open_tab, phone):
         for tab in (tab_a, tab_b):
             tab.open("/assignments")
             tab.page.get_by_label("Project", exact=True).select_option(label=project["name"])
-            expect(tab.page.locator("tr[data-assignment]")).to_have_count(1)
+            expect(tab.page.locator("[data-assignment]")).to_have_count(1)
 
         def cell(tab: Tab, week: int):
-            return tab.page.get_by_role("table", name="Planning grid").locator("tr[data-assignment]").get_by_role("textbox").nth(week)
+            if phone:
+                # A phone card edits the week whose chip was tapped, in one field under the chips.
+                card = tab.page.get_by_role("list", name="Planning grid").locator("[data-assignment]")
+                chip = card.locator(".week-chip").nth(week)
+                if chip.get_attribute("aria-pressed") != "true":
+                    chip.click()
+                    expect(chip).to_have_attribute("aria-pressed", "true")
+                return card.locator(".week-editor").get_by_role("textbox")
+            return tab.page.get_by_role("grid", name="Planning grid").locator("tr[data-assignment]").get_by_role("textbox").nth(week)
 
         def row_total(tab: Tab):
-            return tab.page.locator("tr[data-assignment] .row-total")
+            return tab.page.locator("[data-assignment] .row-total")
 
         cell(tab_a, 0).fill("10")
         cell(tab_a, 0).press("Enter")
