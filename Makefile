@@ -38,6 +38,11 @@ APP_PORT ?= 3000
 $(BUN):
 	npm install --no-save --no-audit --no-fund --prefix tools bun@1.4.4
 
+# axe-core (accessibility rules) for the browser tests; its own prefix so npm leaves bun alone.
+AXE := tools/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-save --no-audit --no-fund --prefix tools/axe axe-core@4.14.1
+
 bun: $(BUN) ## bun, Reflex's JavaScript runtime, from the npm registry into tools/
 
 serve-app: install $(BUN) ## build the production frontend and serve the whole app (pages, websocket, /api) on APP_PORT
@@ -53,7 +58,7 @@ test: install ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE
 	$(MAKE) test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
-test-sqlite: install chromium $(BUN)
+test-sqlite: install chromium $(BUN) $(AXE)
 	PLANNER_TEST_DB=sqlite $(PY) -m pytest -q tests
 
 test-postgres: install

@@ -13,4 +13,9 @@ config = rx.Config(
         rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color=styles.ACCENT, gray_color=styles.GRAY, radius="medium")),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # Weight on a phone (benchmarks/first_load.py): brotli beside gzip for every built file, and
+    # the libraries kept only for dynamic components (which the app has none of) loaded on demand
+    # instead of on every page.
+    frontend_compression_formats=["brotli", "gzip"],
+    frontend_lazy_bundled_libraries=True,
 )

@@ -3,6 +3,7 @@ projects in every status, twelve weeks of assignments (some people over-allocate
 and time off. Idempotent: every row is found by a natural key before it is created."""
 
 import random
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -42,6 +43,14 @@ PROJECT_NAMES = ["Harbour Bath", "North Campus", "Riverside Library", "Metro Lin
                  "Internal Tools"]
 
 
+def ascii_email(first: str, last: str, n: int) -> str:
+    """first.last<n>@planner.example in plain ASCII, as real companies' addresses are: "Łukasz
+    Müller" → lukasz.muller3 (accents dropped; Ł has no decomposition, so it is mapped)."""
+    local = f"{first}.{last}{n}".replace("Ł", "L").replace("ł", "l").replace("'", "")
+    local = unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode()
+    return f"{local}@planner.example".lower()
+
+
 def _get_or_create(db, model, where: dict, values: dict):
     row = db.scalar(select(model).filter_by(**where))
     if row is None:
@@ -68,7 +77,12 @@ def seed(db, people: int = 60) -> dict[str, int]:
     for i in range(people):
         first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
         department = departments[i % len(departments)]
-        email = f"{first}.{last}{i}@planner.example".lower().replace("'", "")
+        email = ascii_email(first, last, i)
+        # Databases seeded before the addresses were ASCII: the same person, renamed, not a second one.
+        legacy = db.scalar(select(Person).filter_by(email=f"{first}.{last}{i}@planner.example".lower().replace("'", "")))
+        if legacy is not None and legacy.email != email:
+            legacy.email = email
+            db.flush()
         row, new = _get_or_create(db, Person, {"email": email}, {
             "name": f"{first} {last}", "department_id": department.id,
             "job_title": rng.choice(TITLES[department.name]), "location": rng.choice(LOCATIONS),

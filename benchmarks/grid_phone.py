@@ -11,8 +11,6 @@ tap (or a typed cell) to its saved value on screen. Prints figures; asserts no t
 """
 
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, _backend, _free_port, _wait_until_serving  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, running_app  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 3))
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
@@ -46,30 +44,6 @@ FIGURES = """() => {
 }"""
 
 
-def serve(workdir: Path) -> tuple[str, subprocess.Popen]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-        "PLANNER_VAR_DIR": str(workdir),
-        "PLANNER_ENV": "development",
-        "APP_PORT": str(port),
-        "REFLEX_WEB_WORKDIR": str(workdir / "web"),
-        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
-    }
-    env.pop("PLANNER_API_URL", None)
-    _backend(env, "migrate")
-    _backend(env, "seed-demo")
-    _backend(env, "create-user", "--username", "bench", "--password", PASSWORD, "--email", "bench@bench.test", "--role", "manager")
-    log = workdir / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(["make", "--no-print-directory", "serve-app"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://localhost:{port}"
-    _wait_until_serving(base, proc, log)
-    return base, proc
-
-
 def settle(page) -> None:
     """Until the main thread has been free of long tasks for a second (or 15 s have passed)."""
     deadline = time.monotonic() + 15
@@ -86,7 +60,7 @@ def measure(browser, base: str, profile: dict, throttle: float) -> dict:
     context = browser.new_context(**profile)
     page = context.new_page()
     page.goto(f"{base}/login?next=/assignments")
-    page.get_by_label("Username").fill("bench")
+    page.get_by_label("Username").fill("manager")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.locator("[data-assignment]").first.wait_for()
@@ -122,23 +96,17 @@ def measure(browser, base: str, profile: dict, throttle: float) -> dict:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    workdir = Path(tempfile.mkdtemp(prefix="planner-bench-grid-"))
-    base, proc = serve(workdir)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for name, profile, throttle in (("phone 390×844, CPU ÷4", PHONE, 4), ("desktop 1280×800", DESKTOP, 1)):
-                runs = [measure(browser, base, profile, throttle) for _ in range(RUNS)]
-                print(f"/assignments, {name}, {RUNS} loads (median):")
-                for key, unit in (("longest", "ms"), ("blocking", "ms"), ("count", ""), ("nodes", ""), ("inputs", ""),
-                                  ("shown_s", "s"), ("edit_s", "s")):
-                    values = sorted(r[key] for r in runs)
-                    print(f"  {key:9} {values[len(values) // 2]:10.2f} {unit}   (all: {', '.join(f'{v:.2f}' for v in values)})")
-            browser.close()
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-
+    log = Path(tempfile.mkdtemp(prefix="planner-bench-grid-")) / "server.log"
+    with running_app(log) as (base, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, profile, throttle in (("phone 390×844, CPU ÷4", PHONE, 4), ("desktop 1280×800", DESKTOP, 1)):
+            runs = [measure(browser, base, profile, throttle) for _ in range(RUNS)]
+            print(f"/assignments, {name}, {RUNS} loads (median):")
+            for key, unit in (("longest", "ms"), ("blocking", "ms"), ("count", ""), ("nodes", ""), ("inputs", ""),
+                              ("shown_s", "s"), ("edit_s", "s")):
+                values = sorted(r[key] for r in runs)
+                print(f"  {key:9} {values[len(values) // 2]:10.2f} {unit}   (all: {', '.join(f'{v:.2f}' for v in values)})")
+        browser.close()
 
 if __name__ == "__main__":
     main()

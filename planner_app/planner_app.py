@@ -27,6 +27,9 @@ from planner_app.pages import (  # noqa: F401
 app = rx.App(
     style=styles.BASE_STYLE,
     stylesheets=["/planner.css"],
-    head_components=[rx.el.meta(name="theme-color", content="#0d9488")],
+    head_components=[
+        rx.el.meta(name="theme-color", content="#0d9488"),
+        rx.el.script(src="/a11y.js", defer=True),
+    ],
     api_transformer=None if os.environ.get("PLANNER_API_URL") else Starlette(routes=[Mount("/api", app=embedded_api())]),
 )

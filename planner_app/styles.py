@@ -56,9 +56,6 @@ CONFLICT_TEXT = "var(--amber-11)"
 CONFLICT_BORDER = "var(--amber-a7)"
 CONFLICT_BACKGROUND = "var(--amber-a3)"
 
-GRID_CELL_WIDTH = "2.75rem"
-GRID_LABEL_WIDTH = "12rem"
-GRID_LABEL_WIDTH_PHONE = "8.5rem"
 
 # Native <select> elements get the look of Radix text fields.
 NATIVE_SELECT = {
@@ -68,7 +65,8 @@ NATIVE_SELECT = {
     "border_radius": "var(--radius-2)",
     "background": "var(--color-surface)",
     "color": "var(--gray-12)",
-    "font_size": "var(--font-size-2)",
+    # 16 px: iOS Safari zooms the page into any smaller field (planner.css gives inputs the same).
+    "font_size": "16px",
     "width": "100%",
 }
 

@@ -22,7 +22,7 @@ TOTAL_WIDTH = "3.5rem"
 # Below 62em the shell's top bar stays at the top of the screen: the week header sticks under it.
 HEADER_TOP = rx.breakpoints(initial=styles.TOPBAR_HEIGHT, md="0")
 CHIP_WIDTH = "3.75rem"
-EDITOR_FONT = "16px"  # phones zoom into text fields with smaller text
+EDITOR_FONT = "16px"  # phones and tablets zoom into text fields with smaller text
 
 # Names wrap between words, and only a word too long for the column is broken (hyphenated).
 WRAP_WORDS = {"overflow_wrap": "break-word", "word_break": "normal", "hyphens": "auto", "white_space": "normal"}
@@ -123,7 +123,7 @@ def grid_cell(*children, **style) -> rx.Component:
 def hours_cell(cell: rx.Var) -> rx.Component:
     return grid_cell(
         # Out of the Tab order: GridKeys makes the active cell the grid's one Tab stop.
-        hours_field(cell, {"tab_index": -1}, width="100%", min_width="0", height="2rem", font_size="var(--font-size-2)"),
+        hours_field(cell, {"tab_index": -1}, width="100%", min_width="0", height="2rem", font_size=EDITOR_FONT),
         rx.cond(cell.mine != "", use_mine_button(cell, size="1", display="block", margin="0.125rem auto 0", height="auto", padding="0.125rem",
                                                       white_space="normal", line_height="1.2")),
     )

@@ -18,11 +18,13 @@ def person_fields(form: str, draft: rx.Var, errors: rx.Var, departments: rx.Var,
     return rx.vstack(
         text_field("Name", "name", form=form, value=draft.name, errors=errors, required=True),
         rx.grid(
-            text_field("Email", "email", form=form, value=draft.email, errors=errors, type="email"),
+            # Not type=email: the browser's own check refuses internationalised addresses the API
+            # accepts, silently; the API is the one validator and says why under the field.
+            text_field("Email", "email", form=form, value=draft.email, errors=errors, input_mode="email", auto_complete="off", auto_capitalize="none", spell_check=False),
             text_field("Job title", "job_title", form=form, value=draft.job_title, errors=errors),
             select_field("Department", "department_id", departments, form=form, value=draft.department_id, errors=errors, placeholder="No department"),
-            text_field("Weekly capacity", "weekly_capacity", form=form, value=draft.weekly_capacity, errors=errors, type="number", step="0.5", min="0", max="168"),
-            text_field("Phone", "phone", form=form, value=draft.phone, errors=errors),
+            text_field("Weekly capacity", "weekly_capacity", form=form, value=draft.weekly_capacity, errors=errors, input_mode="decimal"),
+            text_field("Phone", "phone", form=form, value=draft.phone, errors=errors, type="tel"),
             text_field("Location", "location", form=form, value=draft.location, errors=errors),
             text_field("Hire date", "hire_date", form=form, value=draft.hire_date, errors=errors, type="date"),
             text_field("Skills (comma separated)", "skills", form=form, value=draft.skills.join(", "), errors=errors),

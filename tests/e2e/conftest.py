@@ -1,64 +1,19 @@
-"""End-to-end harness: the real production build, served as `make run` serves it (`make serve-app`),
-on a free port against a fresh SQLite database with the demo data; Debian's Chromium driven by
-Playwright. The server is built and started once per test session."""
+"""End-to-end harness: the real production build, served as `make run` serves it (`make serve-app`,
+see server.py), on a free port against a fresh SQLite database with the demo data; Debian's
+Chromium driven by Playwright. The server is built and started once per test session."""
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, ROOT, ServerFailed, running_app
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-START_TIMEOUT_SECONDS = 300
-PASSWORD = "e2e-password-123"
-USERS = {"admin": "admin", "manager": "manager", "user": "user"}  # username -> role
 
 expect.set_options(timeout=15_000)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _backend(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "backend_api", *args], env=env, cwd=ROOT, check=True, capture_output=True)
-
-
-def _wait_until_serving(base_url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the app server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{base_url}/api/health/", timeout=2).status_code == 200 and httpx.get(base_url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)  # polling for a condition: the build takes tens of seconds
-    pytest.fail(f"the app did not come up within {START_TIMEOUT_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -68,41 +23,11 @@ def app_url():
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):  # this run's screenshots only
         old.unlink()
-    workdir = Path(tempfile.mkdtemp(prefix="planner-e2e-"))
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
-        "PLANNER_VAR_DIR": str(workdir),
-        "PLANNER_ENV": "development",
-        "APP_PORT": str(port),
-        # Its own build and state directories, so a `make run` or another test run in this
-        # checkout cannot rebuild the frontend under this server's feet.
-        "REFLEX_WEB_WORKDIR": str(workdir / "web"),
-        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
-    }
-    env.pop("PLANNER_API_URL", None)  # the embedded topology, as `make run`
-    _backend(env, "migrate")
-    _backend(env, "seed-demo")
-    for username, role in USERS.items():
-        _backend(env, "create-user", "--username", username, "--password", PASSWORD, "--email", f"{username}@e2e.test", "--role", role)
-    log = ARTIFACTS / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            ["make", "--no-print-directory", "serve-app"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    base_url = f"http://localhost:{port}"
     try:
-        _wait_until_serving(base_url, proc, log)
-        yield base_url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
+        with running_app(ARTIFACTS / "server.log") as (base_url, _):
+            yield base_url
+    except ServerFailed as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")
@@ -182,12 +107,13 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def open_tab(request, app_url, browser):
-    """open_tab(phone=False) → a signed-out Tab in a fresh browser context; console errors fail the
+    """open_tab(phone=False, device=None) → a signed-out Tab in a fresh browser context (a phone,
+    the desktop, or `device`: Playwright context options); console errors fail the
     test, and a failed test leaves a screenshot of each of its tabs in artifacts/."""
     contexts, tabs = [], []
 
-    def make(phone: bool = False) -> Tab:
-        context = browser.new_context(**(PHONE if phone else DESKTOP))
+    def make(phone: bool = False, device: dict | None = None) -> Tab:
+        context = browser.new_context(**(device or (PHONE if phone else DESKTOP)))
         contexts.append(context)
         tab = Tab(context.new_page(), app_url)
         tabs.append(tab)
