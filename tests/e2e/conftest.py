@@ -62,7 +62,13 @@ def _wait_until_serving(base_url: str, proc: subprocess.Popen, log: Path) -> Non
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def app_url(app_server):
+    return app_server["url"]
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """The served app: {"url", "database_url"} (the database, for tests that seed in bulk)."""
     if not Path(CHROMIUM).exists() or not (ROOT / "tools/node_modules/.bin/bun").exists():
         pytest.fail("the browser tests need Chromium and bun: run `make chromium bun` (make test does)")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -94,7 +100,7 @@ def app_url():
     base_url = f"http://localhost:{port}"
     try:
         _wait_until_serving(base_url, proc, log)
-        yield base_url
+        yield {"url": base_url, "database_url": env["DATABASE_URL"]}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
