@@ -95,11 +95,15 @@ export function VirtualList({
     overscan: 3,
     scrollMargin: margin ?? 0,
   });
-  useEffect(() => virtualizer.measure(), [wide]);
+  useEffect(() => {
+    virtualizer.measure();
+  }, [wide]);
 
   const items = virtualizer.getVirtualItems();
   const first = items.length ? items[0].index : 0;
   const last = items.length ? items[items.length - 1].index + 1 : 0;
+  // Rows on screen that the state's window does not hold (yet).
+  const missing = first < offset || last > offset + loaded.length;
 
   // Back to the position this history entry had, once the list knows its length.
   const key = useRef(null);
@@ -128,6 +132,8 @@ export function VirtualList({
   }, [resetKey]);
 
   // Once scrolling settles: tell the state which rows are on screen, and remember the position.
+  // Asked again while rows on screen are missing after the window changed (a reply to an
+  // older range may have landed last).
   const report = useRef(onRangeChange);
   report.current = onRangeChange;
   useEffect(() => {
@@ -141,7 +147,7 @@ export function VirtualList({
       }
     }, SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [first, last, count, margin]);
+  }, [first, last, count, margin, missing && offset, missing && loaded.length]);
 
   const shift = margin ?? 0;
   const place = (item) => ({
