@@ -11,6 +11,9 @@ import { useWindowVirtualizer } from "@tanstack/react-virtual";
 const WIDE = "(min-width: 48em)";
 // How long the list waits after scrolling stops before it tells the state what is on screen.
 const SETTLE_MS = 120;
+// A list this short is rendered whole (it is one page of the state's window anyway): find in
+// page and printing then see every row.
+const RENDER_ALL = 25;
 
 function useWide() {
   const [wide, setWide] = useState(() => typeof window !== "undefined" && window.matchMedia(WIDE).matches);
@@ -92,7 +95,7 @@ export function VirtualList({
   const virtualizer = useWindowVirtualizer({
     count,
     estimateSize: () => estimate,
-    overscan: 3,
+    overscan: count <= RENDER_ALL ? RENDER_ALL : 3,
     scrollMargin: margin ?? 0,
   });
   useEffect(() => {
