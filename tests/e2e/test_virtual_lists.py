@@ -8,7 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, delete, insert, select
+from sqlalchemy import create_engine, delete, insert
 
 from backend_api.core.timeutil import now
 from backend_api.departments.models import Department
