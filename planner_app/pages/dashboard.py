@@ -4,7 +4,8 @@ import reflex as rx
 
 from planner_app import styles
 from planner_app.components.feedback import empty_state, error_callout, loading_indicator
-from planner_app.components.lists import list_card, muted, responsive_list
+from planner_app.components.lists import list_card, muted
+from planner_app.components.virtual_list import virtual_list
 from planner_app.states.dashboard import TEAM_PREVIEW, WEEK_CHOICES, DashboardState
 from planner_app.template import template
 
@@ -92,8 +93,9 @@ def team_overview() -> rx.Component:
                 spacing="2",
             ),
             rx.cond(
-                DashboardState.team.length() > 0,
-                responsive_list(
+                DashboardState.count > 0,
+                virtual_list(
+                    DashboardState,
                     DashboardState.team,
                     [
                         ("Name", lambda r: rx.link(r.name, href=f"/people/{r.person_id}")),
@@ -108,8 +110,10 @@ def team_overview() -> rx.Component:
                         muted(rx.text.span(r.allocated, " of ", r.capacity, " h · peak ", r.peak)),
                     ),
                     label="Team overview",
+                    list_id="team",
+                    grid_columns="minmax(9rem, 2fr) minmax(8rem, 1.5fr) 7rem 8rem minmax(8rem, 1.5fr)",
                 ),
-                empty_state("No people in this view", "Pick another department, or add people on the People page."),
+                rx.cond(~DashboardState.loading, empty_state("No people in this view", "Pick another department, or add people on the People page.")),
             ),
             rx.cond(
                 DashboardState.team_size > TEAM_PREVIEW,

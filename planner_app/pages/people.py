@@ -7,7 +7,8 @@ from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import checkbox_field, form_actions, select_field, text_area, text_field
 from planner_app.components.headers import add_button, detail_header, detail_row
-from planner_app.components.lists import list_card, muted, pager, responsive_list
+from planner_app.components.lists import list_card, muted
+from planner_app.components.virtual_list import virtual_list
 from planner_app.states.auth import AuthState
 from planner_app.states.people import PeopleState, PersonState
 from planner_app.template import template
@@ -121,8 +122,9 @@ def people() -> rx.Component:
         people_filters(),
         error_callout(PeopleState.error),
         rx.cond(
-            PeopleState.people.length() > 0,
-            responsive_list(
+            PeopleState.count > 0,
+            virtual_list(
+                PeopleState,
                 PeopleState.people,
                 [
                     ("Name", lambda p: rx.link(p.name, href=f"/people/{p.id}", weight="medium")),
@@ -138,6 +140,8 @@ def people() -> rx.Component:
                     muted(rx.text.span(p.department_name, " · ", p.weekly_capacity, " h/week")),
                 ),
                 label="People",
+                list_id="people",
+                grid_columns="minmax(9rem, 2fr) minmax(7rem, 1.5fr) minmax(7rem, 1.5fr) 5.5rem minmax(8rem, 2fr) 6.5rem",
             ),
             rx.cond(
                 ~PeopleState.loading,
@@ -148,7 +152,6 @@ def people() -> rx.Component:
                 ),
             ),
         ),
-        pager(PeopleState),
         form_dialog(
             "Add person",
             person_fields("person-new", PeopleState.draft, PeopleState.field_errors, PeopleState.department_options, PeopleState.set_dialog_open(False), PeopleState.saving),

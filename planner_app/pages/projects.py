@@ -8,7 +8,8 @@ from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_area, text_field
 from planner_app.components.headers import add_button, detail_header, detail_row
-from planner_app.components.lists import list_card, muted, pager, responsive_list
+from planner_app.components.lists import list_card, muted
+from planner_app.components.virtual_list import virtual_list
 from planner_app.states.auth import AuthState
 from planner_app.states.projects import STATUS_LABELS, STATUS_OPTIONS, DeliverablesState, ProjectsState, ProjectState
 from planner_app.template import template
@@ -93,8 +94,9 @@ def projects() -> rx.Component:
         ),
         error_callout(S.error),
         rx.cond(
-            S.rows.length() > 0,
-            responsive_list(
+            S.count > 0,
+            virtual_list(
+                S,
                 S.rows,
                 [
                     ("Name", lambda p: rx.link(p.name, href=f"/projects/{p.id}", weight="medium")),
@@ -110,10 +112,12 @@ def projects() -> rx.Component:
                     rx.hstack(dates(p), rx.spacer(), row_actions(p), width="100%", align="center"),
                 ),
                 label="Projects",
+                list_id="projects",
+                grid_columns="minmax(9rem, 2fr) 6rem minmax(7rem, 1.5fr) 7rem minmax(9rem, 1.5fr) 5.5rem",
+                card_estimate=128,
             ),
             rx.cond(~S.loading, empty_state("No projects here", "Change the filters or add a project.", rx.cond(AuthState.can_edit, rx.button("Add project", on_click=S.open_create)))),
         ),
-        pager(S),
         form_dialog(
             rx.cond(S.editing_id == 0, "Add project", "Edit project"),
             project_fields("project", S.draft, S.field_errors, S.saving, S.set_dialog_open(False)),

@@ -7,7 +7,8 @@ from planner_app import styles
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_field
-from planner_app.components.lists import list_card, muted, pager, responsive_list
+from planner_app.components.lists import list_card, muted, responsive_list
+from planner_app.components.virtual_list import virtual_list
 from planner_app.components.typeahead import person_typeahead
 from planner_app.states.auth import AuthState
 from planner_app.states.users import PERSON_BOX, ROLE_OPTIONS
@@ -94,8 +95,9 @@ def users_card() -> rx.Component:
             ),
             loading_indicator(S.loading),
             rx.cond(
-                S.users.length() > 0,
-                responsive_list(
+                S.count > 0,
+                virtual_list(
+                    S,
                     S.users,
                     [
                         ("User", who),
@@ -108,10 +110,13 @@ def users_card() -> rx.Component:
                         rx.hstack(role_select(u), active_switch(u), spacing="4", wrap="wrap", align="start"),
                     ),
                     label="Users",
+                    list_id="users",
+                    grid_columns="minmax(10rem, 2fr) minmax(8rem, 1.5fr) minmax(7rem, 1fr) 6.5rem",
+                    row_estimate=66,
+                    card_estimate=132,
                 ),
                 rx.cond(~S.loading, empty_state("No users match", "Try another part of the username or email.")),
             ),
-            pager(S),
             spacing="3",
             width="100%",
         ),

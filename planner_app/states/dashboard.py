@@ -9,9 +9,9 @@ import reflex as rx
 from planner_app import styles
 from planner_app.planning import band_of, hours, short_date
 from planner_app.services.api import ApiError
-from planner_app.services.models import Dashboard
+from planner_app.services.models import Dashboard, TeamMember
 from planner_app.states.auth import AuthState
-from planner_app.states.page import PageMixin
+from planner_app.states.page import WindowMixin
 
 WEEK_CHOICES = [str(n) for n in range(1, 13)]
 # The team overview starts short (over-allocated people come first); "Show everyone" opens the rest.
@@ -57,16 +57,57 @@ def _clamp_weeks(raw: str | None) -> int:
         return 4
 
 
-class DashboardState(PageMixin, AuthState):
+def team_rows(members: list[TeamMember]) -> list[TeamRow]:
+    """The team overview's rows, in the API's order: over-allocated people first, then the busiest."""
+    rows = []
+    for m in members:
+        if m.band in styles.BAND_COLORS:
+            band = m.band
+        else:
+            band = "overallocated" if m.utilization_percent is None else band_of(m.utilization_percent)
+        peak = f"{percent_text(m.peak_utilization_percent)} ({short_date(m.peak_week)})" if m.peak_week else ""
+        rows.append(
+            TeamRow(
+                person_id=m.person_id,
+                name=m.name,
+                department=m.department_name or "—",
+                allocated=hours(round(m.allocated_hours, 1)),
+                capacity=hours(round(m.capacity, 1)),
+                percent=percent_text(m.utilization_percent),
+                band=styles.BAND_LABELS[band],
+                color=styles.BAND_COLORS[band],
+                peak=peak,
+            )
+        )
+    return rows
+
+
+class DashboardState(WindowMixin, AuthState):
+    """The API sends the whole team overview at once; it stays on the server (`_team`) and the
+    browser gets a window of it (states/page.py WindowMixin), as for the server-paged lists."""
+
     weeks: str = "4"
     department_id: str = ""
+    # The board without its team overview, which can be thousands of rows.
     data: Dashboard = Dashboard()
     department_options: list[tuple[str, str]] = []
     show_whole_team: bool = False
+    team: list[TeamRow] = []
+    team_size: int = 0
+    _team: list[TeamRow] = []
+
+    _window_var = "team"
+    _noun = ("person", "people")
+
+    async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
+        shown = self._team if self.show_whole_team else self._team[:TEAM_PREVIEW]
+        return shown[page * size:(page + 1) * size], len(shown)
 
     @rx.event
-    def toggle_whole_team(self):
+    async def toggle_whole_team(self):
         self.show_whole_team = not self.show_whole_team
+        async for update in self._load_window(keep=False):
+            yield update
 
     @rx.event
     async def load(self):
@@ -79,13 +120,17 @@ class DashboardState(PageMixin, AuthState):
         yield
         try:
             async with self.api() as api:
-                self.data = await api.dashboard(int(self.weeks), int(self.department_id) if self.department_id.isdigit() else None)
+                board = await api.dashboard(int(self.weeks), int(self.department_id) if self.department_id.isdigit() else None)
                 departments = await api.departments.list(page_size=200, ordering="name")
         except ApiError as err:
             yield await self._fail(err)
             return
+        self._team, self.team_size = team_rows(board.team_overview), len(board.team_overview)
+        self.data = board.model_copy(update={"team_overview": []})
         self.department_options = [(str(d.id), d.name) for d in departments.results]
-        self.loading = False
+        self._restart_window()
+        async for update in self._load_window(keep=False):
+            yield update
 
     def _url(self, weeks: str, department_id: str) -> str:
         return f"/?weeks={weeks}&department={department_id}" if department_id else f"/?weeks={weeks}"
@@ -106,35 +151,6 @@ class DashboardState(PageMixin, AuthState):
             {"band": styles.BAND_LABELS[key], "people": getattr(dist, key), "fill": styles.BAND_CHART_COLORS[key]}
             for key in styles.BAND_LABELS
         ]
-
-    @rx.var
-    def team(self) -> list[TeamRow]:
-        # The API lists over-allocated people first, then the busiest.
-        rows = []
-        for m in self.data.team_overview:
-            if m.band in styles.BAND_COLORS:
-                band = m.band
-            else:
-                band = "overallocated" if m.utilization_percent is None else band_of(m.utilization_percent)
-            peak = f"{percent_text(m.peak_utilization_percent)} ({short_date(m.peak_week)})" if m.peak_week else ""
-            rows.append(
-                TeamRow(
-                    person_id=m.person_id,
-                    name=m.name,
-                    department=m.department_name or "—",
-                    allocated=hours(round(m.allocated_hours, 1)),
-                    capacity=hours(round(m.capacity, 1)),
-                    percent=percent_text(m.utilization_percent),
-                    band=styles.BAND_LABELS[band],
-                    color=styles.BAND_COLORS[band],
-                    peak=peak,
-                )
-            )
-        return rows if self.show_whole_team else rows[:TEAM_PREVIEW]
-
-    @rx.var
-    def team_size(self) -> int:
-        return len(self.data.team_overview)
 
     @rx.var
     def available(self) -> list[AvailableRow]:

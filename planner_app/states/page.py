@@ -11,6 +11,11 @@ from planner_app.services.models import Wire
 from planner_app.states.conflict import EditFormMixin
 
 PAGE_SIZE = 25
+# A virtualised list (components/virtual_list.py) holds at most WINDOW_PAGES pages of
+# WINDOW_PAGE rows, and loads WINDOW_MARGIN rows beyond each edge of what is on screen.
+WINDOW_PAGE = 25
+WINDOW_PAGES = 4
+WINDOW_MARGIN = 10
 
 
 class PageMixin(rx.State, mixin=True):
@@ -80,8 +85,102 @@ class PagedMixin(PageMixin, mixin=True):
             yield update
 
 
-class CrudMixin(EditFormMixin, PagedMixin, mixin=True):
-    """A paged list with a create/edit dialog and a confirmed delete.
+def window_pages(first: int, last: int, count: int) -> range:
+    """The pages (0-based, of WINDOW_PAGE rows) that cover rows first..last-1 plus the margin:
+    at most WINDOW_PAGES of them, around the middle of those rows when they span more."""
+    if count <= 0:
+        return range(1)  # the first page tells how many there are
+    last_page = (count - 1) // WINDOW_PAGE
+    low = min(max(0, first - WINDOW_MARGIN) // WINDOW_PAGE, last_page)
+    high = max(low, min(max(first + 1, last) + WINDOW_MARGIN - 1, count - 1) // WINDOW_PAGE)
+    if high - low + 1 > WINDOW_PAGES:
+        middle = (first + last) // 2 // WINDOW_PAGE
+        low = max(0, min(middle - WINDOW_PAGES // 2, last_page - WINDOW_PAGES + 1))
+        high = low + WINDOW_PAGES - 1
+    return range(low, high + 1)
+
+
+class WindowMixin(PageMixin, mixin=True):
+    """A list of any length shown by components/virtual_list.py, with bounded state.
+
+    The browser is sent the total `count` and one window of rows from `window_start` (whole
+    pages, at most WINDOW_PAGES of them), never the whole list: a var change resends the whole
+    var. The list reports the rows on screen (`show_range`); the window then becomes the pages
+    that cover them, fetching the missing ones and dropping the rest. A state names its rows
+    var in `_window_var` and fetches one page in `_fetch_page`."""
+
+    count: int = 0
+    window_start: int = 0
+    # Bumped when the filters change: the list goes back to its top.
+    list_version: int = 0
+    # The rows the list last had on screen (backend only).
+    _shown_first: int = 0
+    _shown_last: int = WINDOW_PAGE
+
+    _window_var: ClassVar[str] = ""
+    _noun: ClassVar[tuple[str, str]] = ("item", "items")
+
+    async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
+        """Rows page*size.. of the list, and the list's count."""
+        raise NotImplementedError
+
+    @rx.var
+    def total_text(self) -> str:
+        one, many = self._noun
+        return f"{self.count:,} {one if self.count == 1 else many}"
+
+    async def _fill_window(self, keep: bool) -> None:
+        """Make the window the pages that cover the rows on screen. With `keep`, pages already
+        held are reused; otherwise every one is read again (the list may have changed)."""
+        held: dict[int, list] = {}
+        if keep:
+            rows, start = getattr(self, self._window_var), self.window_start // WINDOW_PAGE
+            held = {start + n: rows[n * WINDOW_PAGE:(n + 1) * WINDOW_PAGE] for n in range(-(-len(rows) // WINDOW_PAGE))}
+        wanted = window_pages(self._shown_first, self._shown_last, self.count)
+        if all(page in held for page in wanted):
+            return
+        # Two rounds: when the count was not known yet, the first page read tells it.
+        for _ in range(2):
+            for page in wanted:
+                if page not in held and (page == 0 or page * WINDOW_PAGE < self.count):
+                    held[page], self.count = await self._fetch_page(page, WINDOW_PAGE)
+            wanted = window_pages(self._shown_first, self._shown_last, self.count)
+            if all(page in held for page in wanted):
+                break
+        # Whole pages in a row only, so that row k of the window is row window_start + k.
+        window: list = []
+        for page in wanted:
+            if page not in held:
+                break
+            window.extend(held[page])
+        setattr(self, self._window_var, window)
+        self.window_start = wanted.start * WINDOW_PAGE
+
+    async def _load_window(self, keep: bool):
+        try:
+            await self._fill_window(keep)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        self.loading = False
+
+    def _restart_window(self) -> None:
+        """New filters: the list starts from its top again."""
+        self._shown_first, self._shown_last = 0, WINDOW_PAGE
+        self.window_start, self.count = 0, 0
+        setattr(self, self._window_var, [])
+        self.list_version += 1
+
+    @rx.event
+    async def show_range(self, first: int, last: int):
+        """The rows first..last-1 are on screen (sent by the list once scrolling settles)."""
+        self._shown_first, self._shown_last = max(0, int(first)), max(0, int(last))
+        async for update in self._load_window(keep=True):
+            yield update
+
+
+class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
+    """A list with a create/edit dialog and a confirmed delete (paged or windowed: see below).
 
     A state using it defines `load()`, `_payload(form)` (the request body), `_blank()` (what a
     new item's dialog starts from) and the edit form's hooks of EditFormMixin: the dialog edits
@@ -172,6 +271,10 @@ class CrudMixin(EditFormMixin, PagedMixin, mixin=True):
             return
         async for update in self.load():
             yield update
+
+
+class CrudMixin(EditableListMixin, PagedMixin, mixin=True):
+    """A paged list with a create/edit dialog and a confirmed delete."""
 
 
 class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):

@@ -14,7 +14,7 @@ from planner_app.services.models import Assignment, Person, WeekFigure
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
 from planner_app.states.options import department_options
-from planner_app.states.page import PAGE_SIZE, CrudMixin, DetailPageMixin
+from planner_app.states.page import DetailPageMixin, EditableListMixin, WindowMixin
 
 PERSON_FIELDS = {
     "name": "Name",
@@ -31,7 +31,9 @@ PERSON_FIELDS = {
 }
 
 
-class PeopleState(CrudMixin, AuthState):
+class PeopleState(EditableListMixin, WindowMixin, AuthState):
+    """/people: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
+
     people: list[Person] = []
     search: str = ""
     department_id: str = ""
@@ -39,6 +41,9 @@ class PeopleState(CrudMixin, AuthState):
     active: str = "true"
     department_options: list[tuple[str, str]] = []
     draft: Person = Person()
+
+    _window_var = "people"
+    _noun = ("person", "people")
 
     def _form_resource(self, api: ApiClient) -> Resource:
         return api.people
@@ -52,40 +57,46 @@ class PeopleState(CrudMixin, AuthState):
     def _show_item(self, item: Person) -> None:
         self.draft = item
 
+    async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
+        async with self.api() as api:
+            result = await api.people.list(
+                page=page + 1,
+                page_size=size,
+                ordering="name",
+                search=self.search,
+                department_id=self.department_id,
+                skill=self.skill,
+                is_active={"true": True, "false": False}.get(self.active),
+            )
+        return result.results, result.count
+
     @rx.event
     async def load(self):
         self.loading = True
         yield
-        try:
-            async with self.api() as api:
-                result = await api.people.list(
-                    page=self.page,
-                    page_size=PAGE_SIZE,
-                    ordering="name",
-                    search=self.search,
-                    department_id=self.department_id,
-                    skill=self.skill,
-                    is_active={"true": True, "false": False}.get(self.active),
-                )
-                if not self.department_options:
+        if not self.department_options:
+            try:
+                async with self.api() as api:
                     self.department_options = await department_options(api)
-        except ApiError as err:
-            yield await self._fail(err)
-            return
-        self.people, self.count, self.loading = result.results, result.count, False
+            except ApiError as err:
+                yield await self._fail(err)
+                return
+        async for update in self._load_window(keep=False):
+            yield update
 
     @rx.event
     async def set_filter(self, name: str, value: str):
         if name not in ("search", "department_id", "skill", "active"):
             return
         setattr(self, name, value)
-        self.page = 1
+        self._restart_window()
         async for update in self.load():
             yield update
 
     @rx.event
     async def clear_filters(self):
-        self.search, self.department_id, self.skill, self.active, self.page = "", "", "", "", 1
+        self.search, self.department_id, self.skill, self.active = "", "", "", ""
+        self._restart_window()
         async for update in self.load():
             yield update
 

@@ -13,7 +13,7 @@ from planner_app.services.models import Assignment, Deliverable, Project
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState
 from planner_app.states.conflict import EditFormMixin
-from planner_app.states.page import PAGE_SIZE, CrudMixin, DetailPageMixin, PageMixin
+from planner_app.states.page import DetailPageMixin, EditableListMixin, PageMixin, WindowMixin
 
 STATUS_OPTIONS = [
     ("planning", "Planning"),
@@ -58,11 +58,16 @@ class ProjectRow:
     dates: str
 
 
-class ProjectsState(ProjectFormMixin, CrudMixin, AuthState):
+class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, AuthState):
+    """/projects: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
+
     projects: list[Project] = []
     status: str = ""
     search: str = ""
     draft: Project = Project()
+
+    _window_var = "projects"
+    _noun = ("project", "projects")
 
     def _payload(self, form: dict) -> dict:
         return payloads.project(form)
@@ -73,19 +78,17 @@ class ProjectsState(ProjectFormMixin, CrudMixin, AuthState):
     def _show_item(self, item: Project) -> None:
         self.draft = item
 
+    async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
+        async with self.api() as api:
+            result = await api.projects.list(page=page + 1, page_size=size, ordering="name", status=self.status, search=self.search)
+        return result.results, result.count
+
     @rx.event
     async def load(self):
         self.loading = True
         yield
-        try:
-            async with self.api() as api:
-                result = await api.projects.list(
-                    page=self.page, page_size=PAGE_SIZE, ordering="name", status=self.status, search=self.search
-                )
-        except ApiError as err:
-            yield await self._fail(err)
-            return
-        self.projects, self.count, self.loading = result.results, result.count, False
+        async for update in self._load_window(keep=False):
+            yield update
 
     @rx.var
     def rows(self) -> list[ProjectRow]:
@@ -99,7 +102,7 @@ class ProjectsState(ProjectFormMixin, CrudMixin, AuthState):
         if name not in ("status", "search"):
             return
         setattr(self, name, value)
-        self.page = 1
+        self._restart_window()
         async for update in self.load():
             yield update
 

@@ -10,7 +10,7 @@ from planner_app.planning import ago
 from planner_app.services.api import ApiError
 from planner_app.services.models import AuditEntry, User
 from planner_app.states.auth import AuthState
-from planner_app.states.page import PAGE_SIZE, PagedMixin
+from planner_app.states.page import WindowMixin
 from planner_app.states.typeahead import choose_person
 
 ROLE_OPTIONS = [("admin", "Admin"), ("manager", "Manager"), ("user", "User")]
@@ -57,7 +57,9 @@ def audit_rows(entries: list[AuditEntry], usernames: dict[int, str]) -> list[Aud
     return rows
 
 
-class UsersState(PagedMixin, AuthState):
+class UsersState(WindowMixin, AuthState):
+    """/settings: a window of the user accounts (states/page.py WindowMixin) and the audit log."""
+
     users: list[User] = []
     search: str = ""
     audit: list[AuditRow] = []
@@ -71,6 +73,14 @@ class UsersState(PagedMixin, AuthState):
     delete_id: int = 0
     delete_label: str = ""
 
+    _window_var = "users"
+    _noun = ("user", "users")
+
+    async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
+        async with self.api() as api:
+            result = await api.users.list(page=page + 1, page_size=size, search=self.search.strip())
+        return result.results, result.count
+
     @rx.event
     async def load(self):
         if not self.is_admin:
@@ -78,19 +88,19 @@ class UsersState(PagedMixin, AuthState):
         self.loading = True
         yield
         try:
+            await self._fill_window(keep=False)
             async with self.api() as api:
-                page = await api.users.list(page=self.page, page_size=PAGE_SIZE, search=self.search.strip())
                 audit = await api.audit(page_size=AUDIT_ROWS)
         except ApiError as err:
             yield await self._fail(err)
             return
-        self.users, self.count = page.results, page.count
-        self.audit = audit_rows(audit.results, {u.id: u.username for u in page.results})
+        self.audit = audit_rows(audit.results, {u.id: u.username for u in self.users})
         self.loading = False
 
     @rx.event
     async def set_search(self, text: str):
-        self.search, self.page = text, 1
+        self.search = text
+        self._restart_window()
         async for update in self.load():
             yield update
 

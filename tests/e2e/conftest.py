@@ -17,15 +17,21 @@ expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def app_url(app_server):
+    return app_server["url"]
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """The served app: {"url", "database_url"} (the database, for tests that seed in bulk)."""
     if not Path(CHROMIUM).exists() or not (ROOT / "tools/node_modules/.bin/bun").exists():
         pytest.fail("the browser tests need Chromium and bun: run `make chromium bun` (make test does)")
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):  # this run's screenshots only
         old.unlink()
     try:
-        with running_app(ARTIFACTS / "server.log") as (base_url, _):
-            yield base_url
+        with running_app(ARTIFACTS / "server.log") as (base_url, database_url):
+            yield {"url": base_url, "database_url": database_url}
     except ServerFailed as err:
         pytest.fail(str(err))
 
@@ -74,7 +80,10 @@ class Tab:
         return self.page.get_by_role("heading", name=name, exact=True, level=1)
 
     def shot(self, name: str) -> None:
-        self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+        # Chromium cannot capture a page taller than its largest texture (a virtualised list of
+        # thousands of rows is): then the viewport only.
+        tall = self.page.evaluate("document.documentElement.scrollHeight") > 16_000
+        self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=not tall)
 
     def assert_no_horizontal_scroll(self) -> None:
         widths = self.page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -1,0 +1,169 @@
+"""Long lists on a phone: the production build with BENCH_PEOPLE extra people (default 10,000),
+Chromium at 390×844 (is_mobile) with the CPU slowed four times (CDP), for People, the
+Assignments grid and the dashboard with everyone shown. For each page it prints, while loading
+and while scrolling to the end: DOM nodes, list rows in the page (the most seen at once while
+scrolling) and the longest task (PerformanceObserver 'longtask'). Prints figures; asserts no time.
+
+    .venv/bin/python benchmarks/phone_lists.py
+    BENCH_APP_DIR=/tmp/other-checkout .venv/bin/python benchmarks/phone_lists.py   # serve another checkout's app
+
+BENCH_APP_DIR serves the app of another checkout of this repository (with .venv and tools there),
+e.g. to measure the code before a change; the data and the browser are set up the same way."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, _backend, _free_port, _wait_until_serving  # noqa: E402
+from tests.e2e.test_virtual_lists import bulk_people  # noqa: E402
+
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", 10_000))
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR", ROOT))
+CPU_SLOWDOWN = 4
+PASSWORD = "bench-password-123"
+TIMEOUT_MS = 300_000  # the old dashboard takes long to render everyone on a slowed phone
+
+# Installed in every document before the app's scripts: collect long tasks from the start.
+LONGTASKS = """
+window.__longtasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longtasks.push(e.duration); })
+  .observe({ type: "longtask", buffered: true });
+"""
+ROWS = "document.querySelectorAll('main tr, main [role=row], main [role=listitem]').length"
+COUNT_ROWS = f"""() => {{
+  window.__rows = {ROWS};
+  new MutationObserver(() => {{ window.__rows = Math.max(window.__rows, {ROWS}); }})
+    .observe(document.body, {{ childList: true, subtree: true }});
+}}"""
+# Resolves once the page has been idle (no task running) after two frames.
+SETTLED = """() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(
+  () => requestIdleCallback(done, { timeout: 10000 }))))"""
+# Scrolls down a screen at a time (a frame between steps) to the bottom, then waits for it to settle.
+SCROLL_DOWN = """async () => {
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  for (let step = 0; step < 400; step++) {
+    const before = window.scrollY;
+    window.scrollBy(0, Math.max(window.innerHeight * 6, document.documentElement.scrollHeight / 40));
+    await frame(); await frame();
+    if (window.scrollY === before) break;
+  }
+}"""
+
+
+def serve(workdir: Path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+        "PLANNER_VAR_DIR": str(workdir),
+        "PLANNER_ENV": "development",
+        "APP_PORT": str(port),
+        "REFLEX_WEB_WORKDIR": str(workdir / "web"),
+        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
+    }
+    env.pop("PLANNER_API_URL", None)
+    _backend(env, "migrate")
+    _backend(env, "seed-demo")
+    _backend(env, "create-user", "--username", "bench", "--password", PASSWORD, "--role", "admin")
+    bulk_people(env["DATABASE_URL"], PEOPLE, "Benchmark crowd")
+    log = workdir / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(["make", "--no-print-directory", "serve-app"], cwd=APP_DIR, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    _wait_until_serving(url, proc, log)
+    return proc, url
+
+
+def figures(page) -> dict:
+    page.evaluate(SETTLED)
+    return {
+        "nodes": page.evaluate("document.getElementsByTagName('*').length"),
+        "rows": page.evaluate(ROWS),
+        "longest": max(page.evaluate("window.__longtasks"), default=0.0),
+        "tasks": len(page.evaluate("window.__longtasks")),
+    }
+
+
+def wait_loaded(page) -> None:
+    expect(page.locator("#page-content")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_role("status").filter(has_text="Loading")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+def measure(context, url: str, path: str, show_everyone: bool) -> dict:
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.add_init_script(LONGTASKS)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    started = time.perf_counter()
+    page.goto(url + path)
+    wait_loaded(page)
+    if show_everyone:
+        page.get_by_role("button", name="Show everyone").click()
+        expect(page.get_by_role("button", name="Show fewer")).to_be_visible(timeout=TIMEOUT_MS)
+    load = figures(page)
+    load["seconds"] = time.perf_counter() - started
+
+    page.evaluate("window.__longtasks = []")
+    page.evaluate(COUNT_ROWS)
+    started = time.perf_counter()
+    page.evaluate(SCROLL_DOWN)
+    expect(page.locator("main [aria-busy=true]")).to_have_count(0, timeout=TIMEOUT_MS)
+    scroll = figures(page)
+    scroll["seconds"] = time.perf_counter() - started
+    scroll["max_rows"] = page.evaluate("window.__rows")
+    page.close()
+    return {"load": load, "scroll": scroll}
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="planner-bench-lists-"))
+    print(f"app from {APP_DIR}; {PEOPLE:,} extra people; phone 390x844, CPU slowed {CPU_SLOWDOWN}x")
+    proc, url = serve(workdir)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(**PHONE)
+            sign_in = context.new_page()
+            sign_in.goto(url + "/")
+            sign_in.get_by_label("Username").fill("bench")
+            sign_in.get_by_label("Password").fill(PASSWORD)
+            sign_in.get_by_role("button", name="Sign in").click()
+            wait_loaded(sign_in)
+            sign_in.close()
+            print(f"{'page':<26}{'phase':<8}{'DOM nodes':>10}{'rows':>7}{'most rows':>10}{'longest task':>14}{'long tasks':>11}{'wall s':>8}")
+            for label, path, everyone in [
+                ("People", "/people", False),
+                ("Assignments grid", "/assignments", False),
+                ("Dashboard, everyone", "/", True),
+            ]:
+                result = measure(context, url, path, everyone)
+                for phase in ("load", "scroll"):
+                    f = result[phase]
+                    most = f.get("max_rows", "")
+                    print(f"{label:<26}{phase:<8}{f['nodes']:>10,}{f['rows']:>7,}{most:>10}{f['longest']:>11.0f} ms"
+                          f"{f['tasks']:>11}{f['seconds']:>8.1f}")
+            browser.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
