@@ -11,9 +11,6 @@ BENCH_APP_DIR serves the app of another checkout of this repository (with .venv 
 e.g. to measure the code before a change; the data and the browser are set up the same way."""
 
 import os
-import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,13 +21,13 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, _backend, _free_port, _wait_until_serving  # noqa: E402
+from tests.e2e.conftest import PHONE  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, running_app  # noqa: E402
 from tests.e2e.test_virtual_lists import bulk_people  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", 10_000))
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR", ROOT))
 CPU_SLOWDOWN = 4
-PASSWORD = "bench-password-123"
 TIMEOUT_MS = 300_000  # the old dashboard takes long to render everyone on a slowed phone
 
 # Installed in every document before the app's scripts: collect long tasks from the start.
@@ -58,31 +55,6 @@ SCROLL_DOWN = """async () => {
     if (window.scrollY === before) break;
   }
 }"""
-
-
-def serve(workdir: Path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-        "PLANNER_VAR_DIR": str(workdir),
-        "PLANNER_ENV": "development",
-        "APP_PORT": str(port),
-        "REFLEX_WEB_WORKDIR": str(workdir / "web"),
-        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
-    }
-    env.pop("PLANNER_API_URL", None)
-    _backend(env, "migrate")
-    _backend(env, "seed-demo")
-    _backend(env, "create-user", "--username", "bench", "--password", PASSWORD, "--role", "admin")
-    bulk_people(env["DATABASE_URL"], PEOPLE, "Benchmark crowd")
-    log = workdir / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(["make", "--no-print-directory", "serve-app"], cwd=APP_DIR, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://localhost:{port}"
-    _wait_until_serving(url, proc, log)
-    return proc, url
 
 
 def figures(page) -> dict:
@@ -128,42 +100,32 @@ def measure(context, url: str, path: str, show_everyone: bool) -> dict:
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="planner-bench-lists-"))
+    log = Path(tempfile.mkdtemp(prefix="planner-bench-lists-")) / "server.log"
     print(f"app from {APP_DIR}; {PEOPLE:,} extra people; phone 390x844, CPU slowed {CPU_SLOWDOWN}x")
-    proc, url = serve(workdir)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(**PHONE)
-            sign_in = context.new_page()
-            sign_in.goto(url + "/")
-            sign_in.get_by_label("Username").fill("bench")
-            sign_in.get_by_label("Password").fill(PASSWORD)
-            sign_in.get_by_role("button", name="Sign in").click()
-            wait_loaded(sign_in)
-            sign_in.close()
-            print(f"{'page':<26}{'phase':<8}{'DOM nodes':>10}{'rows':>7}{'most rows':>10}{'longest task':>14}{'long tasks':>11}{'wall s':>8}")
-            for label, path, everyone in [
-                ("People", "/people", False),
-                ("Assignments grid", "/assignments", False),
-                ("Dashboard, everyone", "/", True),
-            ]:
-                result = measure(context, url, path, everyone)
-                for phase in ("load", "scroll"):
-                    f = result[phase]
-                    most = f.get("max_rows", "")
-                    print(f"{label:<26}{phase:<8}{f['nodes']:>10,}{f['rows']:>7,}{most:>10}{f['longest']:>11.0f} ms"
-                          f"{f['tasks']:>11}{f['seconds']:>8.1f}")
-            browser.close()
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
-
+    crowd = lambda database_url: bulk_people(database_url, PEOPLE, "Benchmark crowd")  # noqa: E731
+    with running_app(log, prepare=crowd, app_dir=APP_DIR) as (url, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(**PHONE)
+        sign_in = context.new_page()
+        sign_in.goto(url + "/")
+        sign_in.get_by_label("Username").fill("admin")
+        sign_in.get_by_label("Password").fill(PASSWORD)
+        sign_in.get_by_role("button", name="Sign in").click()
+        wait_loaded(sign_in)
+        sign_in.close()
+        print(f"{'page':<26}{'phase':<8}{'DOM nodes':>10}{'rows':>7}{'most rows':>10}{'longest task':>14}{'long tasks':>11}{'wall s':>8}")
+        for label, path, everyone in [
+            ("People", "/people", False),
+            ("Assignments grid", "/assignments", False),
+            ("Dashboard, everyone", "/", True),
+        ]:
+            result = measure(context, url, path, everyone)
+            for phase in ("load", "scroll"):
+                f = result[phase]
+                most = f.get("max_rows", "")
+                print(f"{label:<26}{phase:<8}{f['nodes']:>10,}{f['rows']:>7,}{most:>10}{f['longest']:>11.0f} ms"
+                      f"{f['tasks']:>11}{f['seconds']:>8.1f}")
+        browser.close()
 
 if __name__ == "__main__":
     main()

@@ -485,7 +485,7 @@ def assignments() -> rx.Component:
         form_dialog(
             f"Set all weeks: {S.set_all_label}",
             rx.vstack(
-                text_field("Hours per week", "hours", form="set-all", errors=S.field_errors, type="number", min="0", max="168", step="0.5", required=True),
+                text_field("Hours per week", "hours", form="set-all", errors=S.field_errors, input_mode="decimal", required=True),
                 muted("Applies to each of the 12 weeks shown."),
                 form_actions(S.saving, S.close_set_all),
                 spacing="3",
@@ -506,7 +506,7 @@ def assignments() -> rx.Component:
                 ),
                 select_field("Project", "project_id", S.project_options, form="add-assignment", errors=S.field_errors, placeholder="Choose a project"),
                 text_field("Role on project", "role_on_project", form="add-assignment", errors=S.field_errors),
-                text_field("Hours per week", "hours", form="add-assignment", errors=S.field_errors, type="number", min="0", max="168", step="0.5"),
+                text_field("Hours per week", "hours", form="add-assignment", errors=S.field_errors, input_mode="decimal"),
                 form_actions(S.saving, S.close_add),
                 spacing="3",
                 width="100%",

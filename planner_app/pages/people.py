@@ -47,6 +47,7 @@ def people_filters() -> rx.Component:
             rx.el.label("Search", html_for="people-search", font_size="var(--font-size-2)"),
             rx.input(
                 id="people-search",
+                type="search",
                 placeholder="Name or email",
                 value=PeopleState.search,
                 on_change=lambda v: PeopleState.set_filter("search", v),

@@ -30,7 +30,7 @@ def project_fields(form: str, draft: rx.Var, errors: rx.Var, saving: rx.Var, on_
             text_field("Client", "client", form=form, value=draft.client, errors=errors),
             select_field("Status", "status", STATUS_OPTIONS, form=form, value=draft.status, errors=errors),
             text_field("Project number", "project_number", form=form, value=draft.project_number, errors=errors),
-            text_field("Estimated hours", "estimated_hours", form=form, value=draft.estimated_hours, errors=errors, type="number", min="0"),
+            text_field("Estimated hours", "estimated_hours", form=form, value=draft.estimated_hours, errors=errors, input_mode="decimal"),
             text_field("Start date", "start_date", form=form, value=draft.start_date, errors=errors, type="date"),
             text_field("End date", "end_date", form=form, value=draft.end_date, errors=errors, type="date"),
             columns=rx.breakpoints(initial="1", sm="2"),
@@ -66,7 +66,7 @@ def projects() -> rx.Component:
         rx.flex(
             rx.vstack(
                 rx.el.label("Search", html_for="projects-search", font_size="var(--font-size-2)"),
-                rx.input(id="projects-search", placeholder="Name, client or number", value=S.search,
+                rx.input(id="projects-search", type="search", placeholder="Name, client or number", value=S.search,
                          on_change=lambda v: S.set_filter("search", v), debounce_timeout=300, width="100%"),
                 spacing="1",
                 flex="2 1 12rem",
@@ -195,7 +195,7 @@ def deliverable_dialogs() -> rx.Component:
                 text_field("Description", "description", form="deliverable", errors=D.field_errors, required=True),
                 rx.grid(
                     text_field("Date", "date", form="deliverable", errors=D.field_errors, type="date"),
-                    text_field("Percentage", "percentage", form="deliverable", errors=D.field_errors, type="number", min="0", max="100"),
+                    text_field("Percentage", "percentage", form="deliverable", errors=D.field_errors, input_mode="numeric"),
                     columns="2",
                     spacing="3",
                     width="100%",

@@ -156,7 +156,8 @@ def dialogs() -> rx.Component:
             "Add user",
             rx.vstack(
                 text_field("Username", "username", form="new-user", errors=S.field_errors, required=True, auto_complete="off"),
-                text_field("Email", "email", form="new-user", errors=S.field_errors, type="email"),
+                # The API is the one validator of addresses (the browser's type=email refuses valid ones).
+                text_field("Email", "email", form="new-user", errors=S.field_errors, input_mode="email", auto_capitalize="none", spell_check=False),
                 text_field("Password", "password", form="new-user", errors=S.field_errors, type="password", required=True,
                            auto_complete="new-password"),
                 select_field("Role", "role", ROLE_OPTIONS, form="new-user", value="user", errors=S.field_errors),

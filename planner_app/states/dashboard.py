@@ -153,6 +153,12 @@ class DashboardState(WindowMixin, AuthState):
         ]
 
     @rx.var
+    def distribution_summary(self) -> str:
+        """The chart in words, for screen readers: "… people per band: 12 under 70 %, 20 70–85 %, …"."""
+        bands = ", ".join(f"{d['people']} {d['band'].lower()}" for d in self.distribution)
+        return f"Utilisation distribution, people per band: {bands}"
+
+    @rx.var
     def available(self) -> list[AvailableRow]:
         return [AvailableRow(p.person_id, p.name, hours(round(p.free_hours, 1))) for p in self.data.available_people]
 

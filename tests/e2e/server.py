@@ -61,9 +61,10 @@ def _wait_until_serving(base_url: str, proc: subprocess.Popen, log: Path) -> Non
 
 
 @contextlib.contextmanager
-def running_app(log: Path, prepare=None) -> Iterator[tuple[str, str]]:
+def running_app(log: Path, prepare=None, app_dir: Path = ROOT) -> Iterator[tuple[str, str]]:
     """Build and serve the app; yields (base URL, DATABASE_URL). `prepare(database_url)` runs after
-    the demo data and the test users are in and before the server starts (e.g. to add more people)."""
+    the demo data and the test users are in and before the server starts (e.g. to add more people).
+    `app_dir`: another checkout's app (with its .venv and tools), e.g. the code before a change."""
     workdir = Path(tempfile.mkdtemp(prefix="planner-e2e-"))
     port = _free_port()
     database_url = f"sqlite:///{workdir / 'e2e.db'}"
@@ -87,7 +88,7 @@ def running_app(log: Path, prepare=None) -> Iterator[tuple[str, str]]:
         prepare(database_url)
     with log.open("w") as out:
         proc = subprocess.Popen(
-            ["make", "--no-print-directory", "serve-app"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            ["make", "--no-print-directory", "serve-app"], cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     base_url = f"http://localhost:{port}"
     try:
