@@ -4,6 +4,7 @@ from pyramid.config import Configurator
 from pyramid.renderers import JSON
 
 from .core.db import make_engine, session_factories
+from .core.edge import edge
 from .core.security import BearerSecurityPolicy, RootFactory
 from .core.settings import load_settings
 from .core.throttle import make_throttle
@@ -32,7 +33,7 @@ def main(global_config=None, **overrides):
         config.include(".auth.admin_views")
         for feature in FEATURES:
             config.include(f".{feature}.views")
-        return mounted_anywhere(config.make_wsgi_app())
+        return mounted_anywhere(edge(config.make_wsgi_app(), settings.max_request_bytes))
 
 
 def mounted_anywhere(app):

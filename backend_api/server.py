@@ -26,7 +26,12 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             # Each worker builds its own app: engines and pools must not cross a fork.
             from backend_api import main
 
-            waitress.serve(main({}), sockets=[sock], threads=threads, ident="planner")
+            app = main({})
+            # waitress reads a whole body (spilling to a temporary file) before the app runs. The app
+            # refuses anything over the cap with its JSON 413; waitress's own, plain, 413 is the
+            # backstop that stops reading at twice the cap.
+            waitress.serve(app, sockets=[sock], threads=threads, ident="planner",
+                           max_request_body_size=2 * app.registry.planner_settings.max_request_bytes)
             os._exit(0)
         children.append(pid)
 

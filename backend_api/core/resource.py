@@ -19,24 +19,52 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
+from .edge import CONTROL_IN_TEXT
 from .errors import ApiError, field_error, from_validation_error, invalid, not_found
 from .openapi import Operation, describe
 from .schemas import MAX_ID, CamelModel
 from .timeutil import now
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
+MAX_ORDERING_TERMS = 5
 def valid_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+MAX_JSON_DEPTH = 32
 
 
 def json_object(request) -> dict:
     try:
         body = request.json_body
+    except RecursionError:
+        raise ApiError(400, "invalid", f"The request body is nested deeper than {MAX_JSON_DEPTH} levels.") from None
     except ValueError:
         raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid", "The request body must be a JSON object.")
+    _check_values(body)
     return body
+
+
+def _check_values(body: dict) -> None:
+    """No request has a use for deep nesting, or for control characters in its text (tab and line
+    breaks aside): refused here, once, with the field they are in, instead of failing deep in a
+    driver (PostgreSQL rejects NUL in text)."""
+    pending = [(value, 2, key) for key, value in body.items()]
+    for key in body:
+        if CONTROL_IN_TEXT.search(key):
+            raise ApiError(400, "invalid", "A field name in the request body contains control characters.")
+    while pending:
+        value, depth, field = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise field_error(field, f"Nested deeper than {MAX_JSON_DEPTH} levels.")
+        if isinstance(value, dict):
+            pending.extend((item, depth + 1, field) for item in [*value, *value.values()])
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1, field) for item in value)
+        elif isinstance(value, str) and CONTROL_IN_TEXT.search(value):
+            raise field_error(field, "Contains control characters (such as NUL), which text cannot hold.")
 
 
 def escape_like(text: str) -> str:
@@ -179,6 +207,8 @@ class Resource:
 
     def _ordering(self, params) -> list:
         names = [n.strip() for n in params.get("ordering", "").split(",") if n.strip()] or self.default_ordering
+        if len(names) > MAX_ORDERING_TERMS:
+            raise field_error("ordering", f"Order by at most {MAX_ORDERING_TERMS} fields.")
         clauses = []
         for name in names:
             attr = self.ordering.get(name.lstrip("-"))

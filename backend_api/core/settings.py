@@ -43,6 +43,7 @@ class Settings:
     throttle_user_failures: int
     throttle_ip_failures: int
     throttle_window_seconds: int
+    max_request_bytes: int
 
 
 def load_settings(overrides: dict | None = None) -> Settings:
@@ -60,6 +61,9 @@ def load_settings(overrides: dict | None = None) -> Settings:
         throttle_user_failures=int(env.get("THROTTLE_USER_FAILURES", 5)),
         throttle_ip_failures=int(env.get("THROTTLE_IP_FAILURES", 100)),
         throttle_window_seconds=int(env.get("THROTTLE_WINDOW_SECONDS", 900)),
+        # Far above any real request (a person with long notes is a few KiB); a body over it is
+        # refused with 413 before it is read, so a 100 MB upload costs a worker nothing.
+        max_request_bytes=int(env.get("MAX_REQUEST_BYTES", 2 * 1024 * 1024)),
     )
     values.update(overrides or {})
     return Settings(**values)

@@ -1,3 +1,11 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
 import pytest
 
 from tests.factories import PASSWORD, make_user
@@ -52,3 +60,37 @@ def manager(client_for):
 @pytest.fixture
 def staff(client_for):
     return client_for("user")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(database_url):
+    """The API as production serves it (`python -m backend_api serve`: waitress, 4 workers) on the
+    test database; yields its base URL."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
+    process = subprocess.Popen([sys.executable, "-m", "backend_api", "serve", "--port", str(port),
+                                "--workers", "4", "--threads", "8"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:  # wait for the condition "health answers", not for a fixed time
+        try:
+            if httpx.get(f"{base}/api/health/", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"server did not start: {process.stdout.read().decode()}")
+        time.sleep(0.05)
+    yield base
+    os.killpg(process.pid, 15)
+    process.wait(timeout=10)
