@@ -79,3 +79,7 @@ BASE_STYLE = {
 # The smallest a thing to tap may be on a phone (WCAG 2.5.5).
 TAP_TARGET = "44px"
 TYPEAHEAD_LIST_MAX_HEIGHT = "16rem"
+
+# The accent's solid colour (Radix teal 9) as a plain value, for what cannot read CSS variables:
+# <meta name="theme-color"> and the web app manifest (assets/manifest.webmanifest, same value).
+THEME_COLOR = "#12a594"
