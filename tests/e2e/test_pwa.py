@@ -198,3 +198,33 @@ def test_a_new_version_is_offered_and_taken_on_reload(installed_tab):
     # The old version's caches went with it.
     names = page.evaluate("() => caches.keys()")
     assert names and all(n.endswith("-next-deployment") for n in names), names
+
+
+def test_a_grid_cell_left_while_disconnected_is_kept_but_not_saved(open_tab):
+    tab = open_tab()
+    page = tab.page
+    switch = WebsocketSwitch(page)
+    tab.sign_in("manager", path="/assignments")
+    row = page.get_by_role("table", name="Planning grid").locator("tr[data-assignment]").nth(2)
+    cells = row.get_by_role("textbox")
+    expect(cells.first).to_be_visible()
+    total = row.locator(".row-total")
+    before_total = float(total.inner_text() or 0)
+    label, other = cells.nth(0).get_attribute("aria-label"), cells.nth(1).get_attribute("aria-label")
+    typed = f"{float(cells.nth(0).input_value() or 0) + 3:g}"
+
+    switch.drop()
+    expect(page.locator("#connection-banner")).to_be_visible()
+    cells.nth(0).fill(typed)
+    cells.nth(0).press("Tab")  # leaving the cell would save it
+    expect(cells.nth(1)).to_be_focused()
+
+    switch.restore()
+    expect(page.locator("#connection-banner")).to_have_count(0)
+    kept = page.get_by_role("textbox", name=label, exact=True).first
+    expect(kept).to_have_value(typed)
+    # A save made now lands after anything Reflex had queued: the total counts it, not the +3.
+    cell = page.get_by_role("textbox", name=other, exact=True).first
+    cell.fill(f"{float(cell.input_value() or 0) + 1:g}")
+    cell.press("Tab")
+    expect(total).to_have_text(f"{before_total + 1:g}")
