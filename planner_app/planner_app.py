@@ -7,7 +7,8 @@ import reflex as rx
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from planner_app import styles
+from planner_app import pwa, styles
+from planner_app.components.connection import connection_overlay
 from planner_app.embedded import embedded_api
 
 # Pages register themselves through @rx.page / @template when imported.
@@ -27,9 +28,8 @@ from planner_app.pages import (  # noqa: F401
 app = rx.App(
     style=styles.BASE_STYLE,
     stylesheets=["/planner.css"],
-    head_components=[
-        rx.el.meta(name="theme-color", content="#0d9488"),
-        rx.el.script(src="/a11y.js", defer=True),
-    ],
+    head_components=[*pwa.head_components(), rx.el.script(src="/a11y.js", defer=True)],
     api_transformer=None if os.environ.get("PLANNER_API_URL") else Starlette(routes=[Mount("/api", app=embedded_api())]),
 )
+# Reflex 0.10.1 has no overlay_component argument: its default overlay is the app wrap at (5, "Overlay").
+app.app_wraps[5, "Overlay"] = connection_overlay

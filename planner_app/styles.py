@@ -77,3 +77,7 @@ BASE_STYLE = {
 # The smallest a thing to tap may be on a phone (WCAG 2.5.5).
 TAP_TARGET = "44px"
 TYPEAHEAD_LIST_MAX_HEIGHT = "16rem"
+
+# The accent's solid colour (teal 9, as planner.css darkens it) as a plain value, for what cannot
+# read CSS variables: <meta name="theme-color"> and the manifest (assets/manifest.webmanifest).
+THEME_COLOR = "#0b7a6d"
