@@ -6,7 +6,8 @@
 
   const focusHeading = () => {
     const heading = document.querySelector("main h1");
-    if (heading && !heading.closest("main").contains(document.activeElement)) heading.focus();
+    // preventScroll: the page keeps its scroll position (a list restores it on Back).
+    if (heading && !heading.closest("main").contains(document.activeElement)) heading.focus({ preventScroll: true });
   };
 
   const onNavigate = () => {

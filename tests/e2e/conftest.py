@@ -129,10 +129,16 @@ def open_tab(request, app_url, browser):
         return tab
 
     yield make
+    close_tabs(request, tabs, contexts)
+
+
+def close_tabs(request, tabs: list[Tab], contexts: list, expected_errors=None) -> None:
+    """After a test: a screenshot of each tab if it failed, contexts closed, and any console error
+    (but those `expected_errors`, a compiled pattern, matches) fails it."""
     if getattr(request.node, "e2e_failed", False):
         for n, tab in enumerate(tabs):
             tab.shot(f"failed-{request.node.name}-{n}")
     for context in contexts:
         context.close()
-    errors = [e for tab in tabs for e in tab.errors]
+    errors = [e for tab in tabs for e in tab.errors if expected_errors is None or not expected_errors.search(e)]
     assert not errors, f"console errors: {errors}"

@@ -95,10 +95,17 @@ def running_app(log: Path, prepare=None, app_dir: Path = ROOT) -> Iterator[tuple
         _wait_until_serving(base_url, proc, log)
         yield base_url, database_url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        _stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """The server's whole process group (make, reflex, its workers); it may have exited already."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

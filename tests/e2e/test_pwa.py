@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from planner_app import styles
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, PHONE, ROOT, Tab
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PASSWORD, PHONE, ROOT, Tab, close_tabs
 
 # What a browser logs, as errors, for requests made while it is offline: expected in these tests.
 OFFLINE_NOISE = re.compile(r"net::ERR_INTERNET_DISCONNECTED|WebSocket connection to .* failed")
@@ -37,13 +37,7 @@ def installed_tab(request, app_url, browser, tmp_path):
         return tab
 
     yield make
-    if getattr(request.node, "e2e_failed", False):
-        for n, tab in enumerate(tabs):
-            tab.shot(f"failed-{request.node.name}-{n}")
-    for context in contexts:
-        context.close()
-    errors = [e for tab in tabs for e in tab.errors if not OFFLINE_NOISE.search(e)]
-    assert not errors, f"console errors: {errors}"
+    close_tabs(request, tabs, contexts, expected_errors=OFFLINE_NOISE)
 
 
 def test_the_manifest_matches_the_design_tokens():
@@ -207,7 +201,7 @@ def test_a_grid_cell_left_while_disconnected_is_kept_but_not_saved(open_tab):
     page = tab.page
     switch = WebsocketSwitch(page)
     tab.sign_in("manager", path="/assignments")
-    row = page.get_by_role("table", name="Planning grid").locator("tr[data-assignment]").nth(2)
+    row = page.get_by_role("grid", name="Planning grid").locator("tr[data-assignment]").nth(2)
     cells = row.get_by_role("textbox")
     expect(cells.first).to_be_visible()
     total = row.locator(".row-total")
