@@ -50,7 +50,9 @@ def _kib(n: int) -> str:
 def measure(base_url: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(**PHONE)
+        # A first visit: no service worker yet (one that installs mid-run would serve later scripts
+        # from its cache and hide their size on the wire).
+        context = browser.new_context(**PHONE, service_workers="block")
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         lengths: dict[str, int] = {}
