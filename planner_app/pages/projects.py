@@ -9,9 +9,17 @@ from planner_app.components.feedback import confirm_delete, empty_state, error_c
 from planner_app.components.forms import form_actions, select_field, text_area, text_field
 from planner_app.components.headers import add_button, detail_header, detail_row
 from planner_app.components.lists import list_card, muted
+from planner_app.components.url_sheet import sheet_link, url_sheet
 from planner_app.components.virtual_list import virtual_list
 from planner_app.states.auth import AuthState
-from planner_app.states.projects import STATUS_LABELS, STATUS_OPTIONS, DeliverablesState, ProjectsState, ProjectState
+from planner_app.states.projects import (
+    STATUS_LABELS,
+    STATUS_OPTIONS,
+    DeliverablesState,
+    ProjectPreviewState,
+    ProjectsState,
+    ProjectState,
+)
 from planner_app.template import template
 
 
@@ -49,12 +57,60 @@ def dates(p: rx.Var) -> rx.Component:
 
 
 def row_actions(p: rx.Var) -> rx.Component:
-    return rx.cond(
-        AuthState.can_edit,
-        rx.hstack(
-            rx.icon_button(rx.icon("pencil", size=16), variant="ghost", aria_label=f"Edit {p.name}", on_click=ProjectsState.open_edit(p.id)),
-            rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete {p.name}", on_click=ProjectsState.ask_delete(p.id, p.name)),
-            spacing="2",
+    return rx.hstack(
+        # The sheet over the list (its own URL: Back closes it); the name links to the full page.
+        sheet_link(SHEET_PREFIX, p.id, "Details", aria_label=f"View details of {p.name}"),
+        rx.cond(
+            AuthState.can_edit,
+            rx.hstack(
+                rx.icon_button(rx.icon("pencil", size=16), variant="ghost", aria_label=f"Edit {p.name}", on_click=ProjectsState.open_edit(p.id)),
+                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete {p.name}", on_click=ProjectsState.ask_delete(p.id, p.name)),
+                spacing="2",
+            ),
+        ),
+        spacing="3",
+        align="center",
+    )
+
+
+SHEET_PREFIX = "project-"
+
+
+def project_sheet() -> rx.Component:
+    """A project's essentials over the list; the full page has its deliverables and team."""
+    P = ProjectPreviewState
+    p = P.preview
+    return url_sheet(
+        SHEET_PREFIX,
+        title=rx.cond(p.id != 0, p.name, "Project"),
+        open_=P.preview_open,
+        on_open_item=P.open_preview,
+        on_close=P.preview_closed,
+        on_open_change=P.close_preview,
+        body=rx.vstack(
+            loading_indicator(P.loading),
+            error_callout(P.error),
+            rx.cond(
+                p.id != 0,
+                rx.vstack(
+                    status_badge(p.status),
+                    rx.data_list.root(
+                        detail_row("Client", p.client),
+                        detail_row("Number", p.project_number),
+                        detail_row("Dates", P.preview_dates),
+                        detail_row("Estimated hours", p.estimated_hours),
+                        detail_row("Description", p.description),
+                        orientation="vertical",
+                    ),
+                    rx.link(rx.hstack(rx.text("Open the project page"), rx.icon("arrow_right", size=16), align="center"),
+                            href=f"/projects/{p.id}"),
+                    spacing="3",
+                    width="100%",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+            margin_top="0.75rem",
         ),
     )
 
@@ -113,7 +169,7 @@ def projects() -> rx.Component:
                 ),
                 label="Projects",
                 list_id="projects",
-                grid_columns="minmax(9rem, 2fr) 6rem minmax(7rem, 1.5fr) 7rem minmax(9rem, 1.5fr) 5.5rem",
+                grid_columns="minmax(9rem, 2fr) 6rem minmax(7rem, 1.5fr) 7rem minmax(9rem, 1.5fr) 9.5rem",
                 card_estimate=128,
             ),
             rx.cond(~S.loading, empty_state("No projects here", "Change the filters or add a project.", rx.cond(AuthState.can_edit, rx.button("Add project", on_click=S.open_create)))),
@@ -129,6 +185,7 @@ def projects() -> rx.Component:
             conflict=S,
         ),
         confirm_delete(S.delete_id != 0, "Delete this project?", f"{S.delete_label}, its deliverables and assignments will be removed.", S.confirm_delete, S.cancel_delete),
+        project_sheet(),
         spacing="4",
         width="100%",
     )

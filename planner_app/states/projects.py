@@ -265,3 +265,43 @@ class DeliverablesState(EditFormMixin, PageMixin, AuthState):
                 await self._reload(api)
         except ApiError as err:
             yield await self._fail(err)
+
+
+class ProjectPreviewState(PageMixin, AuthState):
+    """The details sheet over /projects (components/url_sheet.py): the project the URL's
+    #project-ID names, read fresh when the sheet opens."""
+
+    preview: Project = Project()
+    preview_open: bool = False
+
+    @rx.event
+    async def open_preview(self, project_id: int):
+        self._clear_errors()
+        if self.preview.id != project_id:
+            self.preview = Project()
+        self.preview_open = True
+        self.loading = True
+        yield
+        try:
+            async with self.api() as api:
+                self.preview = await api.projects.get(project_id)
+        except ApiError as err:
+            yield await self._fail(err)
+            return
+        self.loading = False
+
+    @rx.event
+    def preview_closed(self):
+        """The URL no longer names a project (Back, or the sheet was closed)."""
+        self.preview_open = False
+
+    @rx.event
+    def close_preview(self, is_open: bool = False):
+        """Close, Escape or a tap outside: the URL goes back to the list, which then closes it."""
+        if not is_open:
+            self.preview_open = False
+            return rx.call_script("window.plannerCloseSheet && window.plannerCloseSheet()")
+
+    @rx.var
+    def preview_dates(self) -> str:
+        return date_range(self.preview.start_date, self.preview.end_date)

@@ -99,6 +99,14 @@ def test_every_page_passes_axe_targets_font_and_width(open_tab, axe_script, widt
         tab.open(path)
         report[path] = _check(page, width)
         tab.shot(f"a11y-{width}{path.replace('/', '-') if path != '/' else '-dashboard'}")
+        if path == "/projects":
+            # A project's details sheet over the list.
+            page.get_by_role("link", name=re.compile(r"^View details of ")).filter(visible=True).first.click()
+            expect(page.get_by_role("dialog")).to_be_visible()
+            report["/projects (details sheet)"] = _check(page, width)
+            page.keyboard.press("Escape")
+            expect(page.get_by_role("dialog")).to_have_count(0)
+            expect(page).to_have_url(re.compile(r"#all$"))  # back on the list's own entry
         if path == "/people" and width in PHONE_WIDTHS:
             # A form dialog on a phone: its fields, Cancel and Save.
             page.get_by_role("button", name="Add person").click()
