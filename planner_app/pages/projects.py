@@ -76,6 +76,18 @@ def row_actions(p: rx.Var) -> rx.Component:
 SHEET_PREFIX = "project-"
 
 
+def project_facts(p: rx.Var, dates_text: rx.Var, orientation) -> rx.Component:
+    """A project's label/value lines, on its page and in its sheet."""
+    return rx.data_list.root(
+        detail_row("Client", p.client),
+        detail_row("Number", p.project_number),
+        detail_row("Dates", dates_text),
+        detail_row("Estimated hours", p.estimated_hours),
+        detail_row("Description", p.description),
+        orientation=orientation,
+    )
+
+
 def project_sheet() -> rx.Component:
     """A project's essentials over the list; the full page has its deliverables and team."""
     P = ProjectPreviewState
@@ -94,14 +106,7 @@ def project_sheet() -> rx.Component:
                 p.id != 0,
                 rx.vstack(
                     status_badge(p.status),
-                    rx.data_list.root(
-                        detail_row("Client", p.client),
-                        detail_row("Number", p.project_number),
-                        detail_row("Dates", P.preview_dates),
-                        detail_row("Estimated hours", p.estimated_hours),
-                        detail_row("Description", p.description),
-                        orientation="vertical",
-                    ),
+                    project_facts(p, P.preview_dates, orientation="vertical"),
                     rx.link(rx.hstack(rx.text("Open the project page"), rx.icon("arrow_right", size=16), align="center"),
                             href=f"/projects/{p.id}"),
                     spacing="3",
@@ -313,14 +318,7 @@ def project_detail() -> rx.Component:
                 rx.card(
                     rx.vstack(
                         rx.hstack(rx.heading(p.name, size="6", as_="h2"), status_badge(p.status), align="center", wrap="wrap"),
-                        rx.data_list.root(
-                            detail_row("Client", p.client),
-                            detail_row("Number", p.project_number),
-                            detail_row("Dates", S.dates),
-                            detail_row("Estimated hours", p.estimated_hours),
-                            detail_row("Description", p.description),
-                            orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
-                        ),
+                        project_facts(p, S.dates, orientation=rx.breakpoints(initial="vertical", sm="horizontal")),
                         spacing="3",
                     ),
                     width="100%",
