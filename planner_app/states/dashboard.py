@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -106,6 +108,10 @@ class DashboardState(WindowMixin, AuthState):
     @rx.event
     async def toggle_whole_team(self):
         self.show_whole_team = not self.show_whole_team
+        # In the URL, so Back from a person's page comes back to the whole team, scrolled where it
+        # was; replaced in place, as a navigation would reload the board.
+        url = self._url(self.weeks, self.department_id)
+        yield rx.call_script(f"window.history.replaceState(window.history.state, '', {json.dumps(url)})")
         async for update in self._load_window(keep=False):
             yield update
 
@@ -114,7 +120,7 @@ class DashboardState(WindowMixin, AuthState):
         params = self.router.url.query_parameters
         self.weeks = str(_clamp_weeks(params.get("weeks")))
         self.department_id = params.get("department", "")
-        self.show_whole_team = False
+        self.show_whole_team = params.get("team") == "all"
         self.loading = True
         self._clear_errors()
         yield
@@ -133,7 +139,8 @@ class DashboardState(WindowMixin, AuthState):
             yield update
 
     def _url(self, weeks: str, department_id: str) -> str:
-        return f"/?weeks={weeks}&department={department_id}" if department_id else f"/?weeks={weeks}"
+        query = {"weeks": weeks, "department": department_id, "team": "all" if self.show_whole_team else ""}
+        return "/?" + urlencode({key: value for key, value in query.items() if value})
 
     @rx.event
     def set_weeks(self, value: str):

@@ -186,3 +186,27 @@ def test_the_dashboard_with_everyone_shown_keeps_few_rows_in_the_page(open_tab, 
     expect(last_row.get_by_role("link", name=re.compile("Crowd person"))).to_be_visible()
     assert _rows_seen(page) <= MAX_ROWS, f"{_rows_seen(page)} rows in the page at once"
     page.screenshot(path=ARTIFACTS / "dashboard-10000-end.png")
+
+
+def test_back_from_a_person_comes_back_to_the_whole_team_where_it_was(open_tab):
+    tab = open_tab(phone=True)
+    tab.sign_in("admin")
+    page = tab.page
+    page.get_by_role("button", name=re.compile(r"^Show everyone")).click()
+    expect(page).to_have_url(re.compile(r"team=all"))
+    team = page.get_by_role("list", name="Team overview")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight * 0.6)")
+    expect(team.locator("[aria-busy=true]")).to_have_count(0)
+    link = team.get_by_role("link").nth(4)
+    expect(link).to_be_in_viewport()
+    name = link.inner_text()
+    link.click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+
+    page.go_back()
+    tab.wait_loaded()
+    expect(page.get_by_role("button", name="Show fewer")).to_be_attached()
+    expect(team.get_by_role("link", name=name, exact=True)).to_be_in_viewport()
+    # A new visit shows the short list again.
+    tab.open("/")
+    expect(page.get_by_role("button", name=re.compile(r"^Show everyone"))).to_be_visible()
