@@ -97,7 +97,11 @@ def test_phone_cards_steppers_and_typing_save(open_tab):
         assert plan.stored()[_weeks()[2]] == 0
 
         # Typing a value saves it.
-        card.locator(".week-chip").nth(0).click()
+        first_week = card.locator(".week-chip").nth(0)
+        first_week.click()
+        # Typed once the chosen week's field is on screen (the editor follows the selection).
+        expect(first_week).to_have_attribute("aria-pressed", "true")
+        expect(field).to_have_value("8")
         field.fill("7.5")
         field.press("Enter")
         expect(card.locator(".row-total")).to_have_text("15.5")  # 7.5 + 8 + 0
