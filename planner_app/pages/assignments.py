@@ -1,5 +1,7 @@
 """/assignments: the planning grid."""
 
+from typing import Any
+
 import reflex as rx
 
 from planner_app import styles
@@ -109,6 +111,45 @@ def hours_field(cell: rx.Var, attrs: dict | None = None, **style) -> rx.Componen
     )
 
 
+def assignment_label(row: rx.Var) -> rx.Component:
+    """The project and the role of an assignment, in the grid's row header and on its phone card."""
+    return rx.vstack(
+        rx.link(row.project, href=f"/projects/{row.project_id}", size="2", weight="medium", style=WRAP_WORDS),
+        rx.cond(row.role != "", muted(row.role)),
+        spacing="0",
+        min_width="0",
+        flex="1",
+    )
+
+
+def assignment_actions(row: rx.Var, icon_size: int, spacing: str, **button: Any) -> rx.Component:
+    """Set all weeks and Remove, for managers and admins; `button`: the buttons' size props."""
+    return rx.cond(
+        AuthState.can_edit,
+        rx.hstack(
+            rx.icon_button(rx.icon("copy", size=icon_size), variant="ghost", aria_label=f"Set all weeks for {row.project}",
+                           title="Set all weeks", on_click=S.open_set_all(row.id, row.project), **button),
+            rx.icon_button(rx.icon("trash_2", size=icon_size), variant="ghost", color_scheme="red",
+                           aria_label=f"Remove assignment to {row.project}", on_click=S.ask_remove(row.id, row.project), **button),
+            spacing=spacing,
+        ),
+    )
+
+
+def person_label(block: rx.Var, size: str) -> tuple[rx.Component, rx.Component]:
+    """A person's name, capacity and "Over" badge, in the grid's row header and on their phone card."""
+    return (
+        rx.vstack(
+            rx.link(block.name, href=f"/people/{block.person_id}", weight="bold", size=size, style=WRAP_WORDS),
+            muted(f"{block.capacity} h/week"),
+            spacing="0",
+            min_width="0",
+            flex="1",
+        ),
+        rx.cond(block.over_weeks > 0, rx.badge("Over", color_scheme="red", variant="solid", title="Over-allocated in some weeks")),
+    )
+
+
 # --- desktop: a table with ARIA grid semantics (keyboard model in components/grid_keys.jsx) ---
 
 
@@ -133,23 +174,8 @@ def assignment_row(row: rx.Var) -> rx.Component:
     return rx.el.tr(
         rowheader(
             rx.hstack(
-                rx.vstack(
-                    rx.link(row.project, href=f"/projects/{row.project_id}", size="2", weight="medium", style=WRAP_WORDS),
-                    rx.cond(row.role != "", muted(row.role)),
-                    spacing="0",
-                    min_width="0",
-                    flex="1",
-                ),
-                rx.cond(
-                    AuthState.can_edit,
-                    rx.hstack(
-                        rx.icon_button(rx.icon("copy", size=14), size="1", variant="ghost", aria_label=f"Set all weeks for {row.project}",
-                                       title="Set all weeks", on_click=S.open_set_all(row.id, row.project)),
-                        rx.icon_button(rx.icon("trash_2", size=14), size="1", variant="ghost", color_scheme="red",
-                                       aria_label=f"Remove assignment to {row.project}", on_click=S.ask_remove(row.id, row.project)),
-                        spacing="1",
-                    ),
-                ),
+                assignment_label(row),
+                assignment_actions(row, icon_size=14, spacing="1", size="1"),
                 align="center",
                 width="100%",
             ),
@@ -167,14 +193,7 @@ def person_rows(block: rx.Var) -> rx.Component:
         rx.el.tr(
             rowheader(
                 rx.hstack(
-                    rx.vstack(
-                        rx.link(block.name, href=f"/people/{block.person_id}", weight="bold", size="2", style=WRAP_WORDS),
-                        muted(f"{block.capacity} h/week"),
-                        spacing="0",
-                        min_width="0",
-                        flex="1",
-                    ),
-                    rx.cond(block.over_weeks > 0, rx.badge("Over", color_scheme="red", variant="solid", title="Over-allocated in some weeks")),
+                    *person_label(block, size="2"),
                     align="center",
                     width="100%",
                 ),
@@ -345,24 +364,9 @@ def week_editor(cell: rx.Var) -> rx.Component:
 def assignment_card(row: rx.Var) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.vstack(
-                rx.link(row.project, href=f"/projects/{row.project_id}", size="2", weight="medium", style=WRAP_WORDS),
-                rx.cond(row.role != "", muted(row.role)),
-                spacing="0",
-                min_width="0",
-                flex="1",
-            ),
+            assignment_label(row),
             rx.text(rx.el.span(row.total, class_name="row-total"), " h", size="2", weight="medium", white_space="nowrap", title="Hours over the 12 weeks"),
-            rx.cond(
-                AuthState.can_edit,
-                rx.hstack(
-                    rx.icon_button(rx.icon("copy", size=18), variant="ghost", aria_label=f"Set all weeks for {row.project}",
-                                   on_click=S.open_set_all(row.id, row.project), min_width=styles.TAP_TARGET, min_height=styles.TAP_TARGET),
-                    rx.icon_button(rx.icon("trash_2", size=18), variant="ghost", color_scheme="red", aria_label=f"Remove assignment to {row.project}",
-                                   on_click=S.ask_remove(row.id, row.project), min_width=styles.TAP_TARGET, min_height=styles.TAP_TARGET),
-                    spacing="0",
-                ),
-            ),
+            assignment_actions(row, icon_size=18, spacing="0", min_width=styles.TAP_TARGET, min_height=styles.TAP_TARGET),
             align="center",
             width="100%",
         ),
@@ -386,14 +390,7 @@ def assignment_card(row: rx.Var) -> rx.Component:
 def person_card(block: rx.Var) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.vstack(
-                rx.link(block.name, href=f"/people/{block.person_id}", weight="bold", size="3", style=WRAP_WORDS),
-                muted(f"{block.capacity} h/week"),
-                spacing="0",
-                min_width="0",
-                flex="1",
-            ),
-            rx.cond(block.over_weeks > 0, rx.badge("Over", color_scheme="red", variant="solid", title="Over-allocated in some weeks")),
+            *person_label(block, size="3"),
             rx.text(rx.el.span(block.total, class_name="person-total"), " h", size="2", weight="bold", white_space="nowrap", title="Planned / capacity, in hours"),
             align="center",
             width="100%",
