@@ -20,7 +20,7 @@ def main(global_config=None, **overrides):
         config.registry.planner_settings = settings
         config.registry.planner_engine = engine
         config.registry.planner_sessions = session_factories(engine)
-        config.registry.planner_throttle = make_throttle(settings)
+        config.registry.planner_throttle = make_throttle(settings, engine)
         config.set_security_policy(BearerSecurityPolicy(settings.jwt_secret))
         config.add_renderer("json", JSON())
         config.include(".core.db")

@@ -1,4 +1,4 @@
-"""python -m backend_api migrate | create-user | ensure-admin | seed-demo | serve"""
+"""python -m backend_api migrate | create-user | ensure-admin | seed-demo | unlock | serve"""
 
 import argparse
 import os
@@ -87,6 +87,23 @@ def seed_demo(args) -> None:
     print("demo data: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+def unlock(args) -> None:
+    """The way back for a locked-out admin: clear the sign-in counts of a username or an address."""
+    from . import models  # noqa: F401
+    from .auth.services import username_key
+    from .core.db import make_engine
+    from .core.settings import load_settings
+    from .core.throttle import make_throttle
+
+    if not (args.username or args.ip):
+        sys.exit("error: give --username and/or --ip")
+    settings = load_settings()
+    make_throttle(settings, make_engine(settings.database_url)).unlock(
+        username_key(args.username) if args.username else None, args.ip)
+    print("sign-in unlocked for " + " and ".join(filter(None, [args.username and f"username {args.username}",
+                                                           args.ip and f"address {args.ip}"])))
+
+
 def serve(args) -> None:
     from .server import serve as run
 
@@ -107,6 +124,10 @@ def main(argv=None) -> None:
     demo = commands.add_parser("seed-demo", help="realistic demo data (idempotent)")
     demo.add_argument("--people", type=int, default=60)
     demo.set_defaults(func=seed_demo)
+    unlocking = commands.add_parser("unlock", help="clear the sign-in throttle of a username and/or address")
+    unlocking.add_argument("--username")
+    unlocking.add_argument("--ip")
+    unlocking.set_defaults(func=unlock)
     server = commands.add_parser("serve", help="production WSGI server (waitress, pre-forked workers)")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=6543)

@@ -84,7 +84,7 @@ def _empty_tables(request):
     with engine.begin() as conn:
         for table in tables:
             conn.execute(text(f"DELETE FROM {table}"))
-    app.registry.planner_throttle = make_throttle(app.registry.planner_settings)
+    app.registry.planner_throttle = make_throttle(app.registry.planner_settings, engine)
 
 
 @pytest.fixture

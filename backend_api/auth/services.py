@@ -2,6 +2,7 @@
 
 import ipaddress
 import os
+import unicodedata
 import uuid
 from datetime import timedelta
 
@@ -39,6 +40,11 @@ def client_agent(request) -> str:
     if (request.remote_addr or "") in TRUSTED_PROXIES and request.headers.get("X-Client-User-Agent"):
         return request.headers["X-Client-User-Agent"][:500]
     return request.headers.get("User-Agent", "")[:500]
+
+
+def username_key(username: str) -> str:
+    """A login name as the throttle counts it: `Admin`, `admin` and `ａｄｍｉｎ` are one name."""
+    return unicodedata.normalize("NFKC", username).casefold()
 
 
 def _issue(settings, session: TokenSession, user_id: int) -> dict:

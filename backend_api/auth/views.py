@@ -20,19 +20,16 @@ def _body(request, schema):
 def obtain_token(request):
     body = _body(request, TokenRequest)
     ip = services.client_ip(request)
+    name = services.username_key(body.username)
     throttle = request.registry.planner_throttle
-    wait = throttle.retry_after(body.username, ip)
+    wait = throttle.attempt(name, ip)  # counted before the password is checked
     if wait:
         raise ApiError(429, "throttled", f"Too many failed sign-in attempts. Try again in {wait} seconds.",
                        extra={"retryAfter": wait}, headers={"Retry-After": str(wait)})
-    try:
-        tokens = services.login(request.db, request.registry.planner_settings, body.username, body.password,
-                                ip, services.client_agent(request))
-    except ApiError as error:
-        if error.code == "invalid_credentials":
-            throttle.failed(body.username, ip)
-        raise
-    throttle.succeeded(body.username)
+    tokens = services.login(request.db, request.registry.planner_settings, body.username, body.password,
+                            ip, services.client_agent(request))
+    # Once the sign-in is committed: on SQLite this request holds the write lock until then.
+    request.add_finished_callback(lambda _request: throttle.succeeded(name, ip))
     return tokens
 
 

@@ -1,39 +1,58 @@
-"""Failed-login counters per username and per client IP, in fixed windows.
+"""Sign-in attempt counters per username and per client address, in fixed windows.
 
-In memory by default (one process; losing them on restart is harmless), in Redis when REDIS_URL
-is set, so several API workers share one count.
+Every attempt is counted *before* its password is checked, in one atomic step that also answers
+whether the attempt may go ahead: 24 parallel guesses against a limit of 5 get 5 checks, not 24.
+The counts are shared by every worker: in Redis when REDIS_URL is set, otherwise in the database
+(table `login_attempts`), never in process memory, which each worker would count alone.
 """
 
-import threading
 import time
 
+from sqlalchemy import BigInteger, Column, Integer, String, case, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel
 
-class MemoryCounter:
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._hits: dict[str, tuple[float, int]] = {}
 
-    def count(self, key: str, window: int) -> tuple[int, int]:
-        """(failures so far, seconds until the window ends)."""
-        with self._lock:
-            started, hits = self._hits.get(key, (0.0, 0))
-            left = int(started + window - time.monotonic()) + 1
-            return (hits, left) if left > 0 else (0, 0)
+class LoginAttempt(SQLModel, table=True):
+    __tablename__ = "login_attempts"
 
-    def hit(self, key: str, window: int) -> None:
-        with self._lock:
-            started, hits = self._hits.get(key, (0.0, 0))
-            if time.monotonic() - started >= window:
-                started, hits = time.monotonic(), 0
-            self._hits[key] = (started, hits + 1)
-            if len(self._hits) > 100_000:  # bound memory under a spray of usernames
-                oldest = sorted(self._hits.items(), key=lambda kv: kv[1][0])[:50_000]
-                for stale, _ in oldest:
-                    del self._hits[stale]
+    key: str = Field(sa_column=Column(String(300), primary_key=True))
+    hits: int = Field(sa_column=Column(Integer, nullable=False))
+    window_ends: int = Field(sa_column=Column(BigInteger, nullable=False))  # epoch seconds
+
+
+class DatabaseCounter:
+    """Counts in `login_attempts`, each step in its own short transaction committed at once: the
+    request's own transaction rolls back on a failed sign-in, and must not take the count with it."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self._insert = (postgresql if engine.dialect.name == "postgresql" else sqlite).insert
+
+    def hit(self, key: str, window: int) -> tuple[int, int]:
+        """Count one attempt: (attempts in the window so far, seconds until the window ends)."""
+        at = int(time.time())
+        table = LoginAttempt.__table__
+        expired = table.c.window_ends <= at
+        statement = (
+            self._insert(table).values(key=key, hits=1, window_ends=at + window)
+            .on_conflict_do_update(index_elements=[table.c.key], set_={
+                "hits": case((expired, 1), else_=table.c.hits + 1),
+                "window_ends": case((expired, at + window), else_=table.c.window_ends)})
+            .returning(table.c.hits, table.c.window_ends))
+        with self._engine.begin() as conn:
+            hits, ends = conn.execute(statement).one()
+        return hits, max(ends - at, 1)
+
+    def forgive(self, key: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(update(LoginAttempt).where(LoginAttempt.key == key, LoginAttempt.hits > 0)
+                         .values(hits=LoginAttempt.hits - 1))
 
     def reset(self, key: str) -> None:
-        with self._lock:
-            self._hits.pop(key, None)
+        with self._engine.begin() as conn:
+            conn.execute(delete(LoginAttempt).where(LoginAttempt.key == key))
 
 
 class RedisCounter:
@@ -42,45 +61,51 @@ class RedisCounter:
 
         self._redis = redis.Redis.from_url(url)
 
-    def count(self, key: str, window: int) -> tuple[int, int]:
-        pipe = self._redis.pipeline()
-        pipe.get(f"throttle:{key}")
-        pipe.ttl(f"throttle:{key}")
-        hits, ttl = pipe.execute()
-        return (int(hits or 0), max(int(ttl), 1)) if hits else (0, 0)
-
-    def hit(self, key: str, window: int) -> None:
-        pipe = self._redis.pipeline()
+    def hit(self, key: str, window: int) -> tuple[int, int]:
+        # MULTI/EXEC: the increment, the window and the answer are one step for every worker.
+        pipe = self._redis.pipeline(transaction=True)
         pipe.incr(f"throttle:{key}")
         pipe.expire(f"throttle:{key}", window, nx=True)
-        pipe.execute()
+        pipe.ttl(f"throttle:{key}")
+        hits, _, ttl = pipe.execute()
+        return int(hits), max(int(ttl), 1)
+
+    def forgive(self, key: str) -> None:
+        # Only a key that still exists: DECR would create a negative one without a window.
+        self._redis.eval("if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end",
+                         1, f"throttle:{key}")
 
     def reset(self, key: str) -> None:
         self._redis.delete(f"throttle:{key}")
 
 
 class LoginThrottle:
+    """`username` is the normalised login name (auth.services.username_key), so `Admin` and `admin`
+    share one count; `ip` is the real client address (from a trusted proxy)."""
+
     def __init__(self, counter, user_limit: int, ip_limit: int, window: int):
         self.counter, self.user_limit, self.ip_limit, self.window = counter, user_limit, ip_limit, window
 
-    def _keys(self, username: str, ip: str) -> list[tuple[str, int]]:
-        return [(f"user:{username.lower()}", self.user_limit), (f"ip:{ip}", self.ip_limit)]
-
-    def retry_after(self, username: str, ip: str) -> int:
-        """Seconds to wait, or 0 when a login attempt may go ahead."""
-        waits = [left for key, limit in self._keys(username, ip)
-                 for hits, left in [self.counter.count(key, self.window)] if hits >= limit]
+    def attempt(self, username: str, ip: str) -> int:
+        """Count a sign-in attempt; 0 when it may go ahead, else the seconds to wait."""
+        waits = [left for key, limit in ((f"user:{username}", self.user_limit), (f"ip:{ip}", self.ip_limit))
+                 for hits, left in [self.counter.hit(key, self.window)] if hits > limit]
         return max(waits, default=0)
 
-    def failed(self, username: str, ip: str) -> None:
-        for key, _ in self._keys(username, ip):
-            self.counter.hit(key, self.window)
+    def succeeded(self, username: str, ip: str) -> None:
+        """A right password clears its username's count and is taken back from its address's, which
+        counts failures (an office behind one address signs in all day)."""
+        self.counter.reset(f"user:{username}")
+        self.counter.forgive(f"ip:{ip}")
 
-    def succeeded(self, username: str) -> None:
-        self.counter.reset(f"user:{username.lower()}")
+    def unlock(self, username: str | None = None, ip: str | None = None) -> None:
+        if username:
+            self.counter.reset(f"user:{username}")
+        if ip:
+            self.counter.reset(f"ip:{ip}")
 
 
-def make_throttle(settings) -> LoginThrottle:
-    counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
+def make_throttle(settings, engine: Engine) -> LoginThrottle:
+    counter = RedisCounter(settings.redis_url) if settings.redis_url else DatabaseCounter(engine)
     return LoginThrottle(counter, settings.throttle_user_failures, settings.throttle_ip_failures,
                          settings.throttle_window_seconds)

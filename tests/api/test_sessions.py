@@ -1,7 +1,13 @@
 """Token sessions: rotation, reuse detection, logout, listing, revocation and disabling, which
 all take effect on the very next request."""
 
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+
+import httpx
 
 import jwt
 from sqlalchemy import update
@@ -175,6 +181,41 @@ def test_login_is_throttled_per_username_with_retry_after(testapp, registry):
     assert 0 < int(throttled.headers["Retry-After"]) <= registry.planner_settings.throttle_window_seconds
     # Other people behind the same office address are not locked out.
     assert login(testapp, make_user(registry).username).status_int == 200
+
+
+def test_one_count_for_every_spelling_of_a_name(testapp, registry):
+    user = make_user(registry, username="ana")
+    spellings = ["Ana", "ANA", "ａｎａ", "ana", "AnA"]  # the fullwidth one folds to "ana" by NFKC
+    for spelling in spellings:
+        assert login_with(testapp, spelling, "nope nope").status_int == 401
+    assert login(testapp, user.username).status_int == 429
+
+
+def test_parallel_guesses_across_workers_get_exactly_the_limit(live_server, registry):
+    """Through the real server with 4 workers: the count is shared and taken before the check."""
+    user = make_user(registry)
+    limit = registry.planner_settings.throttle_user_failures
+
+    def guess(_):
+        return httpx.post(f"{live_server}/api/auth/token/", json={"username": user.username, "password": "nope nope"},
+                          timeout=60).status_code
+
+    with ThreadPoolExecutor(24) as pool:
+        statuses = list(pool.map(guess, range(24)))
+    assert statuses.count(401) == limit and statuses.count(429) == 24 - limit
+    right = httpx.post(f"{live_server}/api/auth/token/", json={"username": user.username, "password": PASSWORD})
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
+
+
+def test_the_unlock_command_lets_a_locked_out_admin_back_in(testapp, registry, database_url):
+    admin = make_user(registry, "admin")
+    for _ in range(registry.planner_settings.throttle_user_failures + 1):
+        login_with(testapp, admin.username, "nope nope")
+    assert login(testapp, admin.username).status_int == 429
+    done = subprocess.run([sys.executable, "-m", "backend_api", "unlock", "--username", admin.username.upper()],
+                          env={**os.environ, "DATABASE_URL": database_url}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert login(testapp, admin.username).status_int == 200
 
 
 def test_login_is_throttled_per_ip(testapp, registry):
