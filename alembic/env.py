@@ -18,10 +18,19 @@ def run_migrations_online() -> None:
     url = config.attributes.get("database_url") or database_url()
     engine = make_engine(url)
     with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # A table is rebuilt by copying it and dropping the old one (alembic's batch mode,
+            # 0005); with foreign keys on, that drop would cascade into the rows that point at it.
+            # Off for the migration (only outside a transaction, so on the raw connection), and
+            # every reference checked before it ends.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=SQLModel.metadata,
                           render_as_batch=True, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                raise RuntimeError(f"migration left broken references (table, rowid, parent, fk): {broken[:10]}")
     engine.dispose()
 
 

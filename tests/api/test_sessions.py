@@ -2,6 +2,7 @@
 all take effect on the very next request."""
 
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ from datetime import timedelta
 import httpx
 
 import jwt
+import pytest
 from sqlalchemy import update
 
 from backend_api.auth.models import RevokedRefreshToken, TokenSession, User
@@ -270,20 +272,32 @@ def _delete_user(registry, user_id):
 
 
 def test_a_deleted_users_token_never_passes_for_the_next_user_created(testapp, registry):
-    """SQLite gives the next insert the highest deleted rowid, so the new user (here an admin) and
-    their session get the old ids; the old token names the same ids but not the new session's key."""
+    """SQLite used to give the next insert the highest deleted rowid, so the new user (here an
+    admin) and their session got the old ids. Ids are never reused now (AUTOINCREMENT, 0005), and
+    the token's session key would refuse it even if they were (next test)."""
     gone = make_user(registry, "user")
     old = login(testapp, gone.username).json
     _delete_user(registry, gone.id)
     admin = make_user(registry, "admin")
     new = login(testapp, admin.username).json
-    if registry.planner_engine.dialect.name == "sqlite":  # the ids the defect needed, reused
-        session_id = jwt.decode(old["access"], options={"verify_signature": False})["sid"]
-        assert admin.id == gone.id and jwt.decode(new["access"], options={"verify_signature": False})["sid"] == session_id
+    sid = [jwt.decode(t["access"], options={"verify_signature": False})["sid"] for t in (old, new)]
+    assert admin.id > gone.id and sid[1] > sid[0]
     assert me(testapp, old["access"]).status_int == 401
     assert me(testapp, old["access"]).json["code"] == "token_invalid"
     assert refresh(testapp, old["refresh"]).status_int == 401
     assert me(testapp, new["access"]).json["username"] == admin.username
+
+
+def test_every_integer_id_on_sqlite_is_autoincrement(registry):
+    """A later migration that rebuilds a table must keep AUTOINCREMENT, or ids are reused again."""
+    engine = registry.planner_engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL sequences never reuse ids")
+    with engine.connect() as conn:
+        tables = [(name, sql) for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'") if re.search(r"^\s*id INTEGER", sql, re.M)]
+    assert len(tables) == 9
+    assert [name for name, sql in tables if "AUTOINCREMENT" not in sql] == []
 
 
 def test_a_token_with_the_right_ids_but_another_key_is_refused(testapp, registry):
