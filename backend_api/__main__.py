@@ -90,7 +90,7 @@ def seed_demo(args) -> None:
 def unlock(args) -> None:
     """The way back for a locked-out admin: clear the sign-in counts of a username or an address."""
     from . import models  # noqa: F401
-    from .auth.services import username_key
+    from .auth.usernames import username_key
     from .core.db import make_engine
     from .core.settings import load_settings
     from .core.throttle import make_throttle

@@ -1,7 +1,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
 
 from backend_api.core.model import Editable
@@ -18,6 +18,8 @@ class User(Editable, table=True):
     __tablename__ = "users"
 
     username: str = Field(max_length=150, unique=True, nullable=False)
+    # The name folded (auth/usernames.py): unique, so no two accounts differ only in case or width.
+    username_key: str = Field(default="", sa_column=Column(String(300), nullable=False, server_default=""))
     email: str = Field(default="", max_length=254)
     password_hash: str = Field(nullable=False)
     role: str = Field(default="user", max_length=20)
@@ -28,6 +30,8 @@ class User(Editable, table=True):
         sa_column=Column(Integer, ForeignKey("people.id", ondelete="SET NULL"), unique=True))
     date_joined: datetime = _when(default_factory=now, nullable=False)
     last_login: datetime | None = _when(default=None, nullable=True)
+
+    __table_args__ = (Index("ix_users_username_key", "username_key", unique=True),)
 
 
 def new_session_key() -> str:

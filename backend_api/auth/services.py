@@ -2,7 +2,6 @@
 
 import ipaddress
 import os
-import unicodedata
 import uuid
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from backend_api.people.models import Person
 
 from .models import RevokedRefreshToken, TokenSession, User
 from .passwords import DUMMY_HASH, hash_password, verify_password
+from .usernames import check_username, username_key
 
 TRUSTED_PROXIES = {p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()}
 
@@ -42,11 +42,6 @@ def client_agent(request) -> str:
     return request.headers.get("User-Agent", "")[:500]
 
 
-def username_key(username: str) -> str:
-    """A login name as the throttle counts it: `Admin`, `admin` and `ａｄｍｉｎ` are one name."""
-    return unicodedata.normalize("NFKC", username).casefold()
-
-
 def _issue(settings, session: TokenSession, user_id: int) -> dict:
     ids = {"user_id": user_id, "session_id": session.id, "session_key": session.session_key}
     access, _ = encode_token(settings.jwt_secret, **ids, kind="access",
@@ -57,7 +52,7 @@ def _issue(settings, session: TokenSession, user_id: int) -> dict:
 
 
 def login(db: Session, settings, username: str, password: str, ip: str, user_agent: str) -> dict:
-    user = db.scalar(select(User).where(User.username == username))
+    user = db.scalar(select(User).where(User.username_key == username_key(username)))
     if user is None:
         verify_password(password, DUMMY_HASH)
         raise unauthenticated("invalid_credentials")
@@ -175,13 +170,16 @@ def check_password_policy(password: str, username: str) -> None:
 
 def create_user(db: Session, username: str, password: str, email: str = "", role: str = "user",
                 person_id: int | None = None) -> User:
-    if db.scalar(select(User.id).where(User.username == username)) is not None:
-        raise ApiError(400, "duplicate", "This username is already taken.",
-                       errors={"username": ["This username is already taken."]})
+    key = check_username(username)
+    taken = db.scalar(select(User.username).where(User.username_key == key))
+    if taken is not None:
+        message = ("This username is already taken." if taken == username
+                   else f"This username is already taken (as {taken}).")
+        raise ApiError(400, "duplicate", message, errors={"username": [message]})
     check_password_policy(password, username)
     if person_id is not None:
         check_person_free(db, person_id)
-    user = User(username=username, email=email, password_hash=hash_password(password), role=role,
+    user = User(username=username, username_key=key, email=email, password_hash=hash_password(password), role=role,
                 is_staff=role == "admin", person_id=person_id)
     db.add(user)
     try:

@@ -8,6 +8,7 @@ from backend_api.core.resource import json_object, no_content
 
 from . import services
 from .models import User
+from .usernames import username_key
 from .schemas import (RefreshRequest, RevokeRequest, SessionList, SessionOut, TokenPair, TokenRequest, UserOut,
                       session_out, user_out)
 
@@ -20,7 +21,7 @@ def _body(request, schema):
 def obtain_token(request):
     body = _body(request, TokenRequest)
     ip = services.client_ip(request)
-    name = services.username_key(body.username)
+    name = username_key(body.username)
     throttle = request.registry.planner_throttle
     wait = throttle.attempt(name, ip)  # counted before the password is checked
     if wait:

@@ -134,6 +134,32 @@ def test_duplicate_username_is_400_duplicate(admin, registry):
     assert response.json["code"] == "duplicate" and "username" in response.json["errors"]
 
 
+@pytest.mark.parametrize("spelling", ["Taken", "TAKEN", "ｔａｋｅｎ"])
+def test_a_username_differing_only_in_case_or_width_is_taken(admin, registry, spelling):
+    make_user(registry, "user", username="taken")
+    response = admin.post("/api/auth/users/", new_user(username=spelling))
+    assert response.status_int == 400 and response.json["code"] == "duplicate"
+    assert response.json["errors"]["username"] == ["This username is already taken (as taken)."]
+
+
+@pytest.mark.parametrize("username,says", [
+    ("\u0430dmin", "look-alike"),       # Cyrillic а, then Latin letters
+    ("ad\u200bmin", "invisible"),       # zero-width space
+    ("admin\u202e", "invisible"),       # right-to-left override
+    ("ad\u200dmin", "invisible"),       # zero-width joiner
+])
+def test_usernames_that_could_pass_for_another_are_refused(admin, username, says):
+    response = admin.post("/api/auth/users/", new_user(username=username))
+    assert response.status_int == 400 and response.json["code"] == "invalid"
+    assert says in response.json["errors"]["username"][0]
+
+
+@pytest.mark.parametrize("username", ["José", "Ελένη", "李雷", "ana.costa-2"])
+def test_names_in_one_alphabet_are_welcome(admin, testapp, username):
+    assert admin.post("/api/auth/users/", new_user(username=username)).status_int == 201
+    assert sign_in(testapp, username.upper(), NEW_PASSWORD).status_int == 200  # any case signs in
+
+
 @pytest.mark.parametrize("password", ["short", "newbie", " NEWBIE "])
 def test_password_policy_on_create(admin, password):
     response = admin.post("/api/auth/users/", new_user(password=password))
