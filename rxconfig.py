@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from planner_app import styles
+from planner_app import security, styles
 
 config = rx.Config(
     app_name="planner_app",
@@ -13,6 +13,8 @@ config = rx.Config(
         rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color=styles.ACCENT, gray_color=styles.GRAY, radius="medium")),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # No cross-origin access unless CORS_ALLOWED_ORIGINS lists it (planner_app/security.py).
+    cors_allowed_origins=security.allowed_origins(),
     # Weight on a phone (benchmarks/first_load.py): brotli beside gzip for every built file, and
     # the libraries kept only for dynamic components (which the app has none of) loaded on demand
     # instead of on every page.

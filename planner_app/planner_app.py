@@ -7,7 +7,7 @@ import reflex as rx
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from planner_app import pwa, styles
+from planner_app import pwa, security, styles
 from planner_app.components.connection import connection_overlay
 from planner_app.embedded import embedded_api
 
@@ -29,7 +29,11 @@ app = rx.App(
     style=styles.BASE_STYLE,
     stylesheets=["/planner.css"],
     head_components=[*pwa.head_components(), rx.el.script(src="/a11y.js", defer=True)],
-    api_transformer=None if os.environ.get("PLANNER_API_URL") else Starlette(routes=[Mount("/api", app=embedded_api())]),
+    api_transformer=[
+        *([] if os.environ.get("PLANNER_API_URL") else [Starlette(routes=[Mount("/api", app=embedded_api())])]),
+        security.with_security_headers,
+    ],
 )
+security.restrict_websocket_origins(app.sio)
 # Reflex 0.10.1 has no overlay_component argument: its default overlay is the app wrap at (5, "Overlay").
 app.app_wraps[5, "Overlay"] = connection_overlay
