@@ -30,8 +30,12 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             # waitress reads a whole body (spilling to a temporary file) before the app runs. The app
             # refuses anything over the cap with its JSON 413; waitress's own, plain, 413 is the
             # backstop that stops reading at twice the cap.
+            # Proxy headers pass through to the app, which believes X-Forwarded-For only from
+            # TRUSTED_PROXIES (auth/services.client_ip); waitress would strip them, leaving every
+            # user behind a proxy with the proxy's address (one shared throttle, wrong sessions).
             waitress.serve(app, sockets=[sock], threads=threads, ident="planner",
-                           max_request_body_size=2 * app.registry.planner_settings.max_request_bytes)
+                           max_request_body_size=2 * app.registry.planner_settings.max_request_bytes,
+                           clear_untrusted_proxy_headers=False)
             os._exit(0)
         children.append(pid)
 

@@ -240,6 +240,16 @@ def test_forwarded_for_is_trusted_only_from_a_trusted_proxy(testapp, registry):
     assert spoofed
 
 
+def test_through_the_real_server_a_trusted_proxy_passes_on_the_client_address(live_server, registry):
+    """The test client is on loopback, a trusted proxy by default: the address its
+    X-Forwarded-For names is the one recorded, and the one counted by the throttle."""
+    user = make_user(registry)
+    body = {"username": user.username, "password": PASSWORD}
+    tokens = httpx.post(f"{live_server}/api/auth/token/", json=body, headers={"X-Forwarded-For": "203.0.113.9"}).json()
+    listed = httpx.get(f"{live_server}/api/auth/sessions/", headers={"Authorization": f"Bearer {tokens['access']}"})
+    assert [s["ip"] for s in listed.json()["results"]] == ["203.0.113.9"]
+
+
 def test_last_used_is_written_at_most_once_a_minute(testapp, registry, db):
     user = make_user(registry)
     client = ApiClient(testapp, user.username)
