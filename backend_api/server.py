@@ -24,6 +24,7 @@ BUILD_FAILED = 3  # a worker's exit status when the app cannot be built: no rest
 QUICK_DEATH_SECONDS = 10  # a worker dying sooner than this after its start is a sign of a crash loop...
 CRASH_LOOP_DEATHS = 5  # ...and this many such deaths within CRASH_LOOP_WINDOW seconds is one
 CRASH_LOOP_WINDOW = 60
+BACKOFF_SECONDS = 0.5  # the wait before replacing a quick death, doubled with each one in the window
 MAX_BACKOFF_SECONDS = 8
 STOP_GRACE_SECONDS = 10  # after SIGTERM, workers still running this long later are killed
 
@@ -170,7 +171,7 @@ class Supervisor:
         self._quick_deaths.append(now)
         if len(self._quick_deaths) >= CRASH_LOOP_DEATHS:
             return None
-        return min(0.5 * 2 ** (len(self._quick_deaths) - 1), MAX_BACKOFF_SECONDS)
+        return min(BACKOFF_SECONDS * 2 ** (len(self._quick_deaths) - 1), MAX_BACKOFF_SECONDS)
 
     def _spawn(self) -> None:
         pid = os.fork()
