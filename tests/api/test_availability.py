@@ -2,6 +2,7 @@
 /api/health/ is liveness (no database), /api/health/ready/ readiness (SELECT 1)."""
 
 import logging
+import socket
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -105,3 +106,17 @@ def test_a_fault_of_the_code_in_the_database_stays_a_500(admin, monkeypatch, reg
 
     monkeypatch.setattr(views, "dashboard", broken)
     assert admin.get("/api/dashboard/").status_int == 500
+
+
+def test_with_redis_down_sign_in_works_and_is_still_throttled(database_url, registry):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    app = TestApp(main({}, database_url=database_url, redis_url=f"redis://127.0.0.1:{closed}/4",
+                       throttle_user_failures=2), extra_environ={"REMOTE_ADDR": "10.0.0.1"})
+    user = make_user(registry)
+    assert _sign_in(app, user.username).status_int == 200
+    for _ in range(2):
+        app.post_json("/api/auth/token/", {"username": user.username, "password": "wrong wrong"}, status=401)
+    throttled = _sign_in(app, user.username)
+    assert throttled.status_int == 429 and int(throttled.headers["Retry-After"]) > 0
