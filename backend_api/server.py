@@ -36,9 +36,9 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     except OSError as error:
         log.error("cannot listen on %s:%s: %s", host, port, error)
         sys.exit(1)
-    problem = database_problem()
+    problem = startup_problem()
     if problem:
-        log.error("cannot reach the database: %s", problem)
+        log.error("cannot start: %s", problem)
         sys.exit(1)
     print(f"serving the API on http://{host}:{port}/api/ with {workers} worker(s) x {threads} threads", flush=True)
     sys.exit(Supervisor(workers, lambda: work(sock, threads)).run())
@@ -53,8 +53,8 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def database_problem() -> str | None:
-    """Why the configured database cannot be used (settings included), or None. The engine is
+def startup_problem() -> str | None:
+    """Why the server cannot start (settings, or a database it cannot reach), or None. The engine is
     disposed before any fork: connections must not be shared with the workers."""
     from sqlalchemy import text
 
@@ -62,16 +62,19 @@ def database_problem() -> str | None:
     from .core.settings import load_settings
 
     try:
-        engine = make_engine(load_settings().database_url)
+        settings = load_settings()
     except (RuntimeError, ValueError) as error:
-        return str(error)
+        return f"settings: {error}"
+    engine = None
     try:
+        engine = make_engine(settings.database_url)
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as error:  # whatever the driver raises, the server cannot start on it
-        return str(error).strip()
+        return "the database cannot be reached: " + " ".join(str(error).split())
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     return None
 
 

@@ -70,7 +70,13 @@ def test_a_database_that_cannot_be_reached_at_start_exits_1(unreachable, tmp_pat
         closed = probe.getsockname()[1]
     server = RealServer(unreachable.format(tmp=tmp_path, closed=closed))
     assert server.exit_code() == 1
-    assert "cannot reach the database" in server.output()
+    assert "cannot start: the database cannot be reached" in server.output()
+
+
+def test_settings_that_cannot_be_read_exit_1(database_url):
+    server = RealServer(database_url, TRUSTED_PROXIES="10.0.0.0/8, not-an-address")
+    assert server.exit_code() == 1
+    assert "cannot start: settings: TRUSTED_PROXIES" in server.output()
 
 
 def test_an_app_that_cannot_be_built_exits_1_instead_of_respawning_forever(database_url):
