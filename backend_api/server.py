@@ -150,9 +150,7 @@ class Supervisor:
             if any(sig in self.STOP_SIGNALS for sig in self._wait(timeout)):
                 log.info("stopping %d worker(s)", len(self.children))
                 return 0
-            for pid, status in self._reap():
-                lived = time.monotonic() - self.children.pop(pid)
-                code = os.waitstatus_to_exitcode(status)
+            for pid, code, lived in self._reap():
                 log.warning("worker %d exited (%s) after %.1fs", pid,
                             f"signal {-code}" if code < 0 else f"status {code}", lived)
                 if code == BUILD_FAILED:
@@ -202,29 +200,27 @@ class Supervisor:
         except (BlockingIOError, InterruptedError):
             return b""
 
-    def _reap(self) -> list[tuple[int, int]]:
+    def _reap(self) -> list[tuple[int, int, float]]:
+        """The children that ended, each taken out of `children`: (pid, exit code, seconds it lived)."""
         ended = []
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
+        while self.children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 break
-            if pid in self.children:
-                ended.append((pid, status))
+            started = self.children.pop(pid, None)
+            if started is not None:
                 self.worker_exited(pid)
+                ended.append((pid, os.waitstatus_to_exitcode(status), time.monotonic() - started))
         return ended
 
     def _stop_children(self) -> None:
         for pid in self.children:
             _kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
-        while self.children:
-            for pid, _ in self._reap():
-                del self.children[pid]
+        while True:
+            self._reap()
             if not self.children:
-                break
+                return
             if time.monotonic() > deadline:
                 for pid in self.children:
                     _kill(pid, signal.SIGKILL)

@@ -96,7 +96,10 @@ class RealServer:
 
     def exit_code(self) -> int:
         """Wait for a server that is expected to give up on its own."""
-        return self.process.wait(timeout=60)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the server did not exit: {self.output()}") from None
 
     def output(self) -> str:
         if self.process.poll() is None:

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -49,6 +50,32 @@ def test_an_app_that_cannot_be_built_stops_the_server_at_once(tmp_path):
 
     assert Supervisor(1, cannot_build).run() == 1
     assert len(spawned()) == 1
+
+
+def test_workers_that_end_together_are_all_accounted_for(tmp_path):
+    """Two workers reaped in one go (the supervisor was busy): both leave the books, and the stop
+    does not wait for a child that is already gone."""
+    previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the supervisor hung"))
+    signal.alarm(30)  # a regression here is a hang: make it a failure
+    note, spawned = _spawn_log(tmp_path)
+
+    def cannot_build():
+        note()
+        return BUILD_FAILED
+
+    exited = []
+
+    def slow_bookkeeping(pid):  # the second worker ends while the first is being accounted for
+        exited.append(pid)
+        time.sleep(0.3)
+
+    supervisor = Supervisor(2, cannot_build, worker_exited=slow_bookkeeping)
+    try:
+        assert supervisor.run() == 1
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert supervisor.children == {} and sorted(exited) == sorted(spawned())
 
 
 def test_a_worker_that_dies_after_a_long_life_is_replaced_then_sigterm_stops_with_0(tmp_path, monkeypatch):
