@@ -175,6 +175,10 @@ class Supervisor:
         return min(BACKOFF_SECONDS * 2 ** (len(self._quick_deaths) - 1), MAX_BACKOFF_SECONDS)
 
     def _spawn(self) -> None:
+        # Signals wait until the child has dropped the parent's handlers and wakeup fd: a SIGTERM
+        # landing in between would be ignored by the child, and reach the parent's pipe as its own.
+        signals = {signal.SIGCHLD, *self.STOP_SIGNALS}
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
         pid = os.fork()
         if pid == 0:
             status = 1
@@ -182,13 +186,15 @@ class Supervisor:
                 signal.set_wakeup_fd(-1)
                 os.close(self._wake_r)
                 os.close(self._wake_w)
-                for sig in (signal.SIGCHLD, *self.STOP_SIGNALS):
+                for sig in signals:
                     signal.signal(sig, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
                 status = self.work()
             except BaseException:
                 log.exception("worker failed")
             finally:
                 os._exit(status)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
         self.children[pid] = time.monotonic()
         log.info("worker %d started", pid)
 
