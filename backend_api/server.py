@@ -2,8 +2,8 @@
 listening socket (the API is stateless — sessions are rows — so any worker can serve any call),
 kept alive by a supervisor, the parent process.
 
-The parent refuses to start (exit 1) when it cannot bind or reach the database, so a process
-manager sees the failure instead of a server that answers nothing. A worker that dies is replaced;
+The parent refuses to start (exit 1) when it cannot bind, read its settings or reach the database,
+so a process manager sees the failure instead of a server that answers nothing. A worker that dies is replaced;
 when workers keep dying right after they start, or the app cannot be built at all, the server
 cannot serve and says so with exit 1. SIGTERM or SIGINT stops the workers and exits 0.
 """

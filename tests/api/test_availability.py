@@ -39,13 +39,17 @@ def assert_unavailable(response):
 def test_an_outage_is_503_ready_says_so_health_does_not_and_service_comes_back(cut_app, outage, registry):
     user = make_user(registry)
     assert cut_app.get("/api/health/ready/").json == {"status": "ok"}
-    assert _sign_in(cut_app, user.username).status_int == 200
+    signed_in = _sign_in(cut_app, user.username)
+    assert signed_in.status_int == 200
 
     outage.down()
     # A worker with nothing pooled must connect anew (the SQLite way in; PostgreSQL: pre-ping fails).
     cut_app.app.registry.planner_engine.dispose()
     assert_unavailable(cut_app.get("/api/health/ready/", status="*"))
     assert_unavailable(_sign_in(cut_app, user.username))
+    # A signed-in call fails already while its token's session is looked up.
+    assert_unavailable(cut_app.get("/api/people/", headers={"Authorization": f"Bearer {signed_in.json['access']}"},
+                                   status="*"))
     assert cut_app.get("/api/health/").status_int == 200
 
     outage.up()
