@@ -109,7 +109,11 @@ class RealServer:
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, 15)
-        self.process.wait(timeout=15)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # a hung server must not outlive its test
+            os.killpg(self.process.pid, 9)
+            self.process.wait()
 
 
 @pytest.fixture
