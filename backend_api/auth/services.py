@@ -42,13 +42,20 @@ def client_agent(request) -> str:
     return request.headers.get("User-Agent", "")[:500]
 
 
-def _issue(settings, session: TokenSession, user_id: int) -> dict:
-    ids = {"user_id": user_id, "session_id": session.id, "session_key": session.session_key}
-    access, _ = encode_token(settings.jwt_secret, **ids, kind="access",
+def _ids(session: TokenSession, user_id: int) -> dict:
+    return {"user_id": user_id, "session_id": session.id, "session_key": session.session_key}
+
+
+def access_token(settings, session: TokenSession, user_id: int) -> str:
+    access, _ = encode_token(settings.jwt_secret, **_ids(session, user_id), kind="access",
                              lifetime=timedelta(minutes=settings.access_token_minutes))
-    refresh, _ = encode_token(settings.jwt_secret, **ids, kind="refresh",
+    return access
+
+
+def _issue(settings, session: TokenSession, user_id: int) -> dict:
+    refresh, _ = encode_token(settings.jwt_secret, **_ids(session, user_id), kind="refresh",
                               lifetime=timedelta(days=settings.refresh_token_days), jti=session.refresh_jti)
-    return {"access": access, "refresh": refresh}
+    return {"access": access_token(settings, session, user_id), "refresh": refresh}
 
 
 def login(db: Session, settings, username: str, password: str, ip: str, user_agent: str) -> dict:

@@ -13,13 +13,18 @@ from .schemas import (RefreshRequest, RevokeRequest, SessionList, SessionOut, To
                       session_out, user_out)
 
 
-def _body(request, schema):
+def parse_body(request, schema):
     return schema.model_validate(json_object(request))
 
 
 @view_config(route_name="auth_token", request_method="POST", renderer="json")
 def obtain_token(request):
-    body = _body(request, TokenRequest)
+    return throttled_login(request, parse_body(request, TokenRequest))
+
+
+def throttled_login(request, body: TokenRequest) -> dict:
+    """A new session's token pair, for every way of signing in (JSON here, the browser's cookie
+    in cookie_views.py): one throttle, one count per name and address whichever way is used."""
     ip = services.client_ip(request)
     name = username_key(body.username)
     throttle = request.registry.planner_throttle
@@ -36,13 +41,13 @@ def obtain_token(request):
 
 @view_config(route_name="auth_refresh", request_method="POST", renderer="json")
 def refresh_token(request):
-    body = _body(request, RefreshRequest)
+    body = parse_body(request, RefreshRequest)
     return services.refresh(request.db, request.registry.planner_settings, body.refresh)
 
 
 @view_config(route_name="auth_logout", request_method="POST")
 def logout(request):
-    body = _body(request, RefreshRequest)
+    body = parse_body(request, RefreshRequest)
     services.logout(request.db, request.registry.planner_settings, body.refresh)
     return no_content(request)
 
@@ -64,7 +69,7 @@ def sessions(request):
 
 @view_config(route_name="auth_sessions_revoke", request_method="POST", renderer="json", permission="self")
 def revoke(request):
-    body = _body(request, RevokeRequest)
+    body = parse_body(request, RevokeRequest)
     identity = request.identity
     session = services.revoke_session(request.db, identity.user_id, body.session_id)
     return session_out(session, identity.session_id)

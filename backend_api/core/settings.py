@@ -44,6 +44,7 @@ class Settings:
     throttle_ip_failures: int
     throttle_window_seconds: int
     max_request_bytes: int
+    cookie_secure: str
 
 
 def load_settings(overrides: dict | None = None) -> Settings:
@@ -64,6 +65,11 @@ def load_settings(overrides: dict | None = None) -> Settings:
         # Far above any real request (a person with long notes is a few KiB); a body over it is
         # refused with 413 before it is read, so a 100 MB upload costs a worker nothing.
         max_request_bytes=int(env.get("MAX_REQUEST_BYTES", 2 * 1024 * 1024)),
+        # The browser's refresh cookie: Secure always, never (plain-http development) or, `auto`,
+        # when the request came over https (auth/cookies.py).
+        cookie_secure=env.get("COOKIE_SECURE", "auto").strip().lower(),
     )
     values.update(overrides or {})
+    if values["cookie_secure"] not in ("auto", "true", "false"):
+        raise RuntimeError(f"COOKIE_SECURE must be auto, true or false, not {values['cookie_secure']!r}")
     return Settings(**values)
