@@ -205,10 +205,12 @@ class AuthState(rx.State):
 
     async def _sign_in_again(self, reason: str = "") -> rx.event.EventSpec:
         auth = await self._auth()
-        flag = auth.signed_in_flag
+        # Revoked or disabled, the session is over for every tab of this browser (they share it);
+        # otherwise (an expired token) whether the browser is still signed in is its cookie's
+        # business, and the sign-in page asks.
+        flag = "" if reason in SESSION_ENDED_CODES else auth.signed_in_flag
         # Forget everything of the old session, page data included, before anyone else signs in here.
         auth.reset()
-        # Whether the browser is still signed in is its cookie's business: the sign-in page asks.
         auth.signed_in_flag = flag
         target = f"{LOGIN_ROUTE}?next={quote(self._current_path(), safe='')}"
         return rx.redirect(f"{target}&reason={reason}" if reason else target)
