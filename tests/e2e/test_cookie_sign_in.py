@@ -113,3 +113,17 @@ def test_another_site_cannot_use_the_cookie(open_tab):
         evil.page.close()
     tab.open("/projects")  # nothing happened to the session
     expect(tab.heading("Projects")).to_be_visible()
+
+
+def test_an_open_page_renews_its_access_token_before_it_expires(open_tab):
+    """The page's timer (assets/auth.js) asks for a grant before the 5-minute access token
+    expires, and each successful renewal schedules the next one. The page's clock is moved on."""
+    tab = open_tab()
+    tab.page.clock.install()
+    tab.sign_in("user", path="/people")
+    for _ in range(2):
+        with tab.page.expect_response(lambda r: r.url.endswith("/api/auth/token/app/")) as grant:
+            tab.page.clock.fast_forward("04:30")
+        assert grant.value.status == 200
+    tab.open("/projects")
+    expect(tab.heading("Projects")).to_be_visible()
