@@ -176,7 +176,8 @@ class AuthState(rx.State):
         verifier = verifiers.pop(str(result.get("challenge", "")), None)
         self._verifiers = verifiers
         if verifier is None:
-            return ApiError(401, "token_invalid")
+            # This tab's bookkeeping, not the browser's session: no reason to sign anyone out.
+            return ApiError(409, "grant_unknown", "This sign-in step was superseded by a newer one.")
         creds = Credentials()
         try:
             async with self._client(creds) as api:
@@ -209,6 +210,8 @@ class AuthState(rx.State):
         # otherwise (an expired token) whether the browser is still signed in is its cookie's
         # business, and the sign-in page asks.
         flag = "" if reason in SESSION_ENDED_CODES else auth.signed_in_flag
+        if flag and reason == "token_invalid":
+            reason = ""  # an access token that expired unrenewed: the sign-in page's grant may well mend it
         # Forget everything of the old session, page data included, before anyone else signs in here.
         auth.reset()
         auth.signed_in_flag = flag

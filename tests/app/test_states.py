@@ -251,3 +251,12 @@ def test_person_page_utilisation_counts_time_off(embedded_api, registry, root_st
     assert len(loads) == 12
     assert loads[0].percent == "50 %"
     assert loads[1].percent == "no capacity"  # hours planned in a week spent on holiday
+
+
+def test_an_unknown_grant_answer_signs_nobody_out(embedded_api, registry, root_state):
+    user = make_user(registry, "user")
+    auth = substate(root_state, AuthState)
+    browser = sign_in_tab(auth, user.username)
+    stale = asyncio.run(browser.grant("b" * 43))  # a challenge this tab no longer (or never) had
+    assert asyncio.run(auth.renewed(stale)) is None
+    assert auth.signed_in and auth.signed_in_flag == "1"
