@@ -6,7 +6,7 @@ from planner_app.states.auth import AuthState
 from planner_app.states.typeahead import TypeaheadState
 from tests.app.conftest import drain, sign_in_tab
 from tests.app.test_states import substate
-from tests.factories import PASSWORD, make_person, make_user
+from tests.factories import make_person, make_user
 
 
 def _signed_in(root_state, registry, role: str):

@@ -11,7 +11,7 @@ from planner_app.states.page import WINDOW_PAGE, WINDOW_PAGES, window_pages
 from planner_app.states.people import PeopleState
 from tests.app.conftest import drain, sign_in_tab
 from tests.app.test_states import substate
-from tests.factories import PASSWORD, make_person, make_user
+from tests.factories import make_person, make_user
 
 PEOPLE = 260
 MAX_ROWS = WINDOW_PAGE * WINDOW_PAGES
