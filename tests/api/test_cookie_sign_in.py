@@ -250,3 +250,11 @@ def test_the_json_flow_for_scripts_is_unchanged(wsgi_app, user):
     assert set(tokens) == {"access", "refresh"} and not app.cookiejar
     rotated = app.post_json("/api/auth/token/refresh/", {"refresh": tokens["refresh"]}).json
     assert app.post_json("/api/auth/logout/", {"refresh": rotated["refresh"]}, status="*").status_int == 204
+
+
+def test_a_cookie_secure_value_other_than_auto_true_false_stops_the_start():
+    from backend_api.core.settings import load_settings
+
+    assert load_settings({"cookie_secure": "true"}).cookie_secure == "true"
+    with pytest.raises(RuntimeError, match="COOKIE_SECURE"):
+        load_settings({"cookie_secure": "yes"})
