@@ -30,6 +30,7 @@ def main(global_config=None, **overrides):
         config.include(".routes")
         config.include(".core.operations")
         config.include(".auth.views")
+        config.include(".auth.cookie_views")
         config.include(".auth.admin_views")
         for feature in FEATURES:
             config.include(f".{feature}.views")

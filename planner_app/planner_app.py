@@ -28,7 +28,13 @@ from planner_app.pages import (  # noqa: F401
 app = rx.App(
     style=styles.BASE_STYLE,
     stylesheets=["/planner.css"],
-    head_components=[*pwa.head_components(), rx.el.script(src="/a11y.js", defer=True)],
+    head_components=[
+        *pwa.head_components(),
+        rx.el.script(src="/a11y.js", defer=True),
+        # Sign-in, grants and sign-out (states/auth.py); versioned like pwa.js, so a deployment is never
+        # served an older copy.
+        rx.el.script(src=f"/auth.js?v={pwa.BUILD_VERSION}", defer=True),
+    ],
     api_transformer=[
         *([] if os.environ.get("PLANNER_API_URL") else [Starlette(routes=[Mount("/api", app=embedded_api())])]),
         security.with_security_headers,

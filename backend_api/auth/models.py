@@ -83,3 +83,17 @@ class AuditLog(SQLModel, table=True):
     target_id: int | None = Field(default=None, index=True)
     meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _when(default_factory=now, nullable=False, index=True)
+
+
+class GrantCode(SQLModel, table=True):
+    """A one-time code of the browser grant (auth/grants.py): the browser obtains it with its refresh
+    cookie and hands it to the app server, which trades it, with the PKCE verifier only it holds,
+    for an access token. Only the code's hash is kept; the row is deleted when it is redeemed."""
+
+    __tablename__ = "grant_codes"
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    session_id: int = Field(sa_column=Column(Integer, ForeignKey("token_sessions.id", ondelete="CASCADE"),
+                                             nullable=False, index=True))
+    challenge: str = Field(max_length=128)
+    expires_at: datetime = _when(nullable=False, index=True)

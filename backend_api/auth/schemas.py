@@ -27,6 +27,32 @@ class TokenPair(CamelModel):
     refresh: str
 
 
+class CookieSession(CamelModel):
+    """The answer of a browser sign-in: the refresh token is in the HttpOnly cookie, never here."""
+    model_config = OUTPUT
+    csrf: str
+
+
+class GrantRequest(CamelModel):
+    # RFC 7636 S256: base64url of a SHA-256, without padding.
+    challenge: str = Field(pattern=r"^[A-Za-z0-9_-]{43}$")
+
+
+class GrantCodeOut(CamelModel):
+    model_config = OUTPUT
+    code: str
+
+
+class AccessRequest(CamelModel):
+    code: str = Field(min_length=1, max_length=128)
+    verifier: str = Field(pattern=r"^[A-Za-z0-9._~-]{43,128}$")
+
+
+class AccessToken(CamelModel):
+    model_config = OUTPUT
+    access: str
+
+
 class RevokeRequest(CamelModel):
     session_id: Id
 

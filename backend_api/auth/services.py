@@ -18,7 +18,7 @@ from .passwords import DUMMY_HASH, hash_password, verify_password
 from .usernames import check_username, username_key
 
 
-def _from_trusted_proxy(request) -> bool:
+def from_trusted_proxy(request) -> bool:
     """Whether the direct peer is in TRUSTED_PROXIES (addresses and networks, settings.py)."""
     try:
         peer = ipaddress.ip_address(request.remote_addr or "")
@@ -32,7 +32,7 @@ def client_ip(request) -> str:
     it reports in X-Forwarded-For."""
     remote = request.remote_addr or ""
     forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and _from_trusted_proxy(request):
+    if forwarded and from_trusted_proxy(request):
         candidate = forwarded.split(",")[-1].strip()
         try:
             return str(ipaddress.ip_address(candidate))
@@ -43,18 +43,25 @@ def client_ip(request) -> str:
 
 def client_agent(request) -> str:
     """The browser's User-Agent; a trusted proxy may pass it on in X-Client-User-Agent."""
-    if request.headers.get("X-Client-User-Agent") and _from_trusted_proxy(request):
+    if request.headers.get("X-Client-User-Agent") and from_trusted_proxy(request):
         return request.headers["X-Client-User-Agent"][:500]
     return request.headers.get("User-Agent", "")[:500]
 
 
-def _issue(settings, session: TokenSession, user_id: int) -> dict:
-    ids = {"user_id": user_id, "session_id": session.id, "session_key": session.session_key}
-    access, _ = encode_token(settings.jwt_secret, **ids, kind="access",
+def _ids(session: TokenSession, user_id: int) -> dict:
+    return {"user_id": user_id, "session_id": session.id, "session_key": session.session_key}
+
+
+def access_token(settings, session: TokenSession, user_id: int) -> str:
+    access, _ = encode_token(settings.jwt_secret, **_ids(session, user_id), kind="access",
                              lifetime=timedelta(minutes=settings.access_token_minutes))
-    refresh, _ = encode_token(settings.jwt_secret, **ids, kind="refresh",
+    return access
+
+
+def _issue(settings, session: TokenSession, user_id: int) -> dict:
+    refresh, _ = encode_token(settings.jwt_secret, **_ids(session, user_id), kind="refresh",
                               lifetime=timedelta(days=settings.refresh_token_days), jti=session.refresh_jti)
-    return {"access": access, "refresh": refresh}
+    return {"access": access_token(settings, session, user_id), "refresh": refresh}
 
 
 def login(db: Session, settings, username: str, password: str, ip: str, user_agent: str) -> dict:

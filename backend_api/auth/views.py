@@ -15,7 +15,12 @@ from .schemas import (RefreshRequest, RevokeRequest, SessionList, SessionOut, To
 
 @view_config(route_name="auth_token", request_method="POST", renderer="json")
 def obtain_token(request):
-    body = json_body_as(request, TokenRequest)
+    return throttled_login(request, json_body_as(request, TokenRequest))
+
+
+def throttled_login(request, body: TokenRequest) -> dict:
+    """A new session's token pair, for every way of signing in (JSON here, the browser's cookie
+    in cookie_views.py): one throttle, one count per name and address whichever way is used."""
     ip = services.client_ip(request)
     name = username_key(body.username)
     throttle = request.registry.planner_throttle

@@ -56,6 +56,7 @@ class Settings:
     throttle_window_seconds: int
     max_request_bytes: int
     trusted_proxies: tuple[Network, ...]
+    cookie_secure: str
 
 
 def load_settings(overrides: dict | None = None) -> Settings:
@@ -78,6 +79,11 @@ def load_settings(overrides: dict | None = None) -> Settings:
         max_request_bytes=int(env.get("MAX_REQUEST_BYTES", 2 * 1024 * 1024)),
         # Whose X-Forwarded-For (and X-Client-User-Agent) is believed: the Reflex app server, nginx.
         trusted_proxies=networks(env.get("TRUSTED_PROXIES", "127.0.0.1,::1")),
+        # The browser's refresh cookie: Secure always, never (plain-http development) or, `auto`,
+        # when the request came over https (auth/cookies.py).
+        cookie_secure=env.get("COOKIE_SECURE", "auto").strip().lower(),
     )
     values.update(overrides or {})
+    if values["cookie_secure"] not in ("auto", "true", "false"):
+        raise RuntimeError(f"COOKIE_SECURE must be auto, true or false, not {values['cookie_secure']!r}")
     return Settings(**values)

@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
 from planner_app.services.models import (
+    AccessToken,
     Assignment,
     AuditEntry,
     Dashboard,
@@ -531,6 +532,15 @@ class ApiClient:
         pair = _parse(TokenPair, resp)
         self.credentials.access, self.credentials.refresh = pair.access, pair.refresh
         return pair
+
+    async def redeem_grant(self, code: str, verifier: str) -> None:
+        """The browser's sign-in (assets/auth.js) gave a one-time code; with the verifier of its
+        challenge, which never left this process, it becomes this tab's access token. There is no
+        refresh token here: the browser keeps it, in a cookie no script can read."""
+        resp = await self.request(
+            "POST", "/auth/token/access/", json={"code": code, "verifier": verifier}, authenticated=False
+        )
+        self.credentials.access = _parse(AccessToken, resp).access
 
     async def _refresh_once(self, stale_access: str) -> None:
         async with self._refresh_lock:

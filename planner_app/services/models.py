@@ -23,6 +23,10 @@ class TokenPair(Wire):
     refresh: str = ""
 
 
+class AccessToken(Wire):
+    access: str = ""
+
+
 class User(Wire):
     id: int = 0
     username: str = ""

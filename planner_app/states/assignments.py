@@ -18,7 +18,7 @@ import reflex as rx
 from planner_app.planning import hours, parse_hours, short_date, step_hours, week_keys
 from planner_app.services.api import ApiError, ConcurrencyError
 from planner_app.services.models import Assignment, Person
-from planner_app.states.auth import AuthState
+from planner_app.states.auth import AuthState, gated
 from planner_app.states.conflict import ConflictMixin, FieldChange
 from planner_app.states.options import department_options, project_options
 from planner_app.states.page import PagedMixin
@@ -162,6 +162,7 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         self._show_conflict(lines)
 
     @rx.event
+    @gated
     async def load(self):
         self._weeks = week_keys(dt.date.today())
         self.week_labels = [short_date(w) for w in self._weeks]

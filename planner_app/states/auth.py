@@ -1,26 +1,44 @@
 """Who is signed in, in this browser tab, and the API client built from it.
 
-Tokens live server-side in the tab's state: the access token is a backend-only var (never sent
-to the browser). The refresh token is also kept in the browser's localStorage, synced between
-tabs, so a reload or a new tab stays signed in and signing out in one tab clears it in all.
+The browser holds the session: its refresh token is an HttpOnly cookie (backend_api/auth/cookies.py)
+that no script can read, this app's included. The tab's access token lives here, server-side, in
+a backend-only var (never sent to the browser). It comes from a grant (backend_api/auth/grants.py):
+this state makes a PKCE verifier and keeps it; the browser (assets/auth.js, run by rx.call_script)
+presents its cookie with the verifier's challenge and gets a one-time code; this state trades code
+and verifier for the access token. A tab asks for a grant when it has no usable access token (a new
+tab, a reload after it expired) and, while a page is open, a timer in the page renews it before
+it expires.
 
-Refresh tokens rotate and the API treats a rotated one presented again as theft. So a tab only
-refreshes lazily (when its access token is about to expire, at most once per call) and always
-with the newest token: `refresh_token` follows localStorage, which every tab's rotation updates.
+Tabs share one sign-in: the cookie is the browser's, and `planner_signed_in` in localStorage (a
+flag, no token) is synced between tabs, so signing out in one tab signs out all of them.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import functools
+import hashlib
+import inspect
+import json
+import secrets
+import time
 from collections.abc import AsyncIterator
 from urllib.parse import quote
 
+import jwt
 import reflex as rx
+from reflex.state import OnLoadInternalState
 
-from planner_app.services.api import PLAIN_MESSAGES, ApiClient, ApiError, Credentials
+from planner_app.services.api import PLAIN_MESSAGES, SESSION_ENDED_CODES, ApiClient, ApiError, Credentials
 from planner_app.services.models import User
 
 LOGIN_ROUTE = "/login"
+# Grants asked of the browser and not answered yet whose verifiers a tab keeps (a page left
+# before its grant came back never answers).
+PENDING_GRANTS = 4
+# Renew this long before the access token expires (or half-way, for tokens shorter than twice that).
+RENEW_MARGIN_SECONDS = 60
 
 
 def safe_next(path: str | None) -> str:
@@ -30,14 +48,60 @@ def safe_next(path: str | None) -> str:
     return path
 
 
+def challenge_of(verifier: str) -> str:
+    """RFC 7636 S256, as the API checks it."""
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+
+
+def gated(load):
+    """For a page's on_load handler: it runs only once the tab is signed in. Until then the gate
+    (`require_login`, the first on_load handler of every page) is getting an access token through
+    the browser, and runs the page's on_load handlers again when it has one."""
+    if inspect.isasyncgenfunction(load):
+
+        @functools.wraps(load)
+        async def run_updates(self):
+            if (await self._auth()).signed_in:
+                async for update in load(self):
+                    yield update
+
+        return run_updates
+
+    @functools.wraps(load)
+    async def run(self):
+        if (await self._auth()).signed_in:
+            return await load(self)
+        return None
+
+    return run
+
+
+def _result(result) -> dict:
+    """What assets/auth.js answered: a plain object, or nothing if the page failed to run it."""
+    return result if isinstance(result, dict) else {}
+
+
+def _error_of(result: dict) -> ApiError:
+    retry = result.get("retryAfter")
+    return ApiError(
+        int(result.get("status") or 503),
+        str(result.get("code") or "network"),
+        str(result.get("detail") or ""),
+        retry_after=int(retry) if isinstance(retry, int | float) else None,
+    )
+
+
 class AuthState(rx.State):
-    refresh_token: str = rx.LocalStorage("", name="planner_refresh", sync=True)
+    # A flag, never a token: "1" while this browser is signed in (see the module's docstring).
+    signed_in_flag: str = rx.LocalStorage("", name="planner_signed_in", sync=True)
     user: User = User()
     login_error: str = ""
     login_notice: str = ""
     signing_in: bool = False
 
     _access: str = ""
+    # Challenge → verifier of the grants this tab asked the browser for.
+    _verifiers: dict[str, str] = {}
     # ETag of each detail resource this tab has seen, keyed by its API path (see services/api.py).
     _etags: dict[str, str] = {}
 
@@ -57,29 +121,84 @@ class AuthState(rx.State):
         # Page states inherit from AuthState; their tokens live in the one AuthState instance.
         return self if type(self) is AuthState else await self.get_state(AuthState)
 
-    @contextlib.asynccontextmanager
-    async def api(self) -> AsyncIterator[ApiClient]:
-        """An API client carrying this tab's tokens and ETags; what it rotates is kept afterwards."""
-        auth = await self._auth()
-        creds = Credentials(auth._access, auth.refresh_token)
-        etags = dict(auth._etags)
-        client = ApiClient(
+    def _client(self, creds: Credentials, etags: dict[str, str] | None = None) -> ApiClient:
+        return ApiClient(
             creds,
             etags=etags,
             client_ip=self.router.session.client_ip,
             user_agent=self.router.headers.user_agent,
         )
+
+    @contextlib.asynccontextmanager
+    async def api(self) -> AsyncIterator[ApiClient]:
+        """An API client carrying this tab's access token and ETags; the ETags it saw are kept."""
+        auth = await self._auth()
+        etags = dict(auth._etags)
         try:
-            async with client:
+            async with self._client(Credentials(auth._access), etags) as client:
                 yield client
         finally:
-            # Also after a failure: a refresh may have rotated the tokens before the call failed.
-            if creds.access != auth._access:
-                auth._access = creds.access
-            if creds.refresh != auth.refresh_token:
-                auth.refresh_token = creds.refresh
             if etags != auth._etags:
                 auth._etags = etags
+
+    # --- the grant --------------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        """Signed in here, with an access token that is not about to expire."""
+        return bool(self.signed_in_flag) and self.signed_in and not Credentials(self._access).access_expiring()
+
+    def _new_challenge(self) -> str:
+        verifier = secrets.token_urlsafe(48)
+        kept = list(self._verifiers.items())[-(PENDING_GRANTS - 1):]
+        self._verifiers = {**dict(kept), challenge_of(verifier): verifier}
+        return challenge_of(verifier)
+
+    def _grant(self, callback) -> rx.event.EventSpec:
+        return rx.call_script(f"plannerAuth.grant({json.dumps(self._new_challenge())})", callback=callback)
+
+    def _renewal(self) -> rx.event.EventSpec:
+        """The page renews the access token before it expires (a timer in assets/auth.js). Always
+        the last event of a handler: the page holds the events after it until the timer fires."""
+        try:
+            expires = float(jwt.decode(self._access, options={"verify_signature": False})["exp"])
+        except (jwt.PyJWTError, KeyError, ValueError):
+            expires = time.time()
+        remaining = max(0.0, expires - time.time())
+        delay = max(remaining / 2, remaining - RENEW_MARGIN_SECONDS)
+        challenge = json.dumps(self._new_challenge())
+        return rx.call_script(f"plannerAuth.renewAfter({challenge}, {int(delay * 1000)})", callback=AuthState.renewed)
+
+    async def _redeem(self, result: dict) -> ApiError | None:
+        """Trade the code of the browser's grant for this tab's access token."""
+        if result.get("status") != 200:
+            return _error_of(result)
+        verifiers = dict(self._verifiers)
+        verifier = verifiers.pop(str(result.get("challenge", "")), None)
+        self._verifiers = verifiers
+        if verifier is None:
+            # This tab's bookkeeping, not the browser's session: no reason to sign anyone out.
+            return ApiError(409, "grant_unknown", "This sign-in step was superseded by a newer one.")
+        creds = Credentials()
+        try:
+            async with self._client(creds) as api:
+                await api.redeem_grant(str(result.get("code", "")), verifier)
+        except ApiError as err:
+            return err
+        self._access = creds.access
+        return None
+
+    async def _signed_in_user(self) -> ApiError | None:
+        try:
+            async with self.api() as api:
+                self.user = await api.me()
+        except ApiError as err:
+            return err
+        return None
+
+    def _on_login_page(self) -> bool:
+        return self.router.url.path.rstrip("/") == LOGIN_ROUTE
+
+    # --- after a failure ----------------------------------------------------------------------
 
     def _current_path(self) -> str:
         url = self.router.url
@@ -87,8 +206,15 @@ class AuthState(rx.State):
 
     async def _sign_in_again(self, reason: str = "") -> rx.event.EventSpec:
         auth = await self._auth()
+        # Revoked or disabled, the session is over for every tab of this browser (they share it);
+        # otherwise (an expired token) whether the browser is still signed in is its cookie's
+        # business, and the sign-in page asks.
+        flag = "" if reason in SESSION_ENDED_CODES else auth.signed_in_flag
+        if flag and reason == "token_invalid":
+            reason = ""  # an access token that expired unrenewed: the sign-in page's grant may well mend it
         # Forget everything of the old session, page data included, before anyone else signs in here.
         auth.reset()
+        auth.signed_in_flag = flag
         target = f"{LOGIN_ROUTE}?next={quote(self._current_path(), safe='')}"
         return rx.redirect(f"{target}&reason={reason}" if reason else target)
 
@@ -98,18 +224,53 @@ class AuthState(rx.State):
             return await self._sign_in_again(err.code)
         return None
 
+    async def _grant_failed(self, err: ApiError):
+        if err.status in (401, 403):
+            # The browser's session is over (signed out, revoked, expired): in every tab.
+            self.signed_in_flag = ""
+        if self._on_login_page():
+            # The form is on screen anyway; it says why only when more than "not signed in" is wrong.
+            if err.code in SESSION_ENDED_CODES or err.status >= 500:
+                self.login_notice = self.login_notice or err.message
+            return None
+        return await self._sign_in_again(err.code if err.code in SESSION_ENDED_CODES or err.status >= 500 else "")
+
+    # --- events -------------------------------------------------------------------------------
+
     @rx.event
     async def require_login(self):
-        """First on_load handler of every page behind login (see template.py)."""
-        if self._access and self.signed_in:
-            return None
-        if not self.refresh_token:
+        """First on_load handler of every page behind login (see template.py): the gate."""
+        if not self.signed_in_flag:
+            # Signed out in this browser, maybe in another tab: nothing of that session stays here.
             return await self._sign_in_again()
-        try:
-            async with self.api() as api:
-                self.user = await api.me()
-        except ApiError as err:
-            return await self._after_error(err)
+        if self._ready():
+            return self._renewal()
+        # A new tab, a reload after the token expired: the page's loader (@gated) waits, hidden.
+        self.user = User()
+        return self._grant(AuthState.granted)
+
+    @rx.event
+    async def granted(self, result: dict):
+        """The browser's answer to the gate's grant (or the sign-in page's)."""
+        result = _result(result)
+        err = await self._redeem(result) or await self._signed_in_user()
+        if err is not None:
+            return await self._grant_failed(err)
+        if self._on_login_page():
+            return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
+        # The page's on_load again, now signed in; the page stays hidden until it has run.
+        self.is_hydrated = False
+        return OnLoadInternalState.on_load_internal
+
+    @rx.event
+    async def renewed(self, result: dict):
+        err = await self._redeem(_result(result))
+        if err is None:
+            return self._renewal()
+        if err.status in (401, 403):
+            self.signed_in_flag = ""
+            return await self._sign_in_again(err.code if err.code in SESSION_ENDED_CODES else "")
+        # Not reachable now: the next page load, or the next call's 401, tries again.
         return None
 
     @rx.event
@@ -119,48 +280,55 @@ class AuthState(rx.State):
         self.login_notice = PLAIN_MESSAGES.get(params.get("reason", ""), "")
         self.login_error = ""
         self.signing_in = False
-        if self._access and self.signed_in:
+        if self._ready():
             return rx.redirect(safe_next(params.get("next")))
+        if self.signed_in_flag:
+            # Signed in in this browser (another tab, an expired token): the cookie may do without the form.
+            return self._grant(AuthState.granted)
         return None
 
     @rx.event
-    async def sign_in(self, form: dict):
-        username = str(form.get("username", "")).strip()
-        password = str(form.get("password", ""))
-        if not username or not password:
+    def sign_in(self, form: dict):
+        if not str(form.get("username", "")).strip() or not str(form.get("password", "")):
             self.login_error = "Enter your username and password."
-            return
+            return None
         self.signing_in = True
         self.login_error = ""
-        yield
-        creds = Credentials()
-        try:
-            async with ApiClient(
-                creds, client_ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent
-            ) as api:
-                await api.login(username, password)
-                # Nothing cached for this user by an earlier sign-in is trusted to be current.
-                api.clear_caches()
-                user = await api.me()
-        except ApiError as err:
-            self.login_error = err.message
-            self.signing_in = False
-            return
-        next_path = safe_next(self.router.url.query_parameters.get("next"))
-        # A fresh start: nothing of a previous user's pages or ETags survives a sign-in.
-        self.reset()
-        self._access, self.refresh_token, self.user = creds.access, creds.refresh, user
-        yield rx.redirect(next_path)
+        # The browser posts the form's fields itself (the cookie must be set on it); the password
+        # is never sent back to it.
+        return rx.call_script(f"plannerAuth.signIn({json.dumps(self._new_challenge())})", callback=AuthState.finish_sign_in)
 
     @rx.event
-    async def sign_out(self):
-        if self.refresh_token:
+    async def finish_sign_in(self, result: dict):
+        err = await self._redeem(_result(result))
+        if err is None:
             try:
                 async with self.api() as api:
+                    # Nothing cached for this user by an earlier sign-in is trusted to be current.
                     api.clear_caches()
-                    await api.logout()
-            except ApiError:
-                # The session may already be over on the server; this tab is signed out either way.
-                pass
+                    user = await api.me()
+            except ApiError as failed:
+                err = failed
+        if err is not None:
+            self.login_error = err.message
+            self.signing_in = False
+            return None
+        next_path = safe_next(self.router.url.query_parameters.get("next"))
+        access = self._access
+        # A fresh start: nothing of a previous user's pages or ETags survives a sign-in.
+        self.reset()
+        self._access, self.user, self.signed_in_flag = access, user, "1"
+        return rx.redirect(next_path)
+
+    @rx.event
+    def sign_out(self):
+        return rx.call_script("plannerAuth.signOut()", callback=AuthState.signed_out)
+
+    @rx.event
+    async def signed_out(self, result: dict):
+        # Whatever the API answered (the session may be over already), this browser is signed out:
+        # the flag's reset reaches every tab.
+        async with self.api() as api:
+            api.clear_caches()
         self.reset()
         return rx.redirect(LOGIN_ROUTE)

@@ -9,7 +9,7 @@ import reflex as rx
 
 from planner_app.planning import monday_of
 from planner_app.services.api import ApiError
-from planner_app.states.auth import AuthState
+from planner_app.states.auth import AuthState, gated
 from planner_app.states.page import PageMixin
 
 WEEKS_SHOWN = 4
@@ -48,6 +48,7 @@ class CalendarState(PageMixin, AuthState):
         return dt.date.fromisoformat(self.start) if self.start else monday_of(dt.date.today())
 
     @rx.event
+    @gated
     async def load(self):
         first = self._start()
         last = first + dt.timedelta(days=7 * WEEKS_SHOWN - 1)

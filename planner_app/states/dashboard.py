@@ -12,7 +12,7 @@ from planner_app import styles
 from planner_app.planning import band_of, hours, short_date
 from planner_app.services.api import ApiError
 from planner_app.services.models import Dashboard, TeamMember
-from planner_app.states.auth import AuthState
+from planner_app.states.auth import AuthState, gated
 from planner_app.states.page import WindowMixin
 
 WEEK_CHOICES = [str(n) for n in range(1, 13)]
@@ -116,6 +116,7 @@ class DashboardState(WindowMixin, AuthState):
             yield update
 
     @rx.event
+    @gated
     async def load(self):
         params = self.router.url.query_parameters
         self.weeks = str(_clamp_weeks(params.get("weeks")))

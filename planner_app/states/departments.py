@@ -9,7 +9,7 @@ import reflex as rx
 from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Department
 from planner_app.states import payloads
-from planner_app.states.auth import AuthState
+from planner_app.states.auth import AuthState, gated
 from planner_app.states.options import department_options
 from planner_app.states.page import PAGE_SIZE, CrudMixin
 from planner_app.states.typeahead import choose_person
@@ -47,6 +47,7 @@ class DepartmentsState(CrudMixin, AuthState):
         await choose_person(self, MANAGER_BOX, manager, self.manager_names.get(str(manager), ""))
 
     @rx.event
+    @gated
     async def load(self):
         self.loading = True
         yield

@@ -12,7 +12,7 @@ from planner_app.planning import hours, long_date, short_date, week_keys
 from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Assignment, Person, WeekFigure
 from planner_app.states import payloads
-from planner_app.states.auth import AuthState
+from planner_app.states.auth import AuthState, gated
 from planner_app.states.options import department_options
 from planner_app.states.page import DetailPageMixin, EditableListMixin, WindowMixin
 
@@ -71,6 +71,7 @@ class PeopleState(EditableListMixin, WindowMixin, AuthState):
         return result.results, result.count
 
     @rx.event
+    @gated
     async def load(self):
         self.loading = True
         yield
@@ -147,6 +148,7 @@ class PersonState(DetailPageMixin, AuthState):
         return "/people"
 
     @rx.event
+    @gated
     async def load(self):
         self.loading = True
         self._clear_errors()

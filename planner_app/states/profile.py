@@ -11,7 +11,7 @@ from planner_app.devices import device_name
 from planner_app.planning import ago, long_date
 from planner_app.services.api import ApiError
 from planner_app.services.models import Session
-from planner_app.states.auth import LOGIN_ROUTE, AuthState
+from planner_app.states.auth import AuthState, gated
 from planner_app.states.page import PageMixin
 
 
@@ -40,6 +40,7 @@ class ProfileState(PageMixin, AuthState):
     revoke_label: str = ""
 
     @rx.event
+    @gated
     async def load(self):
         try:
             async with self.api() as api:
@@ -75,10 +76,8 @@ class ProfileState(PageMixin, AuthState):
             yield await self._fail(err)
             return
         if current:
-            # This browser's own session: it is signed out here, as with "Sign out".
-            auth = await self._auth()
-            auth.reset()
-            yield rx.redirect(LOGIN_ROUTE)
+            # This browser's own session: it signs out here, as with "Sign out" (which clears its cookie).
+            yield AuthState.sign_out
             return
         self.sessions = session_rows(sessions)
 

@@ -11,7 +11,7 @@ from planner_app.planning import date_range, hours, long_date, week_keys
 from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import Assignment, Deliverable, Project
 from planner_app.states import payloads
-from planner_app.states.auth import AuthState
+from planner_app.states.auth import AuthState, gated
 from planner_app.states.conflict import EditFormMixin
 from planner_app.states.page import DetailPageMixin, EditableListMixin, PageMixin, WindowMixin
 
@@ -84,6 +84,7 @@ class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, AuthState)
         return result.results, result.count
 
     @rx.event
+    @gated
     async def load(self):
         self.loading = True
         yield
@@ -138,6 +139,7 @@ class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
         return "/projects"
 
     @rx.event
+    @gated
     async def load(self):
         self.loading = True
         self._clear_errors()

@@ -10,7 +10,7 @@ from planner_app.planning import date_range
 from planner_app.services.api import ApiClient, ApiError, Resource
 from planner_app.services.models import TimeOff
 from planner_app.states import payloads
-from planner_app.states.auth import AuthState
+from planner_app.states.auth import AuthState, gated
 from planner_app.states.page import PAGE_SIZE, CrudMixin
 from planner_app.states.typeahead import choose_person
 
@@ -57,6 +57,7 @@ class TimeOffState(CrudMixin, AuthState):
         await choose_person(self, PERSON_BOX, self.draft.person_id, self.draft.person_name)
 
     @rx.event
+    @gated
     async def load(self):
         self.loading = True
         yield

@@ -9,7 +9,7 @@ import reflex as rx
 from planner_app.planning import ago
 from planner_app.services.api import ApiError
 from planner_app.services.models import AuditEntry, User
-from planner_app.states.auth import AuthState
+from planner_app.states.auth import AuthState, gated
 from planner_app.states.page import WindowMixin
 from planner_app.states.typeahead import choose_person
 
@@ -82,6 +82,7 @@ class UsersState(WindowMixin, AuthState):
         return result.results, result.count
 
     @rx.event
+    @gated
     async def load(self):
         if not self.is_admin:
             return  # the page shows non-admins why not; the API would refuse them anyway

@@ -109,8 +109,11 @@ def test_schemas_come_from_the_wire_models(document):
 
 
 def test_public_operations_have_no_security_and_the_rest_do(document):
-    public = {("/api/health/", "get"), ("/api/health/ready/", "get"), ("/api/openapi.json", "get"),
-              ("/api/auth/token/", "post"), ("/api/auth/token/refresh/", "post"), ("/api/auth/logout/", "post")}
+    public = {("/api/health/", "get"), ("/api/health/ready/", "get"), ("/api/openapi.json", "get"), ("/api/auth/token/", "post"),
+              ("/api/auth/token/refresh/", "post"), ("/api/auth/logout/", "post"),
+              # The browser's cookie flow: the cookie (or a grant code) is the credential.
+              ("/api/auth/token/cookie/", "post"), ("/api/auth/token/app/", "post"),
+              ("/api/auth/token/access/", "post"), ("/api/auth/logout/cookie/", "post")}
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if (path, method) in public:

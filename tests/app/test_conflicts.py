@@ -15,7 +15,7 @@ from planner_app.states.people import PersonState
 from planner_app.states.projects import DeliverablesState, ProjectState
 from planner_app.states.timeoff import PERSON_BOX, TimeOffState
 from planner_app.states.typeahead import TypeaheadState
-from tests.app.conftest import drain
+from tests.app.conftest import drain, sign_in_tab
 from tests.app.test_states import substate
 from tests.factories import PASSWORD, make_assignment, make_deliverable, make_department, make_person, make_project, make_timeoff, make_user
 
@@ -44,7 +44,7 @@ def _tab(registry_user):
     """A signed-in browser tab: its own state tree (one per tab, as Reflex keeps them)."""
     root = State()
     auth = substate(root, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": registry_user.username, "password": PASSWORD})))
+    sign_in_tab(auth, registry_user.username)
     return root
 
 

@@ -14,6 +14,7 @@ MODELS = {
     "TimeOffOut": models.TimeOff,
     "UserOut": models.User,
     "TokenPair": models.TokenPair,
+    "AccessToken": models.AccessToken,
 }
 
 

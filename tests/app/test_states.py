@@ -8,7 +8,7 @@ from planner_app.states.assignments import AssignmentsState
 from planner_app.states.auth import AuthState
 from planner_app.states.dashboard import DashboardState
 from planner_app.states.people import PeopleState, PersonState
-from tests.app.conftest import drain
+from tests.app.conftest import drain, last_challenge, sign_in_tab
 from tests.factories import PASSWORD, make_assignment, make_person, make_user
 
 
@@ -19,36 +19,92 @@ def substate(root, *classes):
     return state
 
 
-def test_sign_in_keeps_tokens_server_side_and_the_refresh_token_in_local_storage(embedded_api, registry, root_state):
+def test_sign_in_keeps_the_access_token_server_side_and_no_token_in_the_browser(embedded_api, registry, root_state):
     user = make_user(registry, "manager")
     auth = substate(root_state, AuthState)
-    events = asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    form = {"username": user.username, "password": PASSWORD}
+    # The browser posts the form itself; the password is never sent back to it.
+    assert PASSWORD not in str(auth.sign_in(form)) and auth.signing_in
+    browser = sign_in_tab(auth, user.username)
     assert auth.user.username == user.username and auth.can_edit and not auth.is_admin
-    assert auth._access and auth.refresh_token
+    assert auth._access and auth.signed_in_flag == "1"
     assert "_access" not in auth.get_delta().get(auth.get_full_name(), {})
-    assert events[-1].handler.fn.__qualname__.endswith("redirect") or "redirect" in str(events[-1])
+    # What the browser keeps: the refresh token in its (HttpOnly) cookie, and no access token.
+    assert browser.cookies.get("planner_refresh") and auth._access not in str(dict(browser.cookies))
 
 
 def test_wrong_password_is_said_in_words(embedded_api, registry, root_state):
     user = make_user(registry, "user")
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": user.username, "password": "nope"})))
+    sign_in_tab(auth, user.username, "nope")
     assert auth.login_error == "Wrong username or password."
-    assert not auth.signed_in and auth.refresh_token == ""
+    assert not auth.signed_in and auth.signed_in_flag == "" and not auth.signing_in
 
 
-def test_a_new_tab_with_only_the_refresh_token_is_signed_in_by_the_gate(embedded_api, registry, root_state):
-    user = make_user(registry, "user")
-    first_tab = substate(root_state, AuthState)
-    asyncio.run(drain(first_tab.sign_in({"username": user.username, "password": PASSWORD})))
-
+def _new_tab(browser_flag: str = "1"):
     from reflex.state import State
 
-    new_tab = substate(State(), AuthState)
-    new_tab.refresh_token = first_tab.refresh_token  # what localStorage hands the new tab
-    assert asyncio.run(new_tab.require_login()) is None
-    assert new_tab.user.id == user.id and new_tab._access
-    assert new_tab.refresh_token != first_tab.refresh_token  # rotated, and shared again through localStorage
+    tab = substate(State(), AuthState)
+    tab.signed_in_flag = browser_flag  # what localStorage hands the new tab
+    return tab
+
+
+def test_a_new_tab_is_signed_in_by_the_gate_through_the_browsers_cookie(embedded_api, registry, root_state):
+    user = make_user(registry, "user")
+    first_tab = substate(root_state, AuthState)
+    browser = sign_in_tab(first_tab, user.username)
+    new_tab = _new_tab()
+    people = substate(new_tab.parent_state, AuthState, PeopleState)
+    make_person(registry)
+    # The gate asks the browser for a grant; the page's loader waits meanwhile (no call, no error).
+    assert "plannerAuth.grant" in str(asyncio.run(new_tab.require_login()))
+    assert asyncio.run(drain(people.load())) == [] and people.count == 0 and people.error == ""
+    rerun = asyncio.run(new_tab.granted(asyncio.run(browser.grant(last_challenge(new_tab)))))
+    assert new_tab.user.id == user.id and new_tab._access and new_tab._access != first_tab._access
+    assert "on_load_internal" in str(rerun) and not new_tab.parent_state.is_hydrated  # the page loads again, hidden
+    assert "plannerAuth.renewAfter" in str(asyncio.run(new_tab.require_login()))  # now it passes
+    asyncio.run(drain(people.load()))
+    assert people.count == 1
+
+
+def test_the_page_renews_the_access_token_before_it_expires(embedded_api, registry, root_state):
+    user = make_user(registry, "user")
+    auth = substate(root_state, AuthState)
+    browser = sign_in_tab(auth, user.username)
+    renewal = asyncio.run(auth.require_login())
+    assert "plannerAuth.renewAfter" in str(renewal)
+    old = auth._access
+    following = asyncio.run(auth.renewed(asyncio.run(browser.grant(last_challenge(auth)))))
+    assert auth._access and auth._access != old and "plannerAuth.renewAfter" in str(following)
+    assert len(auth._verifiers) <= 4  # verifiers of grants never answered do not pile up
+
+
+def test_signing_out_in_one_tab_signs_out_the_others(embedded_api, registry, root_state):
+    user = make_user(registry, "user")
+    first_tab = substate(root_state, AuthState)
+    browser = sign_in_tab(first_tab, user.username)
+    second_tab = _new_tab()
+    asyncio.run(second_tab.require_login())
+    asyncio.run(second_tab.granted(asyncio.run(browser.grant(last_challenge(second_tab)))))
+    assert second_tab.signed_in
+
+    assert "plannerAuth.signOut" in str(first_tab.sign_out())
+    assert "/login" in str(asyncio.run(first_tab.signed_out(asyncio.run(browser.sign_out()))))
+    assert first_tab.signed_in_flag == "" and not first_tab.signed_in
+    assert not browser.cookies.get("planner_refresh")
+    second_tab.signed_in_flag = first_tab.signed_in_flag  # localStorage's sync
+    assert "/login?next=" in str(asyncio.run(second_tab.require_login())) and not second_tab.signed_in
+
+
+def test_a_refused_grant_signs_this_browser_out(embedded_api, registry, root_state):
+    """The cookie is gone or its session revoked (signed out elsewhere): every tab of this browser."""
+    user = make_user(registry, "user")
+    auth = substate(root_state, AuthState)
+    sign_in_tab(auth, user.username)
+    stranger = _new_tab()
+    asyncio.run(stranger.require_login())
+    event = asyncio.run(stranger.granted({"status": 401, "code": "not_authenticated", "challenge": last_challenge(stranger)}))
+    assert "/login?next=" in str(event) and stranger.signed_in_flag == "" and not stranger.signed_in
 
 
 def test_a_page_load_without_a_session_goes_to_login(embedded_api, root_state):
@@ -62,7 +118,7 @@ def test_people_list_loads_the_rows_on_screen(embedded_api, registry, root_state
     for n in range(30):
         make_person(registry, name=f"Person {n:02d}")
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    sign_in_tab(auth, user.username)
     people = substate(root_state, AuthState, PeopleState)
     asyncio.run(drain(people.load()))
     # The first screen and its margin: both pages of this short list (windowing: test_virtual_window.py).
@@ -76,7 +132,7 @@ def test_grid_cell_edit_updates_row_and_person_totals(embedded_api, registry, ro
     person = make_person(registry, name="Ada", weekly_capacity=20)
     assignment = make_assignment(registry, person=person, weekly_hours={week: 8})
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": manager.username, "password": PASSWORD})))
+    sign_in_tab(auth, manager.username)
     grid = substate(root_state, AuthState, AssignmentsState)
     asyncio.run(drain(grid.load()))
     (block,) = grid.blocks
@@ -99,7 +155,7 @@ def test_grid_stepper_saves_like_a_typed_cell_and_pages_are_of_grid_size(embedde
         make_person(registry, name=f"Person {n:02d}")
     assignment = make_assignment(registry, person=make_person(registry, name="Ada"), weekly_hours={weeks[1]: 2})
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": manager.username, "password": PASSWORD})))
+    sign_in_tab(auth, manager.username)
     grid = substate(root_state, AuthState, AssignmentsState)
     asyncio.run(drain(grid.load()))
     # 17 people, 15 a page.
@@ -127,7 +183,7 @@ def test_grid_edit_after_a_reload_checks_against_what_is_on_screen(embedded_api,
     week, next_week = week_keys(dt.date.today())[:2]
     assignment = make_assignment(registry, person=make_person(registry, weekly_capacity=40), weekly_hours={week: 8})
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": manager.username, "password": PASSWORD})))
+    sign_in_tab(auth, manager.username)
     grid = substate(root_state, AuthState, AssignmentsState)
     asyncio.run(drain(grid.load()))
     asyncio.run(drain(grid.save_cell(assignment.id, week, "10")))
@@ -147,7 +203,7 @@ def test_person_form_saves_against_the_version_it_was_filled_from(embedded_api, 
     manager = make_user(registry, "manager")
     person = make_person(registry, name="Ada", job_title="Engineer")
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": manager.username, "password": PASSWORD})))
+    sign_in_tab(auth, manager.username)
     page = substate(root_state, AuthState, PersonState)
     page.router = page.router.__class__.from_router_data({"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"})
     asyncio.run(drain(page.load()))
@@ -169,7 +225,7 @@ def test_dashboard_shows_people_booked_without_capacity(embedded_api, registry, 
     week = week_keys(dt.date.today())[0]
     make_assignment(registry, person=make_person(registry, name="Zero", weekly_capacity=0), weekly_hours={week: 5})
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    sign_in_tab(auth, user.username)
     dashboard = substate(root_state, AuthState, DashboardState)
     asyncio.run(drain(dashboard.load()))
     assert dashboard.error == ""
@@ -187,7 +243,7 @@ def test_person_page_utilisation_counts_time_off(embedded_api, registry, root_st
     monday = dt.date.fromisoformat(second)
     make_timeoff(registry, person=person, start_date=monday, end_date=monday + dt.timedelta(days=4))  # all of week 2
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    sign_in_tab(auth, user.username)
     page = substate(root_state, AuthState, PersonState)
     page.router = page.router.__class__.from_router_data({"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"})
     asyncio.run(drain(page.load()))
@@ -195,3 +251,12 @@ def test_person_page_utilisation_counts_time_off(embedded_api, registry, root_st
     assert len(loads) == 12
     assert loads[0].percent == "50 %"
     assert loads[1].percent == "no capacity"  # hours planned in a week spent on holiday
+
+
+def test_an_unknown_grant_answer_signs_nobody_out(embedded_api, registry, root_state):
+    user = make_user(registry, "user")
+    auth = substate(root_state, AuthState)
+    browser = sign_in_tab(auth, user.username)
+    stale = asyncio.run(browser.grant("b" * 43))  # a challenge this tab no longer (or never) had
+    assert asyncio.run(auth.renewed(stale)) is None
+    assert auth.signed_in and auth.signed_in_flag == "1"

@@ -4,15 +4,15 @@ import asyncio
 
 from planner_app.states.auth import AuthState
 from planner_app.states.typeahead import TypeaheadState
-from tests.app.conftest import drain
+from tests.app.conftest import drain, sign_in_tab
 from tests.app.test_states import substate
-from tests.factories import PASSWORD, make_person, make_user
+from tests.factories import make_person, make_user
 
 
 def _signed_in(root_state, registry, role: str):
     user = make_user(registry, role)
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    sign_in_tab(auth, user.username)
     return user
 
 

@@ -9,9 +9,9 @@ from planner_app.states.auth import AuthState
 from planner_app.states.dashboard import TEAM_PREVIEW, DashboardState
 from planner_app.states.page import WINDOW_PAGE, WINDOW_PAGES, window_pages
 from planner_app.states.people import PeopleState
-from tests.app.conftest import drain
+from tests.app.conftest import drain, sign_in_tab
 from tests.app.test_states import substate
-from tests.factories import PASSWORD, make_person, make_user
+from tests.factories import make_person, make_user
 
 PEOPLE = 260
 MAX_ROWS = WINDOW_PAGE * WINDOW_PAGES
@@ -38,7 +38,7 @@ def _people_page(root_state, registry):
     for n in range(PEOPLE):
         make_person(registry, name=f"Person {n:03d}", email=f"window{n}@example.com")
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    sign_in_tab(auth, user.username)
     people = substate(root_state, AuthState, PeopleState)
     people.active = ""
     asyncio.run(drain(people.load()))
@@ -94,7 +94,7 @@ def test_dashboard_keeps_the_team_on_the_server_and_sends_a_window(embedded_api,
     for n in range(150):
         make_person(registry, name=f"Member {n:03d}", email=f"member{n}@example.com")
     auth = substate(root_state, AuthState)
-    asyncio.run(drain(auth.sign_in({"username": user.username, "password": PASSWORD})))
+    sign_in_tab(auth, user.username)
     dashboard = substate(root_state, AuthState, DashboardState)
     asyncio.run(drain(dashboard.load()))
     assert dashboard.team_size == 150 and dashboard.count == TEAM_PREVIEW and len(dashboard.team) == TEAM_PREVIEW

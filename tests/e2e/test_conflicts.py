@@ -46,7 +46,7 @@ class Api:
 
 
 def _second_tab(first: Tab) -> Tab:
-    """Another page of the same browser: signed in through the shared refresh token."""
+    """Another page of the same browser: signed in through its refresh cookie."""
     return Tab(first.page.context.new_page(), first.base_url)
 
 
