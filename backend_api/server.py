@@ -1,7 +1,6 @@
 """Production server: waitress threads in several pre-forked worker processes sharing one
 listening socket (the API is stateless — sessions are rows — so any worker can serve any call)."""
 
-import logging
 import os
 import signal
 import socket
@@ -11,7 +10,13 @@ import sys
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     import waitress
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from .core import metrics
+    from .core.logs import configure_logging
+
+    configure_logging()
+    metrics_port = metrics.configured_port()
+    if metrics_port:
+        metrics.prepare_multiprocess()  # before any worker exists: they inherit where to write
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -38,6 +43,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
                            clear_untrusted_proxy_headers=False)
             os._exit(0)
         children.append(pid)
+    if metrics_port:
+        metrics.serve_metrics(metrics_port)  # in the parent: the sum over every worker
 
     def stop(signum, _frame):
         for child in children:
@@ -50,4 +57,5 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     for _ in children:
-        os.wait()
+        pid, _status = os.wait()
+        metrics.worker_exited(pid)

@@ -11,6 +11,8 @@ from pyramid.httpexceptions import HTTPException
 from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
+from . import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -75,6 +77,8 @@ def render(request, error: ApiError):
 
 @exception_view_config(ApiError)
 def api_error_view(exc, request):
+    if exc.code == "precondition_failed":
+        metrics.conflict(request)
     return render(request, exc)
 
 

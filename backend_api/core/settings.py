@@ -44,6 +44,8 @@ class Settings:
     throttle_ip_failures: int
     throttle_window_seconds: int
     max_request_bytes: int
+    sentry_dsn: str | None
+    environment: str
 
 
 def load_settings(overrides: dict | None = None) -> Settings:
@@ -64,6 +66,9 @@ def load_settings(overrides: dict | None = None) -> Settings:
         # Far above any real request (a person with long notes is a few KiB); a body over it is
         # refused with 413 before it is read, so a 100 MB upload costs a worker nothing.
         max_request_bytes=int(env.get("MAX_REQUEST_BYTES", 2 * 1024 * 1024)),
+        # Error reports go to Sentry only when this is set (see core/sentry.py).
+        sentry_dsn=env.get("SENTRY_DSN") or None,
+        environment=env.get("PLANNER_ENV", "development"),
     )
     values.update(overrides or {})
     return Settings(**values)
