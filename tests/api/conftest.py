@@ -1,7 +1,9 @@
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -71,15 +73,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(database_url):
-    """The API as production serves it (`python -m backend_api serve`: waitress, 4 workers) on the
-    test database; yields its base URL."""
+@contextlib.contextmanager
+def running_server(database_url, workers: int = 4, env: dict | None = None):
+    """`python -m backend_api serve` (waitress, pre-forked workers) on the test database, with `env`
+    added to the environment; yields its base URL."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    # Its output to a file: a pipe nobody reads would stop the server once a few hundred log lines filled it.
+    output = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "backend_api", "serve", "--port", str(port),
-                                "--workers", "4", "--threads", "8"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                                "--workers", str(workers), "--threads", "8"], cwd=ROOT, env=env,
+                               stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:  # wait for the condition "health answers", not for a fixed time
@@ -89,8 +93,19 @@ def live_server(database_url):
         except httpx.HTTPError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"server did not start: {process.stdout.read().decode()}")
+            output.seek(0)
+            raise RuntimeError(f"server did not start: {output.read().decode()}")
         time.sleep(0.05)
-    yield base
-    os.killpg(process.pid, 15)
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=10)
+        output.close()
+
+
+@pytest.fixture
+def live_server(database_url):
+    """The API as production serves it, 4 workers; yields its base URL."""
+    with running_server(database_url) as base:
+        yield base

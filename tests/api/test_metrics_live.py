@@ -1,0 +1,82 @@
+"""Metrics scraped from a real `python -m backend_api serve --workers 2` with METRICS_PORT: the
+parent serves the sum over both workers, so N requests are counted N times whichever worker took them."""
+
+import glob
+import threading
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.api.conftest import _free_port, running_server
+from tests.factories import PASSWORD, make_person, make_user
+
+REQUESTS = 20
+
+
+@pytest.fixture
+def metrics_server(database_url, tmp_path):
+    port = _free_port()
+    env = {"METRICS_PORT": str(port), "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "THROTTLE_USER_FAILURES": "2"}
+    (tmp_path / "counter_1.db").write_bytes(b"stale")  # an earlier run's numbers: must not count
+    with running_server(database_url, workers=2, env=env) as base:
+        yield base, f"http://127.0.0.1:{port}/metrics", tmp_path
+
+
+def scrape(url: str) -> dict[tuple, float]:
+    text = httpx.get(url, timeout=5).text
+    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in text_string_to_metric_families(text) for sample in family.samples}
+
+
+def value(samples, name, **labels) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def test_counts_add_up_across_two_workers(metrics_server, registry):
+    api, metrics_url, multiproc_dir = metrics_server
+    before = value(scrape(metrics_url), "planner_http_requests_total", method="GET", route="health", status="200")
+
+    def hit(_n):
+        for _ in range(REQUESTS // 4):
+            httpx.get(f"{api}/api/health/", timeout=10)  # a new connection each: any worker may take it
+
+    threads = [threading.Thread(target=hit, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    samples = scrape(metrics_url)
+    labels = {"method": "GET", "route": "health", "status": "200"}
+    assert value(samples, "planner_http_requests_total", **labels) - before == REQUESTS
+    assert value(samples, "planner_http_request_duration_seconds_count", **labels) - before == REQUESTS
+    assert value(samples, "planner_http_request_duration_seconds_bucket", le="+Inf", **labels) - before == REQUESTS
+    # Both workers wrote numbers of their own, and the stale file of an earlier run is gone.
+    files = glob.glob(f"{multiproc_dir}/counter_*.db")
+    assert len(files) == 2 and f"{multiproc_dir}/counter_1.db" not in files
+    print(f"\nmetrics: {REQUESTS} requests over 2 workers counted {REQUESTS}")
+
+
+def test_login_failures_throttled_attempts_and_412_conflicts_are_counted(metrics_server, registry):
+    api, metrics_url, _ = metrics_server
+    user = make_user(registry, "manager")
+    person = make_person(registry)
+    with httpx.Client(base_url=api, timeout=10) as client:
+        # THROTTLE_USER_FAILURES=2: two wrong passwords are checked, the next two are throttled.
+        statuses = [client.post("/api/auth/token/", json={"username": user.username, "password": "wrong wrong"})
+                    .status_code for _ in range(4)]
+        other = make_user(registry, "manager")
+        token = client.post("/api/auth/token/", json={"username": other.username, "password": PASSWORD}).json()
+        headers = {"Authorization": f"Bearer {token['access']}"}
+        etag = client.get(f"/api/people/{person.id}/", headers=headers).headers["ETag"]
+        first = client.patch(f"/api/people/{person.id}/", json={"jobTitle": "a"}, headers={**headers, "If-Match": etag})
+        stale = client.patch(f"/api/people/{person.id}/", json={"jobTitle": "b"}, headers={**headers, "If-Match": etag})
+    assert statuses == [401, 401, 429, 429] and (first.status_code, stale.status_code) == (200, 412)
+
+    samples = scrape(metrics_url)
+    assert value(samples, "planner_logins_total", outcome="invalid_credentials") == 2
+    assert value(samples, "planner_logins_total", outcome="success") == 1
+    assert value(samples, "planner_login_throttled_total") == 2
+    assert value(samples, "planner_precondition_failed_total", route="person") == 1
+    assert value(samples, "planner_http_requests_total", method="PATCH", route="person", status="412") == 1
