@@ -36,7 +36,7 @@ def options(settings) -> dict:
     return dict(
         dsn=settings.sentry_dsn,
         environment=settings.environment,
-        send_default_pii=False,
+        # send_default_pii is left at its default, off (sentry-sdk 2.7x warns when it is passed at all).
         include_local_variables=False,
         max_request_body_size="never",
         before_send=scrub,
