@@ -77,6 +77,8 @@ def access_log_tween_factory(handler, registry):
             response = handler(request)
             route = request.matched_route
             access_log.info("%s %s %s", request.method, request.path, response.status_int, extra={
+                "request_id": request.request_id,
+                "user_id": request.environ.get("planner.user_id"),
                 "method": request.method,
                 "route": route.name if route is not None else None,
                 "route_pattern": route.pattern if route is not None else None,

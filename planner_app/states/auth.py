@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 import reflex as rx
+from reflex_base.event.context import EventContext
 
 from planner_app.services.api import PLAIN_MESSAGES, ApiClient, ApiError, Credentials
 from planner_app.services.models import User
@@ -28,6 +29,16 @@ def safe_next(path: str | None) -> str:
     if not path or not path.startswith("/") or path.startswith("//") or path.startswith(LOGIN_ROUTE):
         return "/"
     return path
+
+
+def event_request_id() -> str:
+    """The id Reflex gives the event being handled (its transaction id): the prefix of the
+    X-Request-ID of every API call the event makes, so one user action can be followed through
+    the API's logs and error reports. Empty outside an event (the client makes one up)."""
+    try:
+        return EventContext.get().txid
+    except LookupError:
+        return ""
 
 
 class AuthState(rx.State):
@@ -68,6 +79,7 @@ class AuthState(rx.State):
             etags=etags,
             client_ip=self.router.session.client_ip,
             user_agent=self.router.headers.user_agent,
+            request_id_prefix=event_request_id(),
         )
         try:
             async with client:
@@ -136,7 +148,10 @@ class AuthState(rx.State):
         creds = Credentials()
         try:
             async with ApiClient(
-                creds, client_ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent
+                creds,
+                client_ip=self.router.session.client_ip,
+                user_agent=self.router.headers.user_agent,
+                request_id_prefix=event_request_id(),
             ) as api:
                 await api.login(username, password)
                 # Nothing cached for this user by an earlier sign-in is trusted to be current.
