@@ -397,7 +397,8 @@ class ApiClient:
         self.credentials = credentials
         # Every call's X-Request-ID is `<prefix>-<n>`: the prefix names the user action (the Reflex
         # event, see states/auth.py), so the API's log lines of one action are found together.
-        self._request_ids = (f"{request_id_prefix or uuid.uuid4().hex[:12]}-{n}" for n in itertools.count(1))
+        prefix = request_id_prefix or uuid.uuid4().hex[:12]
+        self._request_ids = (f"{prefix}-{n}" for n in itertools.count(1))
         # Keyed by detail path. The tab's state owns the map, so ETags are per tab (issue 5 builds on it).
         self.etags: MutableMapping[str, str] = etags if etags is not None else {}
         base_url, transport = _target()
