@@ -51,8 +51,9 @@ def make_handler(stream, fmt: str) -> logging.Handler:
         raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {fmt!r}")
     handler = logging.StreamHandler(stream)
     if fmt == "json":
-        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
-                                           rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+        # `time` in ISO 8601, UTC, as log shippers expect.
+        handler.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s", timestamp="time",
+                                           rename_fields={"levelname": "level", "name": "logger"}))
     else:
         handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     handler.addFilter(RequestContext())
