@@ -29,7 +29,7 @@ DEFAULT_PORT = 9464
 
 class _Metrics:
     def __init__(self):
-        from prometheus_client import Counter, Histogram
+        from prometheus_client import Counter, Gauge, Histogram
 
         self.requests = Counter("planner_http_requests_total", "API requests answered, by route and status.",
                                 ["method", "route", "status"])
@@ -37,6 +37,9 @@ class _Metrics:
                                  "Time from the request reaching the application to its answer.",
                                  ["method", "route", "status"],
                                  buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+        # livesum: the sum over the workers alive now (a dead worker's last value must not stick).
+        self.in_flight = Gauge("planner_http_requests_in_flight", "Requests being handled now, all workers.",
+                               multiprocess_mode="livesum")
         self.conflicts = Counter("planner_precondition_failed_total",
                                  "412 precondition_failed: a write against a version someone else changed.",
                                  ["route"])
@@ -102,7 +105,8 @@ def db_error(error: Exception) -> None:
 def metrics_tween_factory(handler, registry):
     def tween(request):
         started = time.perf_counter()
-        response = handler(request)
+        with _metrics().in_flight.track_inprogress():
+            response = handler(request)
         request_done(request, response.status_int, time.perf_counter() - started)
         return response
 
@@ -134,7 +138,7 @@ def prepare_multiprocess() -> str:
 
 
 def worker_exited(pid: int) -> None:
-    """A worker is gone: its counts stay in the sum (counters never go back), its live gauges go."""
+    """A worker is gone: its counts stay in the sum (counters never go back), its requests in flight go."""
     if os.environ.get(MULTIPROC_ENV):
         from prometheus_client import multiprocess
 

@@ -41,6 +41,13 @@ def test_the_dashboard_is_grafana_json_over_exported_metrics():
     assert used == exported()  # every metric has a panel
 
 
+def test_no_two_dashboard_panels_overlap():
+    boxes = [panel["gridPos"] for panel in json.loads((DOCS / "grafana" / "planner.json").read_text())["panels"]]
+    cells = [(x, y) for box in boxes for x in range(box["x"], box["x"] + box["w"])
+             for y in range(box["y"], box["y"] + box["h"])]
+    assert len(cells) == len(set(cells)) and all(x < 24 for x, _ in cells)
+
+
 def test_the_alert_rules_are_well_formed_over_exported_metrics():
     rules = yaml.safe_load((DOCS / "prometheus" / "alerts.yml").read_text())
     (group,) = rules["groups"]

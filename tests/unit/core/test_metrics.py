@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from backend_api.core import metrics
 from backend_api.core.db import make_engine
+from backend_api.dashboard import views as dashboard_views
 from tests.factories import PASSWORD, make_user
 
 
@@ -71,3 +72,24 @@ def test_metrics_are_off_unless_a_port_is_given(monkeypatch):
     assert metrics.configured_port() is None
     monkeypatch.setenv("METRICS_PORT", "9464")
     assert metrics.configured_port() == 9464
+
+
+def test_a_dead_workers_requests_in_flight_leave_the_sum_and_its_counts_stay(tmp_path, monkeypatch):
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
+    for name in ("gauge_livesum_4242.db", "gauge_livesum_4343.db", "counter_4242.db"):
+        (tmp_path / name).write_bytes(b"")
+    metrics.worker_exited(4242)
+    assert sorted(os.listdir(tmp_path)) == ["counter_4242.db", "gauge_livesum_4343.db"]
+
+
+def test_a_request_is_in_flight_while_it_is_handled(testapp, registry, monkeypatch):
+    seen = []
+
+    def dashboard(*_args, **_kwargs):
+        seen.append(count("planner_http_requests_in_flight"))
+        return {}
+
+    monkeypatch.setattr(dashboard_views, "dashboard", dashboard)
+    tokens = sign_in(testapp, make_user(registry))
+    testapp.get("/api/dashboard/", headers={"Authorization": f"Bearer {tokens['access']}"})
+    assert seen == [1] and count("planner_http_requests_in_flight") == 0
