@@ -17,6 +17,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     metrics_port = metrics.configured_port()
     if metrics_port:
         metrics.prepare_multiprocess()  # before any worker exists: they inherit where to write
+        metrics.serve_metrics(metrics_port)  # in the parent: the sum over every worker
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -43,8 +44,6 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
                            clear_untrusted_proxy_headers=False)
             os._exit(0)
         children.append(pid)
-    if metrics_port:
-        metrics.serve_metrics(metrics_port)  # in the parent: the sum over every worker
 
     def stop(signum, _frame):
         for child in children:

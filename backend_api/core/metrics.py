@@ -6,7 +6,7 @@ The endpoint is a port of its own (METRICS_PORT, off by default), bound to METRI
 With several workers (`python -m backend_api serve`) each worker writes its numbers to files in
 PROMETHEUS_MULTIPROC_DIR and the server's parent process, which forks them, serves the sum of all
 of them: a scrape sees every request whichever worker answered it. In a single process (tests,
-the app's embedded API) the numbers live in the process and that process serves them.
+the app's embedded API, which serves no metrics) the numbers live in the process.
 
 prometheus-client chooses between the two when it is first imported, so it is imported on the
 first count or scrape, not with this module: the server's parent imports this package before it
@@ -24,7 +24,6 @@ import time
 
 log = logging.getLogger(__name__)
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-DEFAULT_PORT = 9464
 
 
 class _Metrics:
@@ -145,19 +144,17 @@ def worker_exited(pid: int) -> None:
         multiprocess.mark_process_dead(pid)
 
 
-def serve_metrics(port: int, host: str | None = None):
-    """Serve /metrics on `port` in a background thread: the sum over every worker in multiprocess
-    mode, else this process's own numbers. Returns the HTTP server (tests shut it down)."""
-    from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, start_http_server
+def serve_metrics(port: int) -> None:
+    """In the server's parent, after prepare_multiprocess: serve on `port`, from a background
+    thread, the sum over every worker. Before the workers are forked, so a port already taken
+    stops the server at once rather than leaving workers without their parent."""
+    from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
-    registry = REGISTRY
-    if os.environ.get(MULTIPROC_ENV):
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    host = host or os.environ.get("METRICS_HOST", "127.0.0.1")
-    server, _thread = start_http_server(port, addr=host, registry=registry)
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    host = os.environ.get("METRICS_HOST", "127.0.0.1")
+    start_http_server(port, addr=host, registry=registry)
     log.info("metrics on http://%s:%s/metrics", host, port)
-    return server
 
 
 def includeme(config):

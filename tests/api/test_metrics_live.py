@@ -2,6 +2,7 @@
 parent serves the sum over both workers, so N requests are counted N times whichever worker took them."""
 
 import glob
+import socket
 import threading
 
 import httpx
@@ -80,3 +81,15 @@ def test_login_failures_throttled_attempts_and_412_conflicts_are_counted(metrics
     assert value(samples, "planner_login_throttled_total") == 2
     assert value(samples, "planner_precondition_failed_total", route="person") == 1
     assert value(samples, "planner_http_requests_total", method="PATCH", route="person", status="412") == 1
+
+
+def test_a_taken_metrics_port_stops_the_server_before_it_forks_workers(database_url):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env = {"METRICS_PORT": str(taken.getsockname()[1])}
+        with pytest.raises(RuntimeError, match="Address already in use") as failed:
+            with running_server(database_url, workers=2, env=env):
+                pass
+    # It stopped before opening the API's socket, so before any worker existed to be left behind.
+    assert "serving the API" not in str(failed.value)
