@@ -83,7 +83,7 @@ def test_login_failures_throttled_attempts_and_412_conflicts_are_counted(metrics
     assert value(samples, "planner_http_requests_total", method="PATCH", route="person", status="412") == 1
 
 
-def test_a_taken_metrics_port_stops_the_server_before_it_forks_workers(database_url):
+def test_a_taken_metrics_port_stops_the_server_before_it_forks_workers(database_url, registry):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
