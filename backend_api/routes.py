@@ -4,6 +4,7 @@
 def includeme(config):
     add = config.add_route
     add("health", "/api/health/")
+    add("health_ready", "/api/health/ready/")
     add("openapi", "/api/openapi.json")
 
     add("auth_token", "/api/auth/token/")

@@ -72,12 +72,12 @@ def _empty_tables(request):
     if "database_url" not in request.fixturenames and "wsgi_app" not in request.fixturenames:
         yield
         return
+    app = request.getfixturevalue("wsgi_app")  # before the test: pytest refuses it during teardown
     yield
     from sqlmodel import SQLModel
 
     from backend_api.core.throttle import make_throttle
 
-    app = request.getfixturevalue("wsgi_app")
     engine = app.registry.planner_engine
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     # DELETE, not TRUNCATE: on PostgreSQL a TRUNCATE of every table costs ~70 ms a test, DELETE ~5.

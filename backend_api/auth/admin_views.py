@@ -4,7 +4,7 @@ from pyramid.view import view_config
 
 from backend_api.core.errors import not_found
 from backend_api.core.openapi import Operation, describe
-from backend_api.core.resource import Resource, contains_any, json_object, no_content, valid_id
+from backend_api.core.resource import Resource, contains_any, json_body_as, no_content, valid_id
 
 from . import admin, services
 from .audit import Actor
@@ -56,7 +56,7 @@ def _user_id(request) -> int:
 
 @view_config(route_name="auth_users", request_method="POST", renderer="json", permission="admin")
 def create_user(request):
-    body = UserCreate.model_validate(json_object(request))
+    body = json_body_as(request, UserCreate)
     user = admin.create_user(request.db, _actor(request), body.username, body.email or "", body.password,
                              body.role, body.person_id)
     request.response.status_int = 201
@@ -71,7 +71,7 @@ def delete_user(request):
 
 @view_config(route_name="auth_user_set_password", request_method="POST", permission="admin")
 def set_password(request):
-    body = PasswordRequest.model_validate(json_object(request))
+    body = json_body_as(request, PasswordRequest)
     admin.set_password(request.db, _actor(request), _user_id(request), body.password)
     return no_content(request)
 
@@ -83,7 +83,7 @@ def toggle_active(request):
 
 @view_config(route_name="auth_user_change_role", request_method="POST", renderer="json", permission="admin")
 def change_role(request):
-    body = RoleRequest.model_validate(json_object(request))
+    body = json_body_as(request, RoleRequest)
     return user_out(admin.change_role(request.db, _actor(request), _user_id(request), body.role))
 
 

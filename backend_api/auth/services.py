@@ -1,7 +1,6 @@
 """Sign-in, token rotation and sessions. Views stay thin; the rules live here."""
 
 import ipaddress
-import os
 import uuid
 from datetime import timedelta
 
@@ -19,7 +18,14 @@ from .models import RevokedRefreshToken, TokenSession, User
 from .passwords import DUMMY_HASH, hash_password, verify_password
 from .usernames import check_username, username_key
 
-TRUSTED_PROXIES = {p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()}
+
+def _from_trusted_proxy(request) -> bool:
+    """Whether the direct peer is in TRUSTED_PROXIES (addresses and networks, settings.py)."""
+    try:
+        peer = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    return any(peer in network for network in request.registry.planner_settings.trusted_proxies)
 
 
 def client_ip(request) -> str:
@@ -27,7 +33,7 @@ def client_ip(request) -> str:
     it reports in X-Forwarded-For."""
     remote = request.remote_addr or ""
     forwarded = request.headers.get("X-Forwarded-For", "")
-    if remote in TRUSTED_PROXIES and forwarded:
+    if forwarded and _from_trusted_proxy(request):
         candidate = forwarded.split(",")[-1].strip()
         try:
             return str(ipaddress.ip_address(candidate))
@@ -38,7 +44,7 @@ def client_ip(request) -> str:
 
 def client_agent(request) -> str:
     """The browser's User-Agent; a trusted proxy may pass it on in X-Client-User-Agent."""
-    if (request.remote_addr or "") in TRUSTED_PROXIES and request.headers.get("X-Client-User-Agent"):
+    if request.headers.get("X-Client-User-Agent") and _from_trusted_proxy(request):
         return request.headers["X-Client-User-Agent"][:500]
     return request.headers.get("User-Agent", "")[:500]
 

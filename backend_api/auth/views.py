@@ -4,7 +4,7 @@ from pyramid.view import view_config
 
 from backend_api.core.errors import ApiError, unauthenticated
 from backend_api.core.openapi import Operation, describe
-from backend_api.core.resource import json_object, no_content
+from backend_api.core.resource import json_body_as, no_content
 
 from . import services
 from .models import User
@@ -13,13 +13,9 @@ from .schemas import (RefreshRequest, RevokeRequest, SessionList, SessionOut, To
                       session_out, user_out)
 
 
-def _body(request, schema):
-    return schema.model_validate(json_object(request))
-
-
 @view_config(route_name="auth_token", request_method="POST", renderer="json")
 def obtain_token(request):
-    body = _body(request, TokenRequest)
+    body = json_body_as(request, TokenRequest)
     ip = services.client_ip(request)
     name = username_key(body.username)
     throttle = request.registry.planner_throttle
@@ -36,13 +32,13 @@ def obtain_token(request):
 
 @view_config(route_name="auth_refresh", request_method="POST", renderer="json")
 def refresh_token(request):
-    body = _body(request, RefreshRequest)
+    body = json_body_as(request, RefreshRequest)
     return services.refresh(request.db, request.registry.planner_settings, body.refresh)
 
 
 @view_config(route_name="auth_logout", request_method="POST")
 def logout(request):
-    body = _body(request, RefreshRequest)
+    body = json_body_as(request, RefreshRequest)
     services.logout(request.db, request.registry.planner_settings, body.refresh)
     return no_content(request)
 
@@ -64,7 +60,7 @@ def sessions(request):
 
 @view_config(route_name="auth_sessions_revoke", request_method="POST", renderer="json", permission="self")
 def revoke(request):
-    body = _body(request, RevokeRequest)
+    body = json_body_as(request, RevokeRequest)
     identity = request.identity
     session = services.revoke_session(request.db, identity.user_id, body.session_id)
     return session_out(session, identity.session_id)

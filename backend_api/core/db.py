@@ -6,14 +6,22 @@ BEGIN IMMEDIATE: a deferred transaction that read first and then writes fails wi
 instead of a clean 412.
 """
 
+import sqlite3
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from pyramid.tweens import EXCVIEW, MAIN
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import metrics
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# PostgreSQL states that mean "not reachable now": connection exceptions (class 08), too many
+# connections, and the server shutting down, crashed or starting up.
+_PG_UNAVAILABLE = ("08", "53300", "57P01", "57P02", "57P03")
+# SQLite: the file (or its directory) is missing or unreadable, or the 30 s busy timeout ran out.
+_SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked")
 
 
 def make_engine(url: str) -> Engine:
@@ -21,7 +29,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # pool_pre_ping: a pooled connection that died with a PostgreSQL restart is replaced on
+        # checkout, so the first request after the restart works. connect_timeout: an unreachable
+        # host answers 503 within seconds instead of holding a worker thread for minutes.
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                               connect_args={"connect_timeout": 5})
     _count_errors(engine)
     return engine
 
@@ -55,6 +67,20 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def database_unavailable(error: DBAPIError) -> bool:
+    """Whether a database error means the database cannot be reached right now (a retry later may
+    work), rather than a fault of the request or of the code."""
+    if error.connection_invalidated:  # SQLAlchemy saw the connection drop mid-use
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if isinstance(error.orig, sqlite3.OperationalError):
+        return str(error.orig).startswith(_SQLITE_UNAVAILABLE)
+    # psycopg reports a failed connection attempt (refused, unknown host, timeout) without a state.
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(_PG_UNAVAILABLE)
 
 
 def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:

@@ -10,6 +10,10 @@ from pydantic import ValidationError
 from pyramid.httpexceptions import HTTPException
 from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from .db import database_unavailable
 
 from . import metrics
 
@@ -49,6 +53,11 @@ def unauthenticated(code: str = "not_authenticated", detail: str | None = None) 
         "invalid_credentials": "The username or password is incorrect.",
     }
     return ApiError(401, code, detail or messages[code], headers={"WWW-Authenticate": "Bearer"})
+
+
+def unavailable() -> ApiError:
+    return ApiError(503, "unavailable", "The service is unavailable for a moment. Please try again shortly.",
+                    headers={"Retry-After": "5"})
 
 
 def from_validation_error(exc: ValidationError) -> ApiError:
@@ -123,6 +132,24 @@ def forbidden_view(request):
 def http_exception_view(exc, request):
     code = {405: "method_not_allowed", 415: "unsupported_media_type"}.get(exc.status_int, "error")
     return render(request, ApiError(exc.status_int, code, exc.title + "."))
+
+
+@exception_view_config(DBAPIError)
+def database_error_view(exc, request):
+    """A database that cannot be reached is a 503 the client may retry, not a 500: one warning line,
+    without a traceback (the cause is outside the code)."""
+    if not database_unavailable(exc):
+        return unexpected_error_view(exc, request)
+    log.warning("database unavailable request_id=%s: %s", getattr(request, "request_id", "-"),
+                " ".join(str(exc.orig).split()))
+    return render(request, unavailable())
+
+
+@exception_view_config(PoolTimeout)
+def pool_timeout_view(exc, request):
+    # Every pooled connection stayed busy for the pool's whole timeout: overloaded, not broken.
+    log.warning("database pool exhausted request_id=%s: %s", getattr(request, "request_id", "-"), exc)
+    return render(request, unavailable())
 
 
 @exception_view_config(Exception)

@@ -22,7 +22,7 @@ from .concurrency import make_etag, not_modified, precondition_failed, require_i
 from .edge import CONTROL_IN_TEXT
 from .errors import ApiError, field_error, from_validation_error, invalid, not_found
 from .openapi import Operation, describe
-from .schemas import MAX_ID, CamelModel
+from .schemas import MAX_ID, CamelModel, M, parse
 from .timeutil import now
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
@@ -45,6 +45,11 @@ def json_object(request) -> dict:
         raise ApiError(400, "invalid", "The request body must be a JSON object.")
     _check_values(body)
     return body
+
+
+def json_body_as(request, schema: type[M]) -> M:
+    """The request's JSON object validated strictly as `schema` (see schemas.parse)."""
+    return parse(schema, json_object(request))
 
 
 def _check_values(body: dict) -> None:
@@ -286,7 +291,7 @@ class Resource:
 
     def _validate(self, data: dict) -> dict:
         try:
-            return self.schema.model_validate(data).to_columns()
+            return parse(self.schema, data).to_columns()
         except ValidationError as exc:
             raise from_validation_error(exc) from None
 

@@ -1,11 +1,12 @@
 """The camelCase wire models. One pydantic model per resource validates input and documents the
 OpenAPI schema, so the two cannot drift."""
 
+import json
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 from .errors import field_error
@@ -16,23 +17,26 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class CamelModel(BaseModel):
     """Wire model: camelCase keys, unknown keys refused, read-only keys a client echoes back
-    (id, createdAt, …) ignored rather than refused."""
+    (id, createdAt, …) ignored rather than refused (see `parse`)."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid",
                               str_strip_whitespace=True)
     read_only: ClassVar[frozenset[str]] = frozenset({"id", "etag", "createdAt", "updatedAt"})
 
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_read_only(cls, data: Any) -> Any:
-        # Output models (see `output`) are built from our own rows and keep everything.
-        if isinstance(data, dict) and cls.model_config.get("extra") == "forbid":
-            return {k: v for k, v in data.items() if k not in cls.read_only}
-        return data
-
     def to_columns(self) -> dict:
         """snake_case column values, for the ORM."""
         return self.model_dump(by_alias=False)
+
+
+M = TypeVar("M", bound=CamelModel)
+
+
+def parse(schema: type[M], data: dict[str, Any]) -> M:
+    """A request body as `schema`, with JSON's own types and no coercion between them: `0` is not
+    false, `false` is not 0, `"5"` is not 5 (pydantic's lax mode accepts all three). Strict
+    validation runs in JSON mode, where ISO strings are the JSON form of dates and datetimes."""
+    kept = {key: value for key, value in data.items() if key not in schema.read_only}
+    return schema.model_validate_json(json.dumps(kept), strict=True)
 
 
 OUTPUT = ConfigDict(extra="ignore")  # `model_config = OUTPUT` marks a response model

@@ -1,9 +1,12 @@
 """Configuration from the environment, with safe defaults for development."""
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 VAR_DIR = Path(os.environ.get("PLANNER_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
 
@@ -32,6 +35,14 @@ def _jwt_secret() -> str:
     return path.read_text().strip()
 
 
+def networks(text: str) -> tuple[Network, ...]:
+    """Comma-separated addresses and networks (`127.0.0.1, 10.0.0.0/8`); an address is a network of one."""
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
+    except ValueError as error:
+        raise ValueError(f"TRUSTED_PROXIES: {error}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -44,6 +55,7 @@ class Settings:
     throttle_ip_failures: int
     throttle_window_seconds: int
     max_request_bytes: int
+    trusted_proxies: tuple[Network, ...]
     sentry_dsn: str | None
     environment: str
 
@@ -66,6 +78,8 @@ def load_settings(overrides: dict | None = None) -> Settings:
         # Far above any real request (a person with long notes is a few KiB); a body over it is
         # refused with 413 before it is read, so a 100 MB upload costs a worker nothing.
         max_request_bytes=int(env.get("MAX_REQUEST_BYTES", 2 * 1024 * 1024)),
+        # Whose X-Forwarded-For (and X-Client-User-Agent) is believed: the Reflex app server, nginx.
+        trusted_proxies=networks(env.get("TRUSTED_PROXIES", "127.0.0.1,::1")),
         # Error reports go to Sentry only when this is set (see core/sentry.py).
         sentry_dsn=env.get("SENTRY_DSN") or None,
         environment=env.get("PLANNER_ENV", "development"),

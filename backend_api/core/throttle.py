@@ -3,9 +3,11 @@
 Every attempt is counted *before* its password is checked, in one atomic step that also answers
 whether the attempt may go ahead: 24 parallel guesses against a limit of 5 get 5 checks, not 24.
 The counts are shared by every worker: in Redis when REDIS_URL is set, otherwise in the database
-(table `login_attempts`), never in process memory, which each worker would count alone.
+(table `login_attempts`), never in process memory, which each worker would count alone. While Redis
+cannot be reached the database counts instead: sign-in keeps working and keeps being throttled.
 """
 
+import logging
 import time
 
 from sqlalchemy import BigInteger, Column, Integer, String, case, delete, update
@@ -14,6 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
 from . import metrics
+
+log = logging.getLogger(__name__)
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -61,7 +65,8 @@ class RedisCounter:
     def __init__(self, url: str):
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        # Short timeouts: a Redis that does not answer must not hold a sign-in for long.
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
 
     def hit(self, key: str, window: int) -> tuple[int, int]:
         # MULTI/EXEC: the increment, the window and the answer are one step for every worker.
@@ -79,6 +84,39 @@ class RedisCounter:
 
     def reset(self, key: str) -> None:
         self._redis.delete(f"throttle:{key}")
+
+
+class FallbackCounter:
+    """Redis, and the database while Redis cannot be reached. After a failure Redis is left alone for
+    `pause` seconds (one warning, not one per sign-in, and no connect timeout paid by each attempt).
+    Counts made meanwhile stay in the database: a window that spans the outage is counted in two
+    halves, each against the full limit — weaker for those minutes, never switched off."""
+
+    def __init__(self, redis_counter: RedisCounter, database_counter: DatabaseCounter, pause: float = 30):
+        import redis
+
+        self._redis, self._database, self.pause = redis_counter, database_counter, pause
+        self._unreachable = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+        self._retry_at = 0.0
+
+    def _counter(self, step: str, *args):
+        if time.monotonic() >= self._retry_at:
+            try:
+                return getattr(self._redis, step)(*args)
+            except self._unreachable as error:
+                self._retry_at = time.monotonic() + self.pause
+                log.warning("Redis unreachable (%s): sign-in attempts are counted in the database for %ss",
+                            error, self.pause)
+        return getattr(self._database, step)(*args)
+
+    def hit(self, key: str, window: int) -> tuple[int, int]:
+        return self._counter("hit", key, window)
+
+    def forgive(self, key: str) -> None:
+        self._counter("forgive", key)
+
+    def reset(self, key: str) -> None:
+        self._counter("reset", key)
 
 
 class LoginThrottle:
@@ -110,6 +148,8 @@ class LoginThrottle:
 
 
 def make_throttle(settings, engine: Engine) -> LoginThrottle:
-    counter = RedisCounter(settings.redis_url) if settings.redis_url else DatabaseCounter(engine)
+    counter = DatabaseCounter(engine)
+    if settings.redis_url:
+        counter = FallbackCounter(RedisCounter(settings.redis_url), counter)
     return LoginThrottle(counter, settings.throttle_user_failures, settings.throttle_ip_failures,
                          settings.throttle_window_seconds)

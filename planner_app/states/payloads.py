@@ -30,6 +30,13 @@ def _number(form: dict, name: str) -> float | str | None:
         return value
 
 
+def _whole(form: dict, name: str) -> int | float | str | None:
+    # An integer field refuses 50.0 (the API takes JSON's types as they are), so a whole number
+    # typed as "50" or "50.0" goes as 50; "50.5" stays a float for the API to refuse on the field.
+    value = _number(form, name)
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _id(form: dict, name: str) -> int | None:
     value = _text(form, name)
     return int(value) if value and value.isdigit() else None
@@ -87,7 +94,7 @@ def deliverable(form: dict, project_id: int) -> dict[str, Any]:
         "project_id": project_id,
         "date": _text(form, "date"),
         "description": _str(form, "description"),
-        "percentage": _number(form, "percentage"),
+        "percentage": _whole(form, "percentage"),
         "notes": _str(form, "notes"),
     }
 

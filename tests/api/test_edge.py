@@ -85,3 +85,36 @@ def test_through_the_real_server_the_cap_holds_for_sized_and_chunked_bodies(live
                       headers={"Content-Type": "application/json"}, timeout=30)
     assert huge.status_code == 413
     assert httpx.get(f"{live_server}/api/people/%ff/").json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/api/people/", {"name": "Ana", "isActive": 0}, "isActive"),
+    ("/api/people/", {"name": "Ana", "weeklyCapacity": "36"}, "weeklyCapacity"),
+    ("/api/people/", {"name": "Ana", "weeklyCapacity": True}, "weeklyCapacity"),
+    ("/api/people/", {"name": "Ana", "departmentId": True}, "departmentId"),
+    ("/api/people/", {"name": 5}, "name"),
+    ("/api/projects/", {"name": "P", "projectNumber": "S-1", "estimatedHours": False}, "estimatedHours"),
+    ("/api/departments/", {"name": "D", "managerId": "3"}, "managerId"),
+])
+def test_json_types_are_taken_as_they_are_no_bool_or_number_coercion(admin, path, body, field):
+    assert field in _envelope(admin.post(path, body))["errors"]
+    assert admin.get(path).json["count"] == 0
+
+
+def test_a_patch_is_as_strict_as_a_create_and_still_ignores_echoed_read_only_fields(admin, registry):
+    person = admin.post("/api/people/", {"name": "Ana", "weeklyCapacity": 36})
+    url, etag = f"/api/people/{person.json['id']}/", person.headers["ETag"]
+    assert "isActive" in _envelope(admin.patch(url, {"isActive": 1}, {"If-Match": etag}))["errors"]
+    echoed = {**person.json, "weeklyCapacity": 32}  # a client sending back what it was given
+    changed = admin.patch(url, echoed, {"If-Match": etag})
+    assert changed.status_int == 200 and changed.json["weeklyCapacity"] == 32 and changed.json["isActive"] is True
+
+
+def test_sign_in_and_admin_bodies_are_strict_too(testapp, admin, registry):
+    make_user(registry, username="ana")
+    assert "username" in _envelope(testapp.post_json("/api/auth/token/", {"username": ["ana"], "password": PASSWORD},
+                                                     expect_errors=True))["errors"]
+    user = make_user(registry, username="ben")
+    assert "role" in _envelope(admin.post(f"/api/auth/users/{user.id}/change_role/", {"role": 2}))["errors"]
+    assert "personId" in _envelope(admin.post("/api/auth/users/", {"username": "cy", "password": PASSWORD * 2,
+                                                                   "personId": "3"}))["errors"]

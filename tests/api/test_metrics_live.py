@@ -9,7 +9,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.api.conftest import _free_port, running_server
+from tests.api.conftest import RealServer, free_port
 from tests.factories import PASSWORD, make_person, make_user
 
 REQUESTS = 20
@@ -17,11 +17,12 @@ REQUESTS = 20
 
 @pytest.fixture
 def metrics_server(database_url, tmp_path):
-    port = _free_port()
-    env = {"METRICS_PORT": str(port), "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "THROTTLE_USER_FAILURES": "2"}
+    port = free_port()
     (tmp_path / "counter_1.db").write_bytes(b"stale")  # an earlier run's numbers: must not count
-    with running_server(database_url, workers=2, env=env) as base:
-        yield base, f"http://127.0.0.1:{port}/metrics", tmp_path
+    server = RealServer(database_url, workers=2, METRICS_PORT=str(port), PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
+                        THROTTLE_USER_FAILURES="2").wait_until_healthy()
+    yield server.base, f"http://127.0.0.1:{port}/metrics", tmp_path
+    server.stop()
 
 
 def scrape(url: str) -> dict[tuple, float]:
@@ -87,9 +88,9 @@ def test_a_taken_metrics_port_stops_the_server_before_it_forks_workers(database_
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        env = {"METRICS_PORT": str(taken.getsockname()[1])}
-        with pytest.raises(RuntimeError, match="Address already in use") as failed:
-            with running_server(database_url, workers=2, env=env):
-                pass
+        server = RealServer(database_url, workers=2, METRICS_PORT=str(taken.getsockname()[1]))
+        assert server.exit_code() == 1
+    output = server.output()
+    assert "cannot serve metrics" in output and "Address already in use" in output
     # It stopped before opening the API's socket, so before any worker existed to be left behind.
-    assert "serving the API" not in str(failed.value)
+    assert "serving the API" not in output

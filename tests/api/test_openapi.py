@@ -81,8 +81,8 @@ def test_the_contract_endpoints_are_all_there(document):
     for resource in ("people", "departments", "projects", "assignments", "deliverables", "timeoff"):
         assert set(paths[f"/api/{resource}/"]) == {"get", "post"}
         assert set(paths[f"/api/{resource}/{{id}}/"]) == {"get", "patch", "put", "delete"}
-    for path in ("/api/health/", "/api/openapi.json", "/api/dashboard/", "/api/auth/token/",
-                 "/api/auth/token/refresh/", "/api/auth/logout/", "/api/auth/me/", "/api/auth/sessions/",
+    for path in ("/api/health/", "/api/health/ready/", "/api/openapi.json", "/api/dashboard/",
+                 "/api/auth/token/", "/api/auth/token/refresh/", "/api/auth/logout/", "/api/auth/me/", "/api/auth/sessions/",
                  "/api/auth/sessions/revoke/"):
         assert path in paths, path
 
@@ -109,8 +109,8 @@ def test_schemas_come_from_the_wire_models(document):
 
 
 def test_public_operations_have_no_security_and_the_rest_do(document):
-    public = {("/api/health/", "get"), ("/api/openapi.json", "get"), ("/api/auth/token/", "post"),
-              ("/api/auth/token/refresh/", "post"), ("/api/auth/logout/", "post")}
+    public = {("/api/health/", "get"), ("/api/health/ready/", "get"), ("/api/openapi.json", "get"),
+              ("/api/auth/token/", "post"), ("/api/auth/token/refresh/", "post"), ("/api/auth/logout/", "post")}
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if (path, method) in public:

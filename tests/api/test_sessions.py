@@ -320,3 +320,19 @@ def test_a_token_with_the_right_ids_but_another_key_is_refused(testapp, registry
     keyless = jwt.encode({k: v for k, v in claims.items() if k != "sk"}, secret, algorithm="HS256")
     assert me(testapp, keyless).status_int == 401
     assert me(testapp, tokens["access"]).status_int == 200
+
+
+def test_trusted_proxies_may_be_networks(database_url, registry):
+    from webtest import TestApp
+
+    from backend_api import main
+    from backend_api.core.settings import networks
+
+    app = TestApp(main({}, database_url=database_url, trusted_proxies=networks("192.0.2.7, 10.0.0.0/8")))
+    user = make_user(registry)
+    for peer in ("10.20.30.40", "192.0.2.7", "192.0.2.8"):
+        tokens = login(app, user.username, REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR="203.0.113.9",
+                       HTTP_X_CLIENT_USER_AGENT=f"browser via {peer}").json
+    listed = app.get("/api/auth/sessions/", headers={"Authorization": f"Bearer {tokens['access']}"}).json["results"]
+    assert sorted((s["ip"], s["userAgent"]) for s in listed) == [
+        ("192.0.2.8", ""), ("203.0.113.9", "browser via 10.20.30.40"), ("203.0.113.9", "browser via 192.0.2.7")]

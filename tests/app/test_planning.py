@@ -40,6 +40,12 @@ def test_person_payload_shapes_form_strings():
     assert payloads.person({"name": "A"})["is_active"] is False
 
 
+@pytest.mark.parametrize(("typed", "sent"), [("50", 50), ("50.0", 50), ("50,5", 50.5), ("half", "half"), ("", None)])
+def test_a_whole_percentage_goes_as_an_integer_the_api_takes_no_50_point_0(typed, sent):
+    body = payloads.deliverable({"date": "2026-12-01", "percentage": typed}, project_id=1)
+    assert body["percentage"] == sent and type(body["percentage"]) is type(sent)
+
+
 def test_grid_blocks_total_hours_against_capacity():
     weeks = ["2026-11-23", "2026-11-30"]
     people = [Person(id=1, name="Ada", weekly_capacity=30)]

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 EVIL = "https://evil.example"
 
@@ -49,3 +50,24 @@ def test_the_websocket_accepts_its_own_origin_only(app_url):
     own = "{0.scheme}://{0.netloc}".format(urlsplit(app_url))
     assert b" 101 " in _websocket_handshake(app_url, own)
     assert b" 101 " not in _websocket_handshake(app_url, EVIL)
+
+
+def test_scripts_run_from_this_origin_and_the_build_only(app_url, open_tab):
+    policy = httpx.get(app_url + "/login", timeout=30).headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "'sha256-" in policy and "'unsafe-inline'" not in policy
+    tab = open_tab()
+    tab.goto("/login")  # hydrated, so the build's own inline scripts ran under the policy
+    expect(tab.page.get_by_role("button", name="Sign in")).to_be_enabled()
+    assert not tab.errors
+    tab.page.evaluate("""() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.injected = 1';
+        document.body.append(script);
+        const box = document.createElement('div');
+        box.innerHTML = '<img src="/favicon.ico" onload="window.injected = 2">';
+        document.body.append(box);
+    }""")
+    tab.page.wait_for_timeout(500)  # the image loads (its handler would run) or fails
+    assert tab.page.evaluate("window.injected") is None
+    assert tab.errors and all("Content Security Policy" in e for e in tab.errors)
+    tab.errors.clear()  # the refusals are what this test wants to see

@@ -1,3 +1,5 @@
+import logging
+import socket
 import threading
 import time
 import uuid
@@ -5,7 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine
 
-from backend_api.core.throttle import DatabaseCounter, LoginAttempt, LoginThrottle, RedisCounter
+from backend_api.core.throttle import DatabaseCounter, FallbackCounter, LoginAttempt, LoginThrottle, RedisCounter
+from tests.tcpproxy import TcpProxy
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -46,10 +49,11 @@ def test_the_address_counts_failures_only(counter):
 
 def test_a_window_that_ended_starts_again(counter):
     user = f"u-{uuid.uuid4().hex}"
-    throttle = LoginThrottle(counter, user_limit=1, ip_limit=100, window=1)
+    # Windows are counted in whole seconds: 3 s leaves the second attempt 2 s to land in the first.
+    throttle = LoginThrottle(counter, user_limit=1, ip_limit=100, window=3)
     assert throttle.attempt(user, "10.2.2.2") == 0
     assert throttle.attempt(user, "10.2.2.2") > 0
-    time.sleep(2.1)
+    time.sleep(4.1)
     assert throttle.attempt(user, "10.2.2.2") == 0
     throttle.unlock(username=user, ip="10.2.2.2")
 
@@ -71,3 +75,51 @@ def test_parallel_guesses_get_exactly_the_limit(counter):
         thread.join()
     assert allowed.count(True) == 5
     throttle.unlock(username=user, ip="10.3.3.3")
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def database_counter(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path}/t.db", connect_args={"timeout": 30, "check_same_thread": False})
+    LoginAttempt.__table__.create(engine)
+    return DatabaseCounter(engine)
+
+
+def test_with_redis_down_sign_in_is_still_throttled_by_the_database(database_counter, caplog):
+    redis_down = RedisCounter(f"redis://127.0.0.1:{_closed_port()}/4")
+    throttle = LoginThrottle(FallbackCounter(redis_down, database_counter), user_limit=3, ip_limit=100, window=60)
+    with caplog.at_level(logging.WARNING, logger="backend_api.core.throttle"):
+        assert [throttle.attempt("ana", "10.4.4.4") for _ in range(3)] == [0, 0, 0]
+        assert throttle.attempt("ana", "10.4.4.4") > 0
+        throttle.succeeded("ana", "10.4.4.4")
+        assert throttle.attempt("ana", "10.4.4.4") == 0
+    assert database_counter.hit("user:ana", 60)[0] == 2  # the counts are in the database
+    assert len(caplog.records) == 1 and "Redis unreachable" in caplog.records[0].getMessage()
+
+
+def test_redis_is_used_again_once_it_is_back(database_counter):
+    proxy = TcpProxy("127.0.0.1", 6379)
+    proxy.start()
+    redis_counter = RedisCounter(f"redis://127.0.0.1:{proxy.port}/4")
+    try:
+        redis_counter._redis.ping()
+    except Exception:
+        proxy.stop()
+        pytest.skip("Redis is not running")
+    key = f"user:u-{uuid.uuid4().hex}"
+    counter = FallbackCounter(redis_counter, database_counter, pause=0)
+    try:
+        proxy.stop()
+        assert counter.hit(key, 60)[0] == 1  # counted in the database
+        proxy.start()
+        assert counter.hit(key, 60)[0] == 1  # counted in Redis again, a fresh count there
+        assert redis_counter._redis.get(f"throttle:{key}") == b"1"
+        assert database_counter.hit(key, 60)[0] == 2
+    finally:
+        redis_counter.reset(key)
+        proxy.stop()
