@@ -4,8 +4,10 @@ parent serves the sum over both workers, so N requests are counted N times which
 import glob
 import socket
 import threading
+import time
 
 import httpx
+import psutil
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -21,7 +23,8 @@ def metrics_server(database_url, tmp_path):
     (tmp_path / "counter_1.db").write_bytes(b"stale")  # an earlier run's numbers: must not count
     server = RealServer(database_url, workers=2, METRICS_PORT=str(port), PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
                         THROTTLE_USER_FAILURES="2").wait_until_healthy()
-    yield server.base, f"http://127.0.0.1:{port}/metrics", tmp_path
+    server.metrics_url, server.multiproc_dir = f"http://127.0.0.1:{port}/metrics", tmp_path
+    yield server
     server.stop()
 
 
@@ -36,7 +39,7 @@ def value(samples, name, **labels) -> float:
 
 
 def test_counts_add_up_across_two_workers(metrics_server, registry):
-    api, metrics_url, multiproc_dir = metrics_server
+    api, metrics_url, multiproc_dir = metrics_server.base, metrics_server.metrics_url, metrics_server.multiproc_dir
     before = value(scrape(metrics_url), "planner_http_requests_total", method="GET", route="health", status="200")
 
     def hit(_n):
@@ -60,8 +63,32 @@ def test_counts_add_up_across_two_workers(metrics_server, registry):
     print(f"\nmetrics: {REQUESTS} requests over 2 workers counted {REQUESTS}")
 
 
+
+def test_the_counts_of_a_worker_that_died_stay_in_the_sum(metrics_server, registry):
+    api, metrics_url = metrics_server.base, metrics_server.metrics_url
+    labels = {"method": "GET", "route": "health", "status": "200"}
+    for _ in range(10):
+        httpx.get(f"{api}/api/health/", timeout=10)
+    counted = value(scrape(metrics_url), "planner_http_requests_total", **labels)
+    parent = psutil.Process(metrics_server.process.pid)
+    workers = {child.pid for child in parent.children()}
+    # A worker that has counted (its file exists): its numbers must outlive it.
+    victim = psutil.Process(next(pid for pid in sorted(workers)
+                                 if (metrics_server.multiproc_dir / f"counter_{pid}.db").exists()))
+    victim.kill()
+    victim.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while len({c.pid for c in parent.children()} - workers) < 1:  # until the supervisor replaced it
+        assert time.monotonic() < deadline, "the dead worker was not replaced"
+        time.sleep(0.05)
+    for _ in range(10):
+        httpx.get(f"{api}/api/health/", timeout=10)
+    samples = scrape(metrics_url)
+    assert value(samples, "planner_http_requests_total", **labels) == counted + 10
+    assert value(samples, "planner_http_requests_in_flight") == 0
+
 def test_login_failures_throttled_attempts_and_412_conflicts_are_counted(metrics_server, registry):
-    api, metrics_url, _ = metrics_server
+    api, metrics_url = metrics_server.base, metrics_server.metrics_url
     user = make_user(registry, "manager")
     person = make_person(registry)
     with httpx.Client(base_url=api, timeout=10) as client:
