@@ -25,6 +25,10 @@ def main(global_config=None, **overrides):
         config.add_renderer("json", JSON())
         config.include(".core.db")
         config.include(".core.requestid")
+        config.include(".core.logs")
+        config.include(".core.metrics")
+        if settings.sentry_dsn:
+            config.include(".core.sentry")
         config.include(".core.caching")
         config.include(".core.errors")
         config.include(".routes")

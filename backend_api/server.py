@@ -30,7 +30,19 @@ STOP_GRACE_SECONDS = 10  # after SIGTERM, workers still running this long later 
 
 
 def serve(host: str, port: int, workers: int, threads: int) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from .core import metrics
+    from .core.logs import configure_logging
+
+    configure_logging()
+    metrics_port = metrics.configured_port()
+    if metrics_port:
+        # First of all: nothing may count before the workers are told where to write.
+        metrics.prepare_multiprocess()
+        try:
+            metrics.serve_metrics(metrics_port)  # in the parent: the sum over every worker
+        except OSError as error:
+            log.error("cannot serve metrics on port %s: %s", metrics_port, error)
+            sys.exit(1)
     try:
         sock = listen(host, port)
     except OSError as error:
@@ -41,7 +53,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         log.error("cannot start: %s", problem)
         sys.exit(1)
     print(f"serving the API on http://{host}:{port}/api/ with {workers} worker(s) x {threads} threads", flush=True)
-    sys.exit(Supervisor(workers, lambda: work(sock, threads)).run())
+    sys.exit(Supervisor(workers, lambda: work(sock, threads), worker_exited=metrics.worker_exited).run())
 
 
 def listen(host: str, port: int) -> socket.socket:

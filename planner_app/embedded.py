@@ -26,5 +26,10 @@ def _with_coroutine_receive(app):
 @functools.cache
 def embedded_api():
     from backend_api import main
+    from backend_api.core.logs import configure_logging
 
+    # The API's lines in LOG_FORMAT with their request ids; Reflex keeps its own console output.
+    # Metrics are served by the standalone API server only (`python -m backend_api serve`): the app
+    # may run several worker processes, and a port in one of them would count that one alone.
+    configure_logging("backend_api")
     return _with_coroutine_receive(WSGIMiddleware(main({})))

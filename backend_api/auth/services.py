@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend_api.core import metrics
 from backend_api.core.errors import ApiError, field_error, not_found, unauthenticated
 from backend_api.core.security import TokenError, decode_token, encode_token, names_session
 from backend_api.core.timeutil import as_utc, now
@@ -68,12 +69,16 @@ def login(db: Session, settings, username: str, password: str, ip: str, user_age
     user = db.scalar(select(User).where(User.username_key == username_key(username)))
     if user is None:
         verify_password(password, DUMMY_HASH)
+        metrics.login("invalid_credentials")
         raise unauthenticated("invalid_credentials")
     if not verify_password(password, user.password_hash):
+        metrics.login("invalid_credentials")
         raise unauthenticated("invalid_credentials")
     if not user.is_active:
         # Only after the password is right, so this reveals nothing to a guesser.
+        metrics.login("account_disabled")
         raise unauthenticated("account_disabled")
+    metrics.login("success")
     session = TokenSession(user_id=user.id, refresh_jti=uuid.uuid4().hex, ip=ip, user_agent=user_agent)
     db.add(session)
     user.last_login = now()
@@ -114,7 +119,8 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
         current = _just_rotated(db, settings, session.id, claims["jti"])
         if current is not None:
             return _issue(settings, current, user.id)
-        _revoke(db, session.id)
+        metrics.refresh_reused()
+        _revoke(db, session.id, "refresh_reuse")
         # Committed although the response is a 401: the revocation is the point.
         db.info["commit_on_error"] = True
         raise unauthenticated("session_revoked", "This refresh token was already used; the session has been "
@@ -139,12 +145,13 @@ def _just_rotated(db: Session, settings, session_id: int, jti: str) -> TokenSess
 
 def logout(db: Session, settings, refresh_token: str) -> None:
     session, _ = _session_of(db, settings, refresh_token)
-    _revoke(db, session.id)
+    _revoke(db, session.id, "logout")
 
 
-def _revoke(db: Session, session_id: int) -> None:
-    db.execute(update(TokenSession).where(TokenSession.id == session_id, TokenSession.is_active.is_(True))
-               .values(is_active=False, revoked_at=now()))
+def _revoke(db: Session, session_id: int, reason: str) -> None:
+    ended = db.execute(update(TokenSession).where(TokenSession.id == session_id, TokenSession.is_active.is_(True))
+                       .values(is_active=False, revoked_at=now())).rowcount
+    metrics.sessions_revoked(reason, ended)
 
 
 def revoke_all(db: Session, user_id: int, except_session: int | None = None) -> int:
@@ -153,7 +160,9 @@ def revoke_all(db: Session, user_id: int, except_session: int | None = None) -> 
     statement = update(TokenSession).where(TokenSession.user_id == user_id, TokenSession.is_active.is_(True))
     if except_session is not None:
         statement = statement.where(TokenSession.id != except_session)
-    return db.execute(statement.values(is_active=False, revoked_at=now())).rowcount
+    ended = db.execute(statement.values(is_active=False, revoked_at=now())).rowcount
+    metrics.sessions_revoked("signed_out_everywhere", ended)
+    return ended
 
 
 def list_sessions(db: Session, user_id: int) -> list[TokenSession]:
@@ -165,7 +174,7 @@ def revoke_session(db: Session, user_id: int, session_id: int) -> TokenSession:
     session = db.get(TokenSession, session_id)
     if session is None or session.user_id != user_id:  # another user's session: never reveal it exists
         raise not_found("Session")
-    _revoke(db, session.id)
+    _revoke(db, session.id, "revoked_by_user")
     db.refresh(session)
     return session
 

@@ -14,6 +14,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from pyramid.tweens import EXCVIEW, MAIN
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import metrics
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # PostgreSQL states that mean "not reachable now": connection exceptions (class 08), too many
 # connections, and the server shutting down, crashed or starting up.
@@ -26,12 +28,23 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
-        return engine
-    # pool_pre_ping: a pooled connection that died with a PostgreSQL restart is replaced on
-    # checkout, so the first request after the restart works. connect_timeout: an unreachable
-    # host answers 503 within seconds instead of holding a worker thread for minutes.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                         connect_args={"connect_timeout": 5})
+    else:
+        # pool_pre_ping: a pooled connection that died with a PostgreSQL restart is replaced on
+        # checkout, so the first request after the restart works. connect_timeout: an unreachable
+        # host answers 503 within seconds instead of holding a worker thread for minutes.
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                               connect_args={"connect_timeout": 5})
+    _count_errors(engine)
+    return engine
+
+
+def _count_errors(engine: Engine) -> None:
+    # Every error of the driver, those a caller turns into a clean answer (a unique key taken by
+    # a concurrent request) too: a rising count is worth a look either way.
+    @event.listens_for(engine, "handle_error")
+    def on_error(context):
+        if not context.is_pre_ping:  # a dead pooled connection, replaced before anyone used it
+            metrics.db_error(context.original_exception)
 
 
 def _configure_sqlite(engine: Engine) -> None:

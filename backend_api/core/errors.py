@@ -15,6 +15,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .db import database_unavailable
 
+from . import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -84,6 +86,8 @@ def render(request, error: ApiError):
 
 @exception_view_config(ApiError)
 def api_error_view(exc, request):
+    if exc.code == "precondition_failed":
+        metrics.conflict(request)
     return render(request, exc)
 
 

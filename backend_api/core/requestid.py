@@ -1,12 +1,9 @@
-"""X-Request-ID on every response (the client's own when it sent a sane one) and one summary
-log line per request with the request id and the user id."""
+"""X-Request-ID on every response: the client's own when it sent a sane one (the app sends the id
+of the Reflex event that made the call), else a fresh one. core/logs.py puts it on every line."""
 
-import logging
 import re
-import time
 import uuid
 
-log = logging.getLogger("backend_api.request")
 _SANE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -17,12 +14,8 @@ def request_id(request) -> str:
 
 def request_id_tween_factory(handler, registry):
     def tween(request):
-        started = time.perf_counter()
         response = handler(request)
         response.headers["X-Request-ID"] = request.request_id
-        log.info("%s %s %s %.1fms request_id=%s user_id=%s", request.method, request.path,
-                 response.status_int, (time.perf_counter() - started) * 1000, request.request_id,
-                 request.environ.get("planner.user_id", "-"))
         return response
 
     return tween

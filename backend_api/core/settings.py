@@ -57,6 +57,8 @@ class Settings:
     max_request_bytes: int
     trusted_proxies: tuple[Network, ...]
     cookie_secure: str
+    sentry_dsn: str | None
+    environment: str
 
 
 def load_settings(overrides: dict | None = None) -> Settings:
@@ -82,6 +84,9 @@ def load_settings(overrides: dict | None = None) -> Settings:
         # The browser's refresh cookie: Secure always, never (plain-http development) or, `auto`,
         # when the request came over https (auth/cookies.py).
         cookie_secure=env.get("COOKIE_SECURE", "auto").strip().lower(),
+        # Error reports go to Sentry only when this is set (see core/sentry.py).
+        sentry_dsn=env.get("SENTRY_DSN") or None,
+        environment=env.get("PLANNER_ENV", "development"),
     )
     values.update(overrides or {})
     if values["cookie_secure"] not in ("auto", "true", "false"):

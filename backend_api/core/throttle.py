@@ -15,6 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
+from . import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -128,6 +130,8 @@ class LoginThrottle:
         """Count a sign-in attempt; 0 when it may go ahead, else the seconds to wait."""
         waits = [left for key, limit in ((f"user:{username}", self.user_limit), (f"ip:{ip}", self.ip_limit))
                  for hits, left in [self.counter.hit(key, self.window)] if hits > limit]
+        if waits:
+            metrics.throttled()
         return max(waits, default=0)
 
     def succeeded(self, username: str, ip: str) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import os
 import threading
 import time
@@ -382,6 +383,9 @@ def _wire(data: Mapping[str, Any]) -> dict[str, Any]:
     return {to_camel(k): v for k, v in data.items()}
 
 
+_CALL_NUMBERS = itertools.count(1)
+
+
 class ApiClient:
     """Async client for one event handler: `async with ApiClient(creds, etags=...) as api:`."""
 
@@ -392,8 +396,14 @@ class ApiClient:
         etags: MutableMapping[str, str] | None = None,
         client_ip: str = "",
         user_agent: str = "",
+        request_id_prefix: str = "",
     ):
         self.credentials = credentials
+        # Every call's X-Request-ID is `<prefix>-<n>`: the prefix names the user action (the Reflex
+        # event, see states/auth.py), so the API's log lines of one action are found together; n
+        # counts the process's calls, as one action may use several clients (sign-in does).
+        prefix = request_id_prefix or uuid.uuid4().hex[:12]
+        self._request_ids = (f"{prefix}-{n}" for n in _CALL_NUMBERS)
         # Keyed by detail path. The tab's state owns the map, so ETags are per tab (issue 5 builds on it).
         self.etags: MutableMapping[str, str] = etags if etags is not None else {}
         base_url, transport = _target()
@@ -513,7 +523,7 @@ class ApiClient:
         headers: Mapping[str, str] | None,
         authenticated: bool,
     ) -> httpx.Response:
-        all_headers = {"X-Request-ID": uuid.uuid4().hex, **(headers or {})}
+        all_headers = {"X-Request-ID": next(self._request_ids), **(headers or {})}
         if authenticated:
             if not self.credentials.access:
                 raise ApiError(401, "not_authenticated", PLAIN_MESSAGES["not_authenticated"])

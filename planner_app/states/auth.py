@@ -29,6 +29,7 @@ from urllib.parse import quote
 import jwt
 import reflex as rx
 from reflex.state import OnLoadInternalState
+from reflex_base.event.context import EventContext
 
 from planner_app.services.api import PLAIN_MESSAGES, SESSION_ENDED_CODES, ApiClient, ApiError, Credentials
 from planner_app.services.models import User
@@ -91,6 +92,16 @@ def _error_of(result: dict) -> ApiError:
     )
 
 
+def event_request_id() -> str:
+    """The id Reflex gives the event being handled (its transaction id): the prefix of the
+    X-Request-ID of every API call the event makes, so one user action can be followed through
+    the API's logs and error reports. Empty outside an event (the client makes one up)."""
+    try:
+        return EventContext.get().txid
+    except LookupError:
+        return ""
+
+
 class AuthState(rx.State):
     # A flag, never a token: "1" while this browser is signed in (see the module's docstring).
     signed_in_flag: str = rx.LocalStorage("", name="planner_signed_in", sync=True)
@@ -127,6 +138,7 @@ class AuthState(rx.State):
             etags=etags,
             client_ip=self.router.session.client_ip,
             user_agent=self.router.headers.user_agent,
+            request_id_prefix=event_request_id(),
         )
 
     @contextlib.asynccontextmanager
