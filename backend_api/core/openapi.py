@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from .params import Param
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["detail", "code"],
@@ -33,7 +35,7 @@ class Operation:
     status: int = 200
     permission: str | None = "view"
     list_of: bool = False
-    params: tuple[str, ...] = field(default=())
+    params: tuple[Param, ...] = field(default=())
 
 
 def describe(config, *operations: Operation) -> None:
@@ -82,7 +84,7 @@ def _operation(op: Operation, keyed) -> dict:
         out["x-permission"] = op.permission
     parameters = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}] \
         if "{id}" in op.path else []
-    parameters += [{"name": p, "in": "query", "required": False, "schema": {"type": "string"}} for p in op.params]
+    parameters += [param.openapi() for param in op.params]
     if parameters:
         out["parameters"] = parameters
     if op.request is not None:
