@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .edge import CONTROL, not_matching
 from .errors import invalid
 from .schemas import MAX_ID
 
@@ -59,7 +60,9 @@ class Param:
             return {"type": "string", "enum": list(self.choices)}
         if self.kind == "ordering":
             return {"type": "string", "pattern": self.ordering_pattern()}
-        return {"type": "string", **({"maxLength": self.max_length} if self.max_length else {})}
+        # The edge refuses any control character in a query (core/edge.py).
+        return {"type": "string", "pattern": not_matching(CONTROL),
+                **({"maxLength": self.max_length} if self.max_length else {})}
 
     def ordering_pattern(self) -> str:
         term = "-?(" + "|".join(re.escape(name) for name in sorted(self.choices)) + ")"

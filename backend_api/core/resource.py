@@ -361,13 +361,15 @@ def register(config, resource: type[Resource], collection_route: str, item_route
              Operation(collection, "GET", f"List {label}", response=resource.out, list_of=True,
                        params=resource.list_params()),
              Operation(collection, "POST", f"Create {label}", request=resource.schema, response=resource.out,
-                       status=201, permission="edit"),
-             Operation(item, "GET", f"{label} (ETag; If-None-Match gives 304)", response=resource.out),
+                       status=201, permission="edit", etag=True),
+             Operation(item, "GET", f"{label} (ETag; If-None-Match gives 304)", response=resource.out,
+                       conditional="read"),
              Operation(item, "PATCH", f"Merge into {label} (If-Match required)", request=resource.schema,
-                       response=resource.out, permission="edit"),
+                       response=resource.out, permission="edit", conditional="write-required", partial=True),
              Operation(item, "PUT", f"Replace {label} (If-Match required)", request=resource.schema,
-                       response=resource.out, permission="edit"),
-             Operation(item, "DELETE", f"Delete {label} (If-Match honoured)", status=204, permission="edit"))
+                       response=resource.out, permission="edit", conditional="write-required"),
+             Operation(item, "DELETE", f"Delete {label} (If-Match honoured)", status=204, permission="edit",
+                       conditional="write"))
 
 
 def names_by_id(db, model, ids: set[int]) -> dict[int, str]:
