@@ -14,7 +14,7 @@ from .timeutil import iso
 # One entity tag: optional W/, then a quoted string of etagc characters.
 _ETAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*')
 # The whole header as parse_etag_header reads it (for the OpenAPI document).
-ENTITY_TAGS_PATTERN = rf"^\s*(\*|{_ETAG.pattern}(,{_ETAG.pattern})*)\s*$"
+ENTITY_TAGS_PATTERN = rf"^\s*(\*|{_ETAG.pattern}(,{_ETAG.pattern})*,?)\s*$"  # a trailing comma is let pass
 
 
 def make_etag(obj) -> str:

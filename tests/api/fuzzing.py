@@ -89,8 +89,10 @@ def _report(statistic: Statistic, cases: dict) -> str:
     for label, groups in statistic.failures.items():
         for case_id, group in groups.items():
             case = cases.get(case_id)
-            sent = (f"query={case.query} headers={ {k: v for k, v in (case.headers or {}).items() if k != 'Authorization'} }"
-                    f" body={str(case.body)[:200]}") if case is not None else ""
+            sent = ""
+            if case is not None:
+                headers = {k: v for k, v in (case.headers or {}).items() if k != "Authorization"}
+                sent = f"path={case.path_parameters} query={case.query} headers={headers} body={str(case.body)[:200]}"
             response = group.response
             answer = f"{response.status_code} {response.text[:300]}" if response is not None else "-"
             for failure in group.failures:
