@@ -68,6 +68,10 @@ def build_document(registry) -> dict:
     paths: dict[str, dict] = {}
     for op in operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, keyed)
+    for op in operations:
+        links = _links(op, operations)
+        if links:
+            paths[op.path][op.method.lower()]["responses"][str(op.status)]["links"] = links
     return {
         "openapi": "3.1.0",
         "info": {"title": "Planner API", "version": "1"},
@@ -162,8 +166,34 @@ def _statuses(op: Operation) -> set[int]:
     return statuses
 
 
+def _operation_id(op: Operation) -> str:
+    words = op.path.replace("{id}", "by id").replace("/api/", "").replace("/", " ").replace("_", " ").split()
+    return op.method.lower() + "".join(word.capitalize() for word in words)
+
+
+def _links(op: Operation, operations: list[Operation]) -> dict:
+    """What a client does next with the answer (OpenAPI links, which stateful testing follows): a
+    create leads to every operation on the new object's URL, by its id and (for writes) its ETag;
+    a detail GET leads to the writes on the same URL, with the ETag it answered."""
+    if op.method == "POST" and op.status == 201:
+        targets = [t for t in operations if t.path.startswith(f"{op.path}{{id}}/")]
+        ident = "$response.body#/id"
+    elif op.conditional == "read":
+        targets = [t for t in operations if t.path == op.path and t.conditional in ("write", "write-required")]
+        ident = "$request.path.id"
+    else:
+        return {}
+    links = {}
+    for target in targets:
+        parameters = {"path.id": ident}
+        if target.conditional in ("write", "write-required"):
+            parameters["header.If-Match"] = "$response.header.ETag"
+        links[_operation_id(target)] = {"operationId": _operation_id(target), "parameters": parameters}
+    return links
+
+
 def _operation(op: Operation, keyed) -> dict:
-    out: dict = {"summary": op.summary, "responses": {}}
+    out: dict = {"summary": op.summary, "operationId": _operation_id(op), "responses": {}}
     if op.permission:
         out["security"] = [{"bearer": []}]
         out["x-permission"] = op.permission

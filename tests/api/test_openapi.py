@@ -212,3 +212,16 @@ def test_text_in_bodies_is_declared_free_of_control_characters(document):
     assert re.fullmatch(person["notes"]["pattern"], "line one\n\tline two")
     assert not re.fullmatch(person["notes"]["pattern"], "a\x00b")
     assert not re.fullmatch(person["name"]["pattern"], "   ")  # stripped, then required
+
+
+def test_links_lead_from_a_create_to_its_object_with_its_etag(document):
+    paths = document["paths"]
+    operation_ids = [op["operationId"] for item in paths.values() for op in item.values()]
+    assert len(operation_ids) == len(set(operation_ids))
+    links = paths["/api/projects/"]["post"]["responses"]["201"]["links"]
+    assert {link["operationId"] for link in links.values()} == {
+        paths["/api/projects/{id}/"][method]["operationId"] for method in ("get", "patch", "put", "delete")}
+    patch = paths["/api/projects/{id}/"]["patch"]["operationId"]
+    assert links[patch]["parameters"] == {"path.id": "$response.body#/id", "header.If-Match": "$response.header.ETag"}
+    after_get = paths["/api/projects/{id}/"]["get"]["responses"]["200"]["links"]
+    assert after_get[patch]["parameters"]["header.If-Match"] == "$response.header.ETag"
