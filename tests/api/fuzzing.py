@@ -15,7 +15,7 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 # Examples per operation and steps per stateful scenario. "short" keeps CI to about a minute or
 # two per engine on two cores; "full" is `make fuzz`.
-BUDGETS = {"short": {"examples": 10, "steps": 6}, "full": {"examples": 100, "steps": 20}}
+BUDGETS = {"short": {"examples": 10, "steps": 6}, "full": {"examples": 200, "steps": 20}}
 
 # Schema-valid data the API rightly refuses, for rules no JSON Schema can state: they depend on
 # what is stored or on who asks, or tie two fields together. Each is tested in its feature's tests;
@@ -36,6 +36,7 @@ class Outcome:
     cases: int
     failures: int
     report: str
+    by_phase: dict[str, int]  # cases per phase
 
 
 def config(token: str, budget: str, seed: int | None) -> SchemathesisConfig:
@@ -61,15 +62,17 @@ def run(wsgi_app, token: str, budget: str | None = None, seed: int | None = 1) -
     budget = budget or os.environ.get("PLANNER_FUZZ_BUDGET", "short")
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app, config=config(token, budget, seed))
     schema.hook(filter_failure)
-    statistic, failed = Statistic(), {}
+    statistic, failed, by_phase = Statistic(), {}, {}
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
             statistic.on_scenario_finished(event.recorder)
+            phase = event.phase.value
+            by_phase[phase] = by_phase.get(phase, 0) + len(event.recorder.cases)
             failed.update({case_id: event.recorder.cases[case_id].value for groups in statistic.failures.values()
                            for case_id in groups if case_id in event.recorder.cases})
         elif isinstance(event, events.FatalError):
             raise event.exception
-    return Outcome(statistic.total_cases, statistic.total_failures, _report(statistic, failed))
+    return Outcome(statistic.total_cases, statistic.total_failures, _report(statistic, failed), by_phase)
 
 
 def filter_failure(context, failure, case, response) -> bool:
