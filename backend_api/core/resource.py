@@ -11,6 +11,7 @@ the write request also holds the database write lock from its first statement (c
 """
 
 from datetime import date
+from functools import cache
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -159,6 +160,7 @@ class Resource:
 
     # ---- collection -------------------------------------------------------------------------
     @classmethod
+    @cache  # once per resource: building the enum lookup costs a JSON-schema generation
     def list_params(cls) -> tuple[Param, ...]:
         """Every query parameter of the list: documented in OpenAPI and read by collection_get."""
         enums = {wire: prop.get("enum") for wire, prop in
