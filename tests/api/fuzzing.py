@@ -50,7 +50,8 @@ def config(token: str, budget: str, seed: int | None) -> SchemathesisConfig:
             "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]},
             # A PATCH/PUT without its required If-Match is a 428 Precondition Required (RFC 6585).
             "missing_required_header": {"expected-statuses": ["400", "401", "403", "406", "415", "422", "428"]}},
-        "generation": {"max-examples": size["examples"]},
+        # No example database: a run is given by its seed alone.
+        "generation": {"max-examples": size["examples"], "database": "none"},
         "phases": {"stateful": {"max-steps": size["steps"]}},
         # Nothing written next to the checkout: every run starts from what the schema says.
         "cache": {"enabled": False},
