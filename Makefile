@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PLANNER_ENV ?= development
 
-.PHONY: help install chromium bun run serve-app serve-api test test-sqlite test-postgres bench lint
+.PHONY: help install chromium bun run serve-app serve-api test test-sqlite test-postgres fuzz bench lint
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -63,6 +63,12 @@ test-sqlite: install chromium $(BUN) $(AXE)
 
 test-postgres: install
 	PLANNER_TEST_DB=postgres $(PY) -m pytest -q tests/unit tests/api
+
+fuzz: install ## schemathesis with every check and phase (stateful too), full budget, on SQLite then PostgreSQL when TEST_DATABASE_URL is set
+	PLANNER_TEST_DB=sqlite PLANNER_FUZZ_BUDGET=full $(PY) -m pytest -q -s tests/api/test_schemathesis.py
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		PLANNER_TEST_DB=postgres PLANNER_FUZZ_BUDGET=full $(PY) -m pytest -q -s tests/api/test_schemathesis.py; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL fuzz skipped"; fi
 
 bench: install ## run the benchmarks (they print figures; they never assert on time)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
-from backend_api.core.errors import field_error
-from backend_api.core.resource import MAX_ID, Resource, names_by_id, register
+from backend_api.core.params import ident
+from backend_api.core.resource import BAD_FILTER, Resource, names_by_id, register
 from backend_api.people.models import Person
 from backend_api.projects.models import Project
 
@@ -18,19 +18,14 @@ class AssignmentsResource(Resource):
                 "createdAt": "created_at", "updatedAt": "updated_at", "personId": "person_id",
                 "projectId": "project_id", "id": "id"}
     default_ordering = ("-updatedAt",)
-    extra_params = ("departmentId",)
+    extra_params = (ident("departmentId", message=BAD_FILTER, description="People of this department."),)
     foreign = {"personId": (Person, "Person"), "projectId": (Project, "Project")}
     merge_fields = frozenset({"weeklyHours"})
 
-    def extra_filters(self, params):
-        if not params.get("departmentId"):
+    def extra_filters(self, values):
+        department = values["departmentId"]
+        if department is None:
             return []
-        try:
-            department = int(params["departmentId"])
-            if abs(department) > MAX_ID:  # would reach the driver as an out-of-range integer
-                raise ValueError
-        except ValueError:
-            raise field_error("departmentId", "Not a valid value for this filter.") from None
         return [Assignment.person_id.in_(select(Person.id).where(Person.department_id == department))]
 
     def extras(self, objs):

@@ -4,6 +4,7 @@ from pyramid.view import view_config
 
 from backend_api.core.errors import not_found
 from backend_api.core.openapi import Operation, describe
+from backend_api.core.params import text
 from backend_api.core.resource import Resource, contains_any, json_body_as, no_content, valid_id
 
 from . import admin, services
@@ -21,11 +22,11 @@ class UserList(Resource):
     ordering = {"username": "username", "email": "email", "role": "role", "dateJoined": "date_joined",
                 "lastLogin": "last_login", "id": "id"}
     default_ordering = ("username",)
-    extra_params = ("search",)
+    extra_params = (text("search", description="Username or email contains this."),)
 
-    def extra_filters(self, params):
-        text = params.get("search", "").strip()
-        return [contains_any(text, User.username, User.email)] if text else []
+    def extra_filters(self, values):
+        search = (values["search"] or "").strip()
+        return [contains_any(search, User.username, User.email)] if search else []
 
 
 class AuditList(Resource):
@@ -93,12 +94,11 @@ def includeme(config):
                     permission="admin", renderer="json")
     config.add_view(AuditList, attr="collection_get", route_name="auth_audit", request_method="GET",
                     permission="admin", renderer="json")
-    page = ("page", "pageSize", "ordering")
     users, user = "/api/auth/users/", "/api/auth/users/{id}/"
     describe(
         config,
         Operation(users, "GET", "List users; search matches username or email", response=UserOut, list_of=True,
-                  params=(*page, *UserList.filters, *UserList.extra_params), permission="admin"),
+                  params=UserList.list_params(), permission="admin"),
         Operation(users, "POST", "Create a user (optionally linked to a Person with no login yet)",
                   request=UserCreate, response=UserOut, status=201, permission="admin"),
         Operation(user, "DELETE", "Delete a user (not yourself, not the last active admin)", status=204,
@@ -110,5 +110,5 @@ def includeme(config):
         Operation(f"{user}change_role/", "POST", "Change a user's role (isStaff follows: true for admins)",
                   request=RoleRequest, response=UserOut, permission="admin"),
         Operation("/api/auth/audit/", "GET", "Audit log of admin actions, newest first", response=AuditOut,
-                  list_of=True, params=(*page, *AuditList.filters), permission="admin"),
+                  list_of=True, params=AuditList.list_params(), permission="admin"),
     )

@@ -2,14 +2,21 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from backend_api.core.edge import CONTROL_IN_TEXT, not_matching
 from backend_api.core.schemas import OUTPUT, CamelModel, Id, Email, UtcDateTime
 
 from .models import ROLES
+from .services import MIN_PASSWORD_LENGTH
 
 Role = Literal[ROLES]
 
 # Passwords are taken exactly as typed: the models' whitespace stripping must not shorten them.
-Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=1024)]
+# (Its schema pattern says only what every body's text is refused for: spaces alone are a password.)
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=1024),
+                     Field(json_schema_extra={"pattern": not_matching(CONTROL_IN_TEXT)})]
+# A new password: the policy's minimum length is checked by services.check_password_policy (with its
+# own message) and stated in the schema.
+NewPassword = Annotated[Password, Field(json_schema_extra={"minLength": MIN_PASSWORD_LENGTH})]
 
 
 class TokenRequest(CamelModel):
@@ -89,13 +96,13 @@ class SessionList(CamelModel):
 class UserCreate(CamelModel):
     username: str = Field(min_length=1, max_length=150)
     email: Email = None
-    password: Password
+    password: NewPassword
     role: Role = "user"
     person_id: Id | None = None
 
 
 class PasswordRequest(CamelModel):
-    password: Password
+    password: NewPassword
 
 
 class RoleRequest(CamelModel):

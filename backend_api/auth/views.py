@@ -76,14 +76,14 @@ def includeme(config):
     describe(
         config,
         Operation("/api/auth/token/", "POST", "Sign in: a new session and its token pair", request=TokenRequest,
-                  response=TokenPair, permission=None),
+                  response=TokenPair, permission=None, errors=(401, 429)),
         Operation("/api/auth/token/refresh/", "POST", "Rotate the refresh token", request=RefreshRequest,
-                  response=TokenPair, permission=None),
+                  response=TokenPair, permission=None, errors=(401,)),
         Operation("/api/auth/logout/", "POST", "Revoke the session of this refresh token", request=RefreshRequest,
-                  status=204, permission=None),
+                  status=204, permission=None, errors=(401,)),
         Operation("/api/auth/me/", "GET", "The signed-in user", response=UserOut, permission="self"),
         Operation("/api/auth/sessions/", "GET", "Own sessions, newest first", response=SessionList,
                   permission="self"),
         Operation("/api/auth/sessions/revoke/", "POST", "Revoke one of own sessions", request=RevokeRequest,
-                  response=SessionOut, permission="self"),
+                  response=SessionOut, permission="self", errors=(404,)),
     )

@@ -13,6 +13,8 @@ from .timeutil import iso
 
 # One entity tag: optional W/, then a quoted string of etagc characters.
 _ETAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*')
+# The whole header as parse_etag_header reads it (for the OpenAPI document).
+ENTITY_TAGS_PATTERN = rf"^\s*(\*|{_ETAG.pattern}(,{_ETAG.pattern})*,?)\s*$"  # a trailing comma is let pass
 
 
 def make_etag(obj) -> str:
@@ -74,13 +76,14 @@ def precondition_failed(current_etag: str, current: dict) -> ApiError:
 def require_if_match(request, obj, serialize, required: bool = True) -> int:
     """Check If-Match against `obj`; return the version the caller saw, for the atomic write.
 
-    A missing header is a 412 `precondition_required` when required (PATCH/PUT), otherwise the
-    write goes ahead against the version just read (DELETE without If-Match).
+    A missing header is a 428 `precondition_required` (RFC 6585: the server requires the request
+    to be conditional) when required (PATCH/PUT), otherwise the write goes ahead against the
+    version just read (DELETE without If-Match).
     """
     header = request.headers.get("If-Match")
     if header is None:
         if required:
-            raise ApiError(412, "precondition_required",
+            raise ApiError(428, "precondition_required",
                            "This request must carry an If-Match header with the ETag you last saw.")
         return obj.version
     tags = parse_etag_header(header)

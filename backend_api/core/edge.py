@@ -16,6 +16,13 @@ from urllib.parse import unquote_to_bytes
 # descriptions); never in a path or a query parameter.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def not_matching(characters: re.Pattern) -> str:
+    """A JSON-schema pattern for text free of a character class above (for the OpenAPI document)."""
+    return f"^[^{characters.pattern[1:-1]}]*$"
+
+
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # Every answer of the API: a browser must never guess another type than the JSON it declares.
 ALWAYS_HEADERS = [("X-Content-Type-Options", "nosniff")]

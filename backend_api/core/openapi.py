@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from .concurrency import ENTITY_TAGS_PATTERN
+from .edge import CONTROL_IN_TEXT, not_matching
+from .params import Param
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["detail", "code"],
@@ -33,7 +37,13 @@ class Operation:
     status: int = 200
     permission: str | None = "view"
     list_of: bool = False
-    params: tuple[str, ...] = field(default=())
+    params: tuple[Param, ...] = field(default=())
+    # Concurrency (core/concurrency.py): "read" = GET detail (If-None-Match, 304), "write" = If-Match
+    # (412; "write-required": 412 when absent too); both answer with the object's ETag.
+    conditional: str | None = None
+    etag: bool = False              # a successful answer carries the object's ETag (create)
+    partial: bool = False           # the body is merged onto the current object: every field optional
+    errors: tuple[int, ...] = ()    # statuses beyond those every operation of its kind can answer
 
 
 def describe(config, *operations: Operation) -> None:
@@ -51,10 +61,17 @@ def build_document(registry) -> dict:
                                       for m in sorted(models, key=lambda m: m.__name__)],
                                      by_alias=True, ref_template="#/components/schemas/{model}")
     schemas = dict(defs.get("$defs", {}))
+    for model in {op.request for op in operations if op.partial}:
+        schemas[_partial_name(model)] = _partial(schemas[model.__name__])
+    _refuse_control_characters(schemas)
     schemas["Error"] = ERROR_SCHEMA
     paths: dict[str, dict] = {}
     for op in operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, keyed)
+    for op in operations:
+        links = _links(op, operations)
+        if links:
+            paths[op.path][op.method.lower()]["responses"][str(op.status)]["links"] = links
     return {
         "openapi": "3.1.0",
         "info": {"title": "Planner API", "version": "1"},
@@ -75,31 +92,147 @@ def _ref(model, keyed) -> dict:
     return keyed[mode]
 
 
+def _partial_name(model) -> str:
+    return f"{model.__name__}Patch"
+
+
+def _partial(schema: dict) -> dict:
+    """The create schema with every field optional (PATCH merges the body onto the stored object,
+    which then passes the whole schema)."""
+    out = {k: v for k, v in schema.items() if k != "required"}
+    out["title"] = f"{schema.get('title', '')} (any of its fields)".strip()
+    return out
+
+
+# core/resource.py refuses control characters (other than tab and line breaks) in any text of a
+# body; the schema says so, so that a client (or a fuzzer) knows.
+TEXT_PATTERN = not_matching(CONTROL_IN_TEXT)
+# Text is stripped before its length is checked (CamelModel): a required text needs one character
+# that is neither a space nor a control character.
+_CONTROLS = CONTROL_IN_TEXT.pattern[1:-1]
+NOT_BLANK_PATTERN = f"^[^{_CONTROLS}]*[^\\s{_CONTROLS}][^{_CONTROLS}]*$"
+
+
+def _refuse_control_characters(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys():
+            node["pattern"] = NOT_BLANK_PATTERN if node.get("minLength", 0) > 0 else TEXT_PATTERN
+        if node.get("type") == "object" and isinstance(node.get("additionalProperties"), dict):
+            node.setdefault("propertyNames", {"pattern": TEXT_PATTERN})  # a key is text too
+        for value in node.values():
+            _refuse_control_characters(value)
+    elif isinstance(node, list):
+        for value in node:
+            _refuse_control_characters(value)
+
+
+ETAG_HEADER = {"ETag": {"description": "The object's strong entity tag", "schema": {"type": "string"}}}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer", "minimum": 0}}}
+ENTITY_TAGS = {"type": "string", "description": "*, or a comma-separated list of quoted entity tags",
+               "pattern": ENTITY_TAGS_PATTERN}
+ERROR_TEXTS = {
+    304: "Not modified (If-None-Match matched)",
+    400: "Invalid input",
+    401: "Not authenticated",
+    403: "Not allowed",
+    404: "Not found",
+    412: "Precondition failed: the If-Match did not match (the body has the current object)",
+    413: "Request body too large",
+    428: "Precondition required: this write must carry If-Match",
+    429: "Too many attempts",
+    503: "Service unavailable (the database cannot be reached)",
+}
+
+
+def _statuses(op: Operation) -> set[int]:
+    """Every error status the operation can answer. 400 from the edge for any request (a path or
+    query that is not UTF-8 or holds control characters); 413 for a body over the cap; 503 when
+    the database is down, for everything but the two operations that never touch it."""
+    statuses = {400, *op.errors}
+    if op.request is not None:
+        statuses.add(413)
+    if op.permission:
+        statuses |= {401, 403}
+    if "{id}" in op.path or op.list_of:
+        statuses.add(404)  # the object, or a page past the end
+    if op.conditional == "read":
+        statuses.add(304)
+    elif op.conditional:
+        statuses.add(412)
+        if op.conditional == "write-required":
+            statuses.add(428)
+    if op.path not in ("/api/health/", "/api/openapi.json"):
+        statuses.add(503)
+    return statuses
+
+
+def _operation_id(op: Operation) -> str:
+    words = op.path.replace("{id}", "by id").replace("/api/", "").replace("/", " ").replace("_", " ").split()
+    return op.method.lower() + "".join(word.capitalize() for word in words)
+
+
+def _links(op: Operation, operations: list[Operation]) -> dict:
+    """What a client does next with the answer (OpenAPI links, which stateful testing follows): a
+    create leads to every operation on the new object's URL, by its id and (for writes) its ETag;
+    a detail GET leads to the writes on the same URL, with the ETag it answered."""
+    if op.method == "POST" and op.status == 201:
+        targets = [t for t in operations if t.path.startswith(f"{op.path}{{id}}/")]
+        ident = "$response.body#/id"
+    elif op.conditional == "read":
+        targets = [t for t in operations if t.path == op.path and t.conditional in ("write", "write-required")]
+        ident = "$request.path.id"
+    else:
+        return {}
+    links = {}
+    for target in targets:
+        parameters = {"path.id": ident}
+        if target.conditional in ("write", "write-required"):
+            parameters["header.If-Match"] = "$response.header.ETag"
+        links[_operation_id(target)] = {"operationId": _operation_id(target), "parameters": parameters}
+    return links
+
+
 def _operation(op: Operation, keyed) -> dict:
-    out: dict = {"summary": op.summary, "responses": {}}
+    out: dict = {"summary": op.summary, "operationId": _operation_id(op), "responses": {}}
     if op.permission:
         out["security"] = [{"bearer": []}]
         out["x-permission"] = op.permission
     parameters = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}] \
         if "{id}" in op.path else []
-    parameters += [{"name": p, "in": "query", "required": False, "schema": {"type": "string"}} for p in op.params]
+    parameters += [param.openapi() for param in op.params]
+    if op.conditional == "read":
+        parameters.append({"name": "If-None-Match", "in": "header", "required": False, "schema": ENTITY_TAGS})
+    elif op.conditional:
+        parameters.append({"name": "If-Match", "in": "header", "required": op.conditional == "write-required",
+                           "schema": ENTITY_TAGS})
     if parameters:
         out["parameters"] = parameters
     if op.request is not None:
-        out["requestBody"] = {"required": True,
-                              "content": {"application/json": {"schema": _ref(op.request, keyed)}}}
+        schema = {"$ref": f"#/components/schemas/{_partial_name(op.request)}"} if op.partial \
+            else _ref(op.request, keyed)
+        out["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+    success: dict = {"description": "OK"}
     if op.response is None:
-        out["responses"][str(op.status)] = {"description": "No content"}
+        success["description"] = "No content"
     else:
         schema = op.response if isinstance(op.response, dict) else _ref(op.response, keyed)
         if op.list_of:
             schema = {"type": "object", "properties": {
                 "count": {"type": "integer"}, "next": {"type": ["string", "null"]},
                 "previous": {"type": ["string", "null"]}, "results": {"type": "array", "items": schema}}}
-        out["responses"][str(op.status)] = {"description": "OK",
-                                            "content": {"application/json": {"schema": schema}}}
+        success["content"] = {"application/json": {"schema": schema}}
+    if op.etag or (op.conditional and op.method != "DELETE"):
+        success["headers"] = ETAG_HEADER
+    out["responses"][str(op.status)] = success
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for status, text in (("400", "Invalid input"), ("401", "Not authenticated"), ("403", "Not allowed"),
-                         ("404", "Not found"), ("412", "Precondition failed")):
-        out["responses"][status] = {"description": text, **error}
+    for status in sorted(_statuses(op)):
+        if status == 304:
+            out["responses"]["304"] = {"description": ERROR_TEXTS[304], "headers": ETAG_HEADER}
+            continue
+        response = {"description": ERROR_TEXTS[status], **error}
+        if status in (429, 503):
+            response["headers"] = RETRY_AFTER
+        elif status == 412:
+            response["headers"] = ETAG_HEADER
+        out["responses"][str(status)] = response
     return out

@@ -11,6 +11,7 @@ the write request also holds the database write lock from its first statement (c
 """
 
 from datetime import date
+from functools import cache
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -20,13 +21,19 @@ from sqlalchemy.exc import IntegrityError
 
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
 from .edge import CONTROL_IN_TEXT
-from .errors import ApiError, field_error, from_validation_error, invalid, not_found
+from .errors import ApiError, field_error, from_validation_error, not_found
 from .openapi import Operation, describe
+from .params import Param, boolean, day, enum, ids, integer, ordering, read, text
 from .schemas import MAX_ID, CamelModel, M, parse
 from .timeutil import now
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 MAX_ORDERING_TERMS = 5
+PAGE = (integer("page", default=1),
+        integer("pageSize", default=DEFAULT_PAGE_SIZE, cap=MAX_PAGE_SIZE))
+BAD_FILTER = "Not a valid value for this filter."
+
+
 def valid_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
@@ -89,34 +96,17 @@ def no_content(request, status: int = 204):
     return response
 
 
-def int_param(request, name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
-    raw = request.params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise field_error(name, "Enter a whole number.") from None
-    if value < minimum:
-        raise field_error(name, f"Must be at least {minimum}.")
-    return min(value, maximum) if maximum else value
-
-
-def parse_filter_value(column, raw: str) -> Any:
-    """Query-string text to the column's Python type; `a,b,c` on an integer column means IN."""
+def filter_param(column, wire: str, choices=None) -> Param:
+    """The query parameter of a list filter, typed by its column (and its enum, when the wire
+    model has one)."""
     python_type = column.type.python_type
     if python_type is bool:
-        if raw.lower() not in ("true", "false", "1", "0"):
-            raise ValueError("Use true or false.")
-        return raw.lower() in ("true", "1")
-    if python_type is int:
-        values = [int(part) for part in raw.split(",")]
-        if any(abs(v) > MAX_ID for v in values):  # see MAX_ID
-            raise ValueError("out of range")
-        return values if "," in raw else values[0]
+        return boolean(wire)
+    if python_type is int:  # `a,b,c` on an integer column means IN
+        return ids(wire, message=BAD_FILTER)
     if python_type is date:
-        return date.fromisoformat(raw)
-    return raw
+        return day(wire, message=BAD_FILTER)
+    return enum(wire, choices, message=BAD_FILTER) if choices else text(wire)
 
 
 class Resource:
@@ -130,14 +120,15 @@ class Resource:
     unique: ClassVar[dict[str, str]] = {}            # wire name -> column attribute
     foreign: ClassVar[dict[str, tuple[type, str]]] = {}  # wire name -> (model, label)
     merge_fields: ClassVar[frozenset[str]] = frozenset()  # JSON-merge-patched dict fields
-    extra_params: ClassVar[tuple[str, ...]] = ()  # query parameters handled by extra_filters
+    extra_params: ClassVar[tuple[Param, ...]] = ()  # query parameters handled by extra_filters
 
     def __init__(self, request):
         self.request = request
         self.db = request.db
 
     # ---- hooks a feature may override -------------------------------------------------------
-    def extra_filters(self, params) -> list[ColumnElement]:
+    def extra_filters(self, values: dict) -> list[ColumnElement]:
+        """Conditions from the extra_params, given their parsed values."""
         return []
 
     def extras(self, objs: list) -> dict[int, dict]:
@@ -168,15 +159,24 @@ class Resource:
         return self.out.model_construct(**data, **extra).model_dump(mode="json", by_alias=True)
 
     # ---- collection -------------------------------------------------------------------------
+    @classmethod
+    @cache  # once per resource: building the enum lookup costs a JSON-schema generation
+    def list_params(cls) -> tuple[Param, ...]:
+        """Every query parameter of the list: documented in OpenAPI and read by collection_get."""
+        enums = {wire: prop.get("enum") for wire, prop in
+                 cls.out.model_json_schema(by_alias=True, mode="serialization")["properties"].items()}
+        filters = tuple(filter_param(getattr(cls.model, attr), wire, enums.get(wire))
+                        for wire, attr in cls.filters.items())
+        return (*PAGE, ordering(cls.ordering, max_terms=MAX_ORDERING_TERMS), *filters, *cls.extra_params)
+
     def collection_get(self):
-        params = self.request.params
-        conditions = self._filters(params) + self.extra_filters(params)
-        page = int_param(self.request, "page", 1)
-        size = int_param(self.request, "pageSize", DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+        values = read(self.request, *self.list_params())
+        conditions = self._filters(values) + self.extra_filters(values)
+        page, size = values["page"], values["pageSize"]
         count = self.db.scalar(select(func.count()).select_from(self.model).where(*conditions))
         if page > 1 and (page - 1) * size >= count:
             raise ApiError(404, "not_found", "Invalid page.")
-        query = (select(self.model).where(*conditions).order_by(*self._ordering(params))
+        query = (select(self.model).where(*conditions).order_by(*self._ordering(values["ordering"]))
                  .offset((page - 1) * size).limit(size))
         objs = list(self.db.scalars(query))
         return {
@@ -191,33 +191,20 @@ class Resource:
         params["page"] = page
         return f"{self.request.path_url}?{urlencode(params)}"
 
-    def _filters(self, params) -> list[ColumnElement]:
-        conditions, errors = [], {}
+    def _filters(self, values: dict) -> list[ColumnElement]:
+        conditions = []
         for wire, attr in self.filters.items():
-            raw = params.get(wire)
-            if raw in (None, ""):
+            value = values[wire]
+            if value is None:
                 continue
             column = getattr(self.model, attr)
-            try:
-                value = parse_filter_value(column, raw)
-            except ValueError as exc:
-                errors[wire] = [str(exc) if "Use" in str(exc) else "Not a valid value for this filter."]
-                continue
             conditions.append(column.in_(value) if isinstance(value, list) else column == value)
-        if errors:
-            raise invalid(errors, "Some filters are not valid.")
         return conditions
 
-    def _ordering(self, params) -> list:
-        names = [n.strip() for n in params.get("ordering", "").split(",") if n.strip()] or self.default_ordering
-        if len(names) > MAX_ORDERING_TERMS:
-            raise field_error("ordering", f"Order by at most {MAX_ORDERING_TERMS} fields.")
+    def _ordering(self, names: list[str] | None) -> list:
         clauses = []
-        for name in names:
-            attr = self.ordering.get(name.lstrip("-"))
-            if attr is None:
-                allowed = ", ".join(sorted(self.ordering)) or "none"
-                raise field_error("ordering", f"Cannot order by {name.lstrip('-')}. Allowed: {allowed}.")
+        for name in names or self.default_ordering:
+            attr = self.ordering[name.removeprefix("-")]
             column = getattr(self.model, attr) if isinstance(attr, str) else attr
             clauses.append(column.desc() if name.startswith("-") else column.asc())
         return clauses + [self.model.id.asc()]
@@ -372,17 +359,19 @@ def register(config, resource: type[Resource], collection_route: str, item_route
         config.add_view(resource, attr=attr, route_name=route, request_method=method,
                         permission=permission, renderer="json")
     label, collection, item = resource.label, f"/api/{path}/", f"/api/{path}/{{id}}/"
-    list_params = ("page", "pageSize", "ordering", *resource.filters, *resource.extra_params)
     describe(config,
-             Operation(collection, "GET", f"List {label}", response=resource.out, list_of=True, params=list_params),
+             Operation(collection, "GET", f"List {label}", response=resource.out, list_of=True,
+                       params=resource.list_params()),
              Operation(collection, "POST", f"Create {label}", request=resource.schema, response=resource.out,
-                       status=201, permission="edit"),
-             Operation(item, "GET", f"{label} (ETag; If-None-Match gives 304)", response=resource.out),
+                       status=201, permission="edit", etag=True),
+             Operation(item, "GET", f"{label} (ETag; If-None-Match gives 304)", response=resource.out,
+                       conditional="read"),
              Operation(item, "PATCH", f"Merge into {label} (If-Match required)", request=resource.schema,
-                       response=resource.out, permission="edit"),
+                       response=resource.out, permission="edit", conditional="write-required", partial=True),
              Operation(item, "PUT", f"Replace {label} (If-Match required)", request=resource.schema,
-                       response=resource.out, permission="edit"),
-             Operation(item, "DELETE", f"Delete {label} (If-Match honoured)", status=204, permission="edit"))
+                       response=resource.out, permission="edit", conditional="write-required"),
+             Operation(item, "DELETE", f"Delete {label} (If-Match honoured)", status=204, permission="edit",
+                       conditional="write"))
 
 
 def names_by_id(db, model, ids: set[int]) -> dict[int, str]:
@@ -395,19 +384,17 @@ def names_by_id(db, model, ids: set[int]) -> dict[int, str]:
     return {ident: name for ident, name in db.execute(select(model.id, model.name).where(model.id.in_(ids)))}
 
 
-def date_range_filters(params, start_column, end_column) -> list[ColumnElement]:
-    """`from` / `to` (inclusive dates): rows whose [start, end] overlaps the range."""
-    conditions, errors = [], {}
-    for name, column, op in (("from", end_column, "__ge__"), ("to", start_column, "__le__")):
-        raw = params.get(name)
-        if not raw:
-            continue
-        try:
-            conditions.append(getattr(column, op)(date.fromisoformat(raw)))
-        except ValueError:
-            errors[name] = ["Enter a date as YYYY-MM-DD."]
-    if errors:
-        raise invalid(errors, "Some filters are not valid.")
+DATE_RANGE = (day("from", description="Only rows that end on or after this date."),
+              day("to", description="Only rows that start on or before this date."))
+
+
+def date_range_filters(values: dict, start_column, end_column) -> list[ColumnElement]:
+    """`from` / `to` (inclusive dates, see DATE_RANGE): rows whose [start, end] overlaps the range."""
+    conditions = []
+    if values["from"] is not None:
+        conditions.append(end_column >= values["from"])
+    if values["to"] is not None:
+        conditions.append(start_column <= values["to"])
     return conditions
 
 

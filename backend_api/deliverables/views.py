@@ -1,6 +1,6 @@
 from sqlalchemy import ColumnElement
 
-from backend_api.core.resource import Resource, date_range_filters, names_by_id, register
+from backend_api.core.resource import DATE_RANGE, Resource, date_range_filters, names_by_id, register
 from backend_api.projects.models import Project
 
 from .models import Deliverable
@@ -12,12 +12,12 @@ class DeliverablesResource(Resource):
     filters = {"projectId": "project_id", "isCompleted": "is_completed", "date": "date"}
     ordering = {"date": "date", "createdAt": "created_at", "updatedAt": "updated_at", "id": "id"}
     default_ordering = ("date",)
-    extra_params = ("from", "to")
+    extra_params = DATE_RANGE
     foreign = {"projectId": (Project, "Project")}
 
-    def extra_filters(self, params) -> list[ColumnElement]:
+    def extra_filters(self, values) -> list[ColumnElement]:
         # ?from=&to= for the calendar: deliverables due in a date range.
-        return date_range_filters(params, Deliverable.date, Deliverable.date)
+        return date_range_filters(values, Deliverable.date, Deliverable.date)
 
     def extras(self, objs):
         names = names_by_id(self.db, Project, {o.project_id for o in objs})

@@ -5,7 +5,8 @@ from backend_api.assignments.models import Assignment
 from backend_api.core.errors import ApiError, field_error
 from backend_api.core.openapi import Operation, describe
 from backend_api.auth.models import User
-from backend_api.core.resource import Resource, clear_links, escape_like, int_param, names_by_id, register
+from backend_api.core.params import boolean, integer, read, text
+from backend_api.core.resource import Resource, clear_links, escape_like, names_by_id, register
 from backend_api.departments.models import Department
 
 from .models import Person, fold, search_keys
@@ -20,20 +21,22 @@ class PeopleResource(Resource):
     ordering = {"name": "name", "email": "email", "weeklyCapacity": "weekly_capacity",
                 "hireDate": "hire_date", "createdAt": "created_at", "updatedAt": "updated_at", "id": "id"}
     default_ordering = ("name",)
-    extra_params = ("skill", "search", "email")
+    extra_params = (text("skill", description="Has this skill (any case)."),
+                    text("search", description="Name or email contains this."),
+                    text("email", description="This email address exactly (any case)."))
     unique = {"email": "email"}
     foreign = {"departmentId": (Department, "Department")}
 
-    def extra_filters(self, params):
+    def extra_filters(self, values):
         conditions = []
-        if params.get("skill"):
-            conditions.append(has_skill(self.db, params["skill"]))
-        if params.get("email"):
-            conditions.append(Person.email == params["email"].strip().lower())  # stored lower-cased
-        if params.get("search"):
+        if values["skill"]:
+            conditions.append(has_skill(self.db, values["skill"]))
+        if values["email"]:
+            conditions.append(Person.email == values["email"].strip().lower())  # stored lower-cased
+        if values["search"]:
             # A paginated, counted list has to see every match; on the folded keys it is at least
             # right for non-ASCII names and can use PostgreSQL's trigram indexes.
-            needle = "%" + escape_like(fold(params["search"].strip())) + "%"
+            needle = "%" + escape_like(fold(values["search"].strip())) + "%"
             conditions.append(or_(Person.name_key.like(needle, escape="\\"),
                                   Person.email_key.like(needle, escape="\\")))
         return conditions
@@ -56,16 +59,18 @@ class PeopleResource(Resource):
         clear_links(self.db, User.__table__.c.person_id, obj.id)
 
 
+SEARCH_PARAMS = (text("q", default="", max_length=MAX_QUERY, description="At least 2 characters, or no results."),
+                 integer("limit", default=DEFAULT_LIMIT, cap=MAX_LIMIT),
+                 boolean("includeInactive", default=False))
+
+
 def people_search(request):
     """GET /api/people/search/ (API.md, People search); the plan is in search.py."""
-    q = request.params.get("q", "").strip()
-    if len(q) > MAX_QUERY:
-        raise field_error("q", f"Enter at most {MAX_QUERY} characters.")
+    values = read(request, *SEARCH_PARAMS)
+    q = values["q"].strip()
     if "\x00" in q:
         raise field_error("q", "Remove the control characters.")
-    limit = int_param(request, "limit", DEFAULT_LIMIT, maximum=MAX_LIMIT)
-    include_inactive = request.params.get("includeInactive", "").lower() in ("true", "1")
-    people = search_people(request.db, q, limit, include_inactive)
+    people = search_people(request.db, q, values["limit"], values["includeInactive"])
     return {"results": PeopleResource(request).serialize_many(people)}
 
 
@@ -85,4 +90,4 @@ def includeme(config):
                     renderer="json")
     describe(config, Operation("/api/people/search/", "GET", "People whose name or email contains q, "
                                "names starting with q first", response=PeopleSearchOut,
-                               params=("q", "limit", "includeInactive")))
+                               params=SEARCH_PARAMS))

@@ -2,6 +2,7 @@ from sqlalchemy import func, select
 
 from backend_api.assignments.models import Assignment
 from backend_api.core.errors import ApiError
+from backend_api.core.params import text
 from backend_api.core.resource import Resource, contains_any, register
 
 from .models import Project
@@ -15,13 +16,13 @@ class ProjectsResource(Resource):
                 "endDate": "end_date", "projectNumber": "project_number", "createdAt": "created_at",
                 "updatedAt": "updated_at", "id": "id"}
     default_ordering = ("name",)
-    extra_params = ("search",)
+    extra_params = (text("search", description="Name, client or project number contains this."),)
     unique = {"projectNumber": "project_number"}
 
-    def extra_filters(self, params):
-        if not params.get("search"):
+    def extra_filters(self, values):
+        if not values["search"]:
             return []
-        return [contains_any(params["search"], Project.name, Project.client, Project.project_number)]
+        return [contains_any(values["search"], Project.name, Project.client, Project.project_number)]
 
     def before_delete(self, obj):
         count = self.db.scalar(select(func.count()).where(Assignment.project_id == obj.id))

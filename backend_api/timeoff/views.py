@@ -1,4 +1,4 @@
-from backend_api.core.resource import Resource, date_range_filters, names_by_id, register
+from backend_api.core.resource import DATE_RANGE, Resource, date_range_filters, names_by_id, register
 from backend_api.people.models import Person
 
 from .models import TimeOff
@@ -11,12 +11,12 @@ class TimeOffResource(Resource):
     ordering = {"startDate": "start_date", "endDate": "end_date", "createdAt": "created_at",
                 "updatedAt": "updated_at", "id": "id"}
     default_ordering = ("startDate",)
-    extra_params = ("from", "to")
+    extra_params = DATE_RANGE
     foreign = {"personId": (Person, "Person")}
 
-    def extra_filters(self, params):
+    def extra_filters(self, values):
         # ?from=&to= for the calendar: time off overlapping a date range.
-        return date_range_filters(params, TimeOff.start_date, TimeOff.end_date)
+        return date_range_filters(values, TimeOff.start_date, TimeOff.end_date)
 
     def extras(self, objs):
         names = names_by_id(self.db, Person, {o.person_id for o in objs})

@@ -2,6 +2,8 @@
 views (compared with Pyramid's own route and view introspection), built from the schemas that
 validate requests."""
 
+import re
+
 import pytest
 from pyramid.interfaces import IRoutesMapper
 
@@ -120,3 +122,109 @@ def test_public_operations_have_no_security_and_the_rest_do(document):
                 assert "security" not in operation, (path, method)
             else:
                 assert operation["security"] == [{"bearer": []}], (path, method)
+
+
+def _params(operation) -> dict[str, dict]:
+    return {p["name"]: p for p in operation.get("parameters", [])}
+
+
+def test_query_parameters_are_typed(document):
+    paths = document["paths"]
+    people = _params(paths["/api/people/"]["get"])
+    assert people["page"]["schema"] == {"type": "integer", "minimum": 1}
+    assert people["pageSize"]["schema"] == {"type": "integer", "minimum": 1}
+    assert "200" in people["pageSize"]["description"]
+    assert people["isActive"]["schema"] == {"type": "boolean"}
+    assert people["departmentId"]["schema"]["items"]["type"] == "integer"
+    assert re.fullmatch(people["ordering"]["schema"]["pattern"], "name,-updatedAt")
+    assert not re.fullmatch(people["ordering"]["schema"]["pattern"], "password")
+    assert _params(paths["/api/projects/"]["get"])["status"]["schema"]["enum"] == [
+        "planning", "active", "on_hold", "completed", "cancelled"]
+    assert _params(paths["/api/timeoff/"]["get"])["from"]["schema"] == {"type": "string", "format": "date"}
+    assert _params(paths["/api/dashboard/"]["get"])["weeks"]["schema"] == {"type": "integer", "minimum": 1,
+                                                                           "maximum": 12}
+    assert _params(paths["/api/auth/users/"]["get"])["role"]["schema"]["enum"] == ["admin", "manager", "user"]
+
+
+# One value each type of parameter must refuse.
+WRONG = {"integer": "x", "boolean": "1", "array": "1,x", "date": "2026-1-1", "enum": "nope", "ordering": "-"}
+
+
+def _wrong_value(param) -> str | None:
+    schema = param["schema"]
+    if "enum" in schema:
+        return WRONG["enum"]
+    if schema.get("format") == "date":
+        return WRONG["date"]
+    if param["name"] == "ordering":
+        return WRONG["ordering"]
+    return WRONG.get(schema["type"])
+
+
+def test_every_typed_query_parameter_refuses_what_its_schema_refuses(document, admin):
+    checked = 0
+    for path, item in document["paths"].items():
+        if "{id}" in path or "get" not in item:
+            continue
+        for param in item["get"].get("parameters", []):
+            value = _wrong_value(param)
+            if value is None:
+                continue
+            response = admin.get(path, params={param["name"]: value})
+            assert response.status_int == 400, (path, param["name"], value)
+            assert param["name"] in response.json["errors"], (path, param["name"])
+            checked += 1
+    assert checked > 40
+
+
+def test_patch_takes_the_create_schema_with_every_field_optional(document):
+    paths, schemas = document["paths"], document["components"]["schemas"]
+    for resource in ("people", "departments", "projects", "assignments", "deliverables", "timeoff"):
+        create = paths[f"/api/{resource}/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        patch = paths[f"/api/{resource}/{{id}}/"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+        full, partial = (schemas[s["$ref"].rsplit("/", 1)[1]] for s in (create, patch))
+        assert full["required"] and "required" not in partial, resource
+        assert partial["properties"] == full["properties"], resource
+
+
+def test_preconditions_etags_and_statuses_are_declared(document):
+    paths = document["paths"]
+    detail = paths["/api/people/{id}/"]
+    get = detail["get"]
+    assert _params(get)["If-None-Match"]["in"] == "header"
+    assert {"200", "304", "404"} <= set(get["responses"]) and "ETag" in get["responses"]["200"]["headers"]
+    for method in ("patch", "put"):
+        assert _params(detail[method])["If-Match"]["required"] is True
+        assert {"412", "428"} <= set(detail[method]["responses"])
+        assert "ETag" in detail[method]["responses"]["412"]["headers"]
+    assert _params(detail["delete"])["If-Match"]["required"] is False
+    assert "428" not in detail["delete"]["responses"]
+    assert "ETag" in paths["/api/people/"]["post"]["responses"]["201"]["headers"]
+    assert "413" in paths["/api/people/"]["post"]["responses"]
+    token = paths["/api/auth/token/"]["post"]["responses"]
+    assert "Retry-After" in token["429"]["headers"] and "401" in token
+    for path, item in paths.items():
+        for method, operation in item.items():
+            assert "400" in operation["responses"], (path, method)  # the edge refuses any bad query
+            if path not in ("/api/health/", "/api/openapi.json"):
+                assert "Retry-After" in operation["responses"]["503"]["headers"], (path, method)
+
+
+def test_text_in_bodies_is_declared_free_of_control_characters(document):
+    person = document["components"]["schemas"]["PersonIn"]["properties"]
+    assert re.fullmatch(person["notes"]["pattern"], "line one\n\tline two")
+    assert not re.fullmatch(person["notes"]["pattern"], "a\x00b")
+    assert not re.fullmatch(person["name"]["pattern"], "   ")  # stripped, then required
+
+
+def test_links_lead_from_a_create_to_its_object_with_its_etag(document):
+    paths = document["paths"]
+    operation_ids = [op["operationId"] for item in paths.values() for op in item.values()]
+    assert len(operation_ids) == len(set(operation_ids))
+    links = paths["/api/projects/"]["post"]["responses"]["201"]["links"]
+    assert {link["operationId"] for link in links.values()} == {
+        paths["/api/projects/{id}/"][method]["operationId"] for method in ("get", "patch", "put", "delete")}
+    patch = paths["/api/projects/{id}/"]["patch"]["operationId"]
+    assert links[patch]["parameters"] == {"path.id": "$response.body#/id", "header.If-Match": "$response.header.ETag"}
+    after_get = paths["/api/projects/{id}/"]["get"]["responses"]["200"]["links"]
+    assert after_get[patch]["parameters"]["header.If-Match"] == "$response.header.ETag"

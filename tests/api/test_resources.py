@@ -78,11 +78,11 @@ def test_malformed_if_none_match_is_400(spec, staff, registry):
 
 # ---- PATCH / PUT preconditions ------------------------------------------------------------------
 @pytest.mark.parametrize("method", ["patch", "put"])
-def test_write_without_if_match_is_412_precondition_required(spec, manager, registry, method):
+def test_write_without_if_match_is_428_precondition_required(spec, manager, registry, method):
     created = _created(manager, spec, registry)
     body = spec.change if method == "patch" else {**spec.body(registry), **spec.change}
     response = getattr(manager, method)(spec.url(created.json["id"]), body)
-    assert response.status_int == 412
+    assert response.status_int == 428
     assert response.json["code"] == "precondition_required"
     assert manager.get(spec.url(created.json["id"])).json == created.json  # nothing written
 

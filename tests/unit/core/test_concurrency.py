@@ -82,7 +82,7 @@ def _request(headers):
 def test_require_if_match_missing_is_precondition_required():
     with pytest.raises(ApiError) as caught:
         require_if_match(_request({}), thing(), serialize=lambda o: {})
-    assert (caught.value.status, caught.value.code) == (412, "precondition_required")
+    assert (caught.value.status, caught.value.code) == (428, "precondition_required")
 
 
 def test_require_if_match_optional_returns_current_version():
