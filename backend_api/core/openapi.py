@@ -39,7 +39,7 @@ class Operation:
     list_of: bool = False
     params: tuple[Param, ...] = field(default=())
     # Concurrency (core/concurrency.py): "read" = GET detail (If-None-Match, 304), "write" = If-Match
-    # (412; "write-required": 412 when absent too); both answer with the object's ETag.
+    # (412; "write-required": and 428 when absent); both answer with the object's ETag.
     conditional: str | None = None
     etag: bool = False              # a successful answer carries the object's ETag (create)
     partial: bool = False           # the body is merged onto the current object: every field optional
