@@ -7,6 +7,8 @@ import sys
 
 from sqlalchemy import select
 
+from .auth.models import Role
+
 
 def alembic_config(url: str):
     from alembic.config import Config
@@ -118,7 +120,7 @@ def main(argv=None) -> None:
     user.add_argument("--username", required=True)
     user.add_argument("--password", required=True)
     user.add_argument("--email", default="")
-    user.add_argument("--role", choices=("admin", "manager", "user"), default="user")
+    user.add_argument("--role", choices=list(Role), default=Role.USER)
     user.set_defaults(func=create_user)
     commands.add_parser("ensure-admin", help="create the first admin if there is none").set_defaults(func=ensure_admin)
     demo = commands.add_parser("seed-demo", help="realistic demo data (idempotent)")

@@ -13,7 +13,7 @@ from .core.timeutil import monday, now
 from .deliverables.models import Deliverable
 from .departments.models import Department
 from .people.models import Person
-from .projects.models import PROJECT_STATUSES, Project
+from .projects.models import Project, ProjectStatus
 from .timeoff.models import TimeOff
 
 DEPARTMENTS = ["Architecture", "Structural Engineering", "MEP Engineering", "Interior Design",
@@ -97,7 +97,7 @@ def seed(db, people: int = 60) -> dict[str, int]:
 
     projects = []
     for i, name in enumerate(PROJECT_NAMES):
-        status = PROJECT_STATUSES[i % len(PROJECT_STATUSES)] if i % 3 else "active"
+        status = list(ProjectStatus)[i % len(ProjectStatus)] if i % 3 else ProjectStatus.ACTIVE
         start = this_week - timedelta(weeks=rng.randint(4, 40))
         row, new = _get_or_create(db, Project, {"project_number": f"P-{2400 + i}"}, {
             "name": name, "client": CLIENTS[i % len(CLIENTS)], "status": status, "start_date": start,

@@ -1,5 +1,6 @@
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
@@ -7,7 +8,12 @@ from sqlmodel import Field, SQLModel
 from backend_api.core.model import Editable
 from backend_api.core.timeutil import now
 
-ROLES = ("admin", "manager", "user")
+class Role(StrEnum):
+    """Who may do what (core/security.py's ACL); one name for API, app and CLI."""
+
+    ADMIN = "admin"
+    MANAGER = "manager"
+    USER = "user"
 
 
 def _when(**kw):

@@ -1,14 +1,12 @@
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from backend_api.core.edge import CONTROL_IN_TEXT, not_matching
 from backend_api.core.schemas import OUTPUT, CamelModel, Id, Email, UtcDateTime
 
-from .models import ROLES
+from .models import Role
 from .services import MIN_PASSWORD_LENGTH
-
-Role = Literal[ROLES]
 
 # Passwords are taken exactly as typed: the models' whitespace stripping must not shorten them.
 # (Its schema pattern says only what every body's text is refused for: spaces alone are a password.)
@@ -69,7 +67,7 @@ class UserOut(CamelModel):
     id: int
     username: str
     email: str
-    role: str = Field(json_schema_extra={"enum": list(ROLES)})
+    role: Role
     is_active: bool
     is_staff: bool
     person_id: int | None
@@ -97,7 +95,7 @@ class UserCreate(CamelModel):
     username: str = Field(min_length=1, max_length=150)
     email: Email = None
     password: NewPassword
-    role: Role = "user"
+    role: Role = Role.USER
     person_id: Id | None = None
 
 

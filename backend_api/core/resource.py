@@ -96,6 +96,13 @@ def no_content(request, status: int = 204):
     return response
 
 
+def _enum_of(prop: dict, defs: dict) -> list | None:
+    """A property's enum values, also when the enum is a StrEnum (a $ref to its definition)."""
+    if "$ref" in prop:
+        prop = defs[prop["$ref"].rsplit("/", 1)[-1]]
+    return prop.get("enum")
+
+
 def filter_param(column, wire: str, choices=None) -> Param:
     """The query parameter of a list filter, typed by its column (and its enum, when the wire
     model has one)."""
@@ -152,19 +159,20 @@ class Resource:
 
     def _dump(self, obj, extra: dict) -> dict:
         # Built without validation: a stored row is shown as it is, even one that an input rule
-        # added later would refuse — reading must never fail with a 400.
+        # added later would refuse — reading must never fail with a 400. Enum fields (a project's
+        # status) hold the column's plain string, which is what they serialize to anyway: no warning.
         data = {name: getattr(obj, name) for name in self.out.model_fields if hasattr(obj, name)}
         if "etag" in self.out.model_fields:
             data["etag"] = make_etag(obj)
-        return self.out.model_construct(**data, **extra).model_dump(mode="json", by_alias=True)
+        return self.out.model_construct(**data, **extra).model_dump(mode="json", by_alias=True, warnings=False)
 
     # ---- collection -------------------------------------------------------------------------
     @classmethod
     @cache  # once per resource: building the enum lookup costs a JSON-schema generation
     def list_params(cls) -> tuple[Param, ...]:
         """Every query parameter of the list: documented in OpenAPI and read by collection_get."""
-        enums = {wire: prop.get("enum") for wire, prop in
-                 cls.out.model_json_schema(by_alias=True, mode="serialization")["properties"].items()}
+        schema = cls.out.model_json_schema(by_alias=True, mode="serialization")
+        enums = {wire: _enum_of(prop, schema.get("$defs", {})) for wire, prop in schema["properties"].items()}
         filters = tuple(filter_param(getattr(cls.model, attr), wire, enums.get(wire))
                         for wire, attr in cls.filters.items())
         return (*PAGE, ordering(cls.ordering, max_terms=MAX_ORDERING_TERMS), *filters, *cls.extra_params)

@@ -7,6 +7,7 @@ Bands: under 70 % underutilized, 70–85 optimal, 85–100 high, over 100 overal
 
 from collections import defaultdict
 from datetime import date, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 
@@ -21,14 +22,23 @@ RECENT = 10
 AVAILABLE = 5
 
 
-def band(percent: float | None) -> str:
+class Band(StrEnum):
+    """Utilisation bands, lowest first; the API sends each row's band, so no client recomputes it."""
+
+    UNDERUTILIZED = "underutilized"
+    OPTIMAL = "optimal"
+    HIGH = "high"
+    OVERALLOCATED = "overallocated"
+
+
+def band(percent: float | None) -> Band:
     if percent is None or percent > 100:
-        return "overallocated"
+        return Band.OVERALLOCATED
     if percent >= 85:
-        return "high"
+        return Band.HIGH
     if percent >= 70:
-        return "optimal"
-    return "underutilized"
+        return Band.OPTIMAL
+    return Band.UNDERUTILIZED
 
 
 def weekdays_off(start: date, end: date, week: date) -> int:
@@ -106,7 +116,7 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
     overview.sort(key=lambda row: (not row["isOverallocated"], -(float("inf") if row["utilizationPercent"] is None
                                                                  else row["utilizationPercent"])))
 
-    distribution = {"underutilized": 0, "optimal": 0, "high": 0, "overallocated": 0}
+    distribution = dict.fromkeys(Band, 0)
     for row in overview:
         distribution[row["band"]] += 1
     finite = [row["utilizationPercent"] for row in overview if row["utilizationPercent"] is not None]

@@ -1,10 +1,16 @@
 from datetime import date
+from enum import StrEnum
 
 from sqlmodel import Field
 
 from backend_api.core.model import Editable
 
-PROJECT_STATUSES = ("planning", "active", "on_hold", "completed", "cancelled")
+class ProjectStatus(StrEnum):
+    PLANNING = "planning"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 class Project(Editable, table=True):

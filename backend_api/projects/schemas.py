@@ -1,18 +1,17 @@
 from datetime import date
-from typing import Literal
 
 from pydantic import Field, model_validator
 
 from backend_api.core.schemas import OUTPUT, CamelModel, Stored, dates_in_order
 
-ProjectStatus = Literal["planning", "active", "on_hold", "completed", "cancelled"]
+from .models import ProjectStatus
 
 
 class ProjectIn(CamelModel):
     name: str = Field(min_length=1, max_length=200)
     project_number: str | None = Field(default=None, max_length=50)
     client: str = Field(default="Internal", max_length=200)
-    status: ProjectStatus = "planning"
+    status: ProjectStatus = ProjectStatus.PLANNING
     start_date: date | None = None
     end_date: date | None = None
     # allow_inf_nan=False: JSON bodies may carry Infinity (Python's json accepts it); stored, it

@@ -1,11 +1,16 @@
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field
 
 from backend_api.core.model import Editable
 
-TIMEOFF_KINDS = ("vacation", "holiday", "sick", "other")
+class TimeOffKind(StrEnum):
+    VACATION = "vacation"
+    HOLIDAY = "holiday"
+    SICK = "sick"
+    OTHER = "other"
 
 
 class TimeOff(Editable, table=True):

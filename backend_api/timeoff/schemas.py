@@ -1,9 +1,11 @@
 from datetime import date
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
 from backend_api.core.schemas import OUTPUT, CamelModel, Stored, dates_in_order
+
+from .models import TimeOffKind
 
 
 class TimeOffIn(CamelModel):
@@ -12,7 +14,7 @@ class TimeOffIn(CamelModel):
     person_id: int
     start_date: date
     end_date: date
-    kind: Literal["vacation", "holiday", "sick", "other"] = "vacation"
+    kind: TimeOffKind = TimeOffKind.VACATION
     notes: str = Field(default="", max_length=10_000)
 
     @model_validator(mode="after")

@@ -29,3 +29,27 @@ def schemas(wsgi_app):
 def test_every_client_field_is_a_field_of_the_api(schemas, schema_name):
     wire_names = {to_camel(name) for name in MODELS[schema_name].model_fields}
     assert wire_names <= set(schemas[schema_name]["properties"]), wire_names - set(schemas[schema_name]["properties"])
+
+
+def _enum(schemas, name: str) -> list[str]:
+    return schemas[name]["enum"]
+
+
+def test_the_apps_option_lists_are_the_apis_enums(schemas):
+    from planner_app.states.projects import STATUS_OPTIONS
+    from planner_app.states.timeoff import KIND_OPTIONS
+    from planner_app.states.users import ROLE_OPTIONS
+
+    assert [value for value, _ in STATUS_OPTIONS] == _enum(schemas, "ProjectStatus")
+    assert [value for value, _ in KIND_OPTIONS] == _enum(schemas, "TimeOffKind")
+    assert [value for value, _ in ROLE_OPTIONS] == _enum(schemas, "Role")
+
+
+def test_every_band_and_status_has_its_colour_and_label():
+    from backend_api.dashboard.services import Band
+    from backend_api.projects.models import ProjectStatus
+    from planner_app import styles
+
+    for table in (styles.BAND_COLORS, styles.BAND_LABELS, styles.BAND_CHART_COLORS):
+        assert list(table) == list(Band)
+    assert list(styles.STATUS_COLORS) == list(ProjectStatus)

@@ -82,6 +82,9 @@ def test_c5_role_change_and_disabling_take_effect_and_are_audited(open_tab):
     expect(audit.get_by_role("row").nth(1)).to_contain_text("Role user → manager")
     expect(audit.get_by_role("row").nth(1)).to_contain_text("casey")
     casey.page.get_by_role("button", name="Sign out").click()
+    # Signed out once the login page shows: the browser's logout call ends the cookie's session; a
+    # navigation before it lands would cancel it and the gate would sign the tab straight back in.
+    expect(casey.page).to_have_url(re.compile(r"/login"))
     casey.sign_in("casey", password="casey-password-1", path="/people")
     expect(casey.page.get_by_role("button", name="Add person")).to_be_visible()
 
