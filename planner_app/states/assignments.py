@@ -16,7 +16,7 @@ from typing import ClassVar
 import reflex as rx
 
 from planner_app.planning import hours, parse_hours, short_date, step_hours, week_keys
-from planner_app.services.api import ApiError, ConcurrencyError
+from planner_app.services.errors import ApiError, ConcurrencyError
 from planner_app.services.models import Assignment, Person
 from planner_app.states.auth import AuthState, gated
 from planner_app.states.conflict import ConflictMixin, FieldChange

@@ -8,7 +8,7 @@ import datetime as dt
 import reflex as rx
 
 from planner_app.planning import monday_of
-from planner_app.services.api import ApiError
+from planner_app.services.errors import ApiError
 from planner_app.states.auth import AuthState, gated
 from planner_app.states.page import PageMixin
 

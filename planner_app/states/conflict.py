@@ -18,7 +18,8 @@ from typing import Any
 import reflex as rx
 from pydantic.alias_generators import to_snake
 
-from planner_app.services.api import ApiClient, ApiError, ConcurrencyError, Resource
+from planner_app.services.client import ApiClient, Resource
+from planner_app.services.errors import ApiError, ConcurrencyError
 from planner_app.services.models import Wire
 
 CONFLICT_TEXT = "This item was updated by someone else. Reload latest."

@@ -10,7 +10,7 @@ import reflex as rx
 
 from planner_app import styles
 from planner_app.planning import band_of, hours, short_date
-from planner_app.services.api import ApiError
+from planner_app.services.errors import ApiError
 from planner_app.services.models import Dashboard, TeamMember
 from planner_app.states.auth import AuthState, gated
 from planner_app.states.page import WindowMixin

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import reflex as rx
 
-from planner_app.services.api import ApiError
+from planner_app.services.errors import ApiError
 from planner_app.services.models import Wire
 from planner_app.states.conflict import EditFormMixin
 

@@ -9,7 +9,8 @@ import reflex as rx
 
 from planner_app import styles
 from planner_app.planning import hours, long_date, short_date, week_keys
-from planner_app.services.api import ApiClient, ApiError, Resource
+from planner_app.services.client import ApiClient, Resource
+from planner_app.services.errors import ApiError
 from planner_app.services.models import Assignment, Person, WeekFigure
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated

@@ -9,7 +9,7 @@ import reflex as rx
 
 from planner_app.devices import device_name
 from planner_app.planning import ago, long_date
-from planner_app.services.api import ApiError
+from planner_app.services.errors import ApiError
 from planner_app.services.models import Session
 from planner_app.states.auth import AuthState, gated
 from planner_app.states.page import PageMixin

@@ -8,7 +8,8 @@ import datetime as dt
 import reflex as rx
 
 from planner_app.planning import date_range, hours, long_date, week_keys
-from planner_app.services.api import ApiClient, ApiError, Resource
+from planner_app.services.client import ApiClient, Resource
+from planner_app.services.errors import ApiError
 from planner_app.services.models import Assignment, Deliverable, Project
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated

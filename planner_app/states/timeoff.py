@@ -7,7 +7,8 @@ import dataclasses
 import reflex as rx
 
 from planner_app.planning import date_range
-from planner_app.services.api import ApiClient, ApiError, Resource
+from planner_app.services.client import ApiClient, Resource
+from planner_app.services.errors import ApiError
 from planner_app.services.models import TimeOff
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated

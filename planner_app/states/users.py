@@ -7,7 +7,7 @@ import dataclasses
 import reflex as rx
 
 from planner_app.planning import ago
-from planner_app.services.api import ApiError
+from planner_app.services.errors import ApiError
 from planner_app.services.models import AuditEntry, User
 from planner_app.states.auth import AuthState, gated
 from planner_app.states.page import WindowMixin
