@@ -16,9 +16,11 @@ from typing import ClassVar
 import reflex as rx
 
 from planner_app.planning import hours, parse_hours, short_date, step_hours, week_keys
+from planner_app.services.client import ApiClient
 from planner_app.services.errors import ApiError, ConcurrencyError
-from planner_app.services.models import Assignment, Person
+from planner_app.services.models import Assignment, Page, Person
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
 from planner_app.states.conflict import ConflictMixin, FieldChange
 from planner_app.states.options import department_options, project_options
 from planner_app.states.page import PagedMixin
@@ -168,21 +170,25 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         self.week_labels = [short_date(w) for w in self._weeks]
         self.loading = True
         yield
-        try:
-            async with self.api() as api:
-                people = await api.people.list(
-                    page=self.page, page_size=GRID_PAGE_SIZE, ordering="name", is_active=True, department_id=self.department_id
-                )
-                # Ordered by id: the API's default (latest change first) would move a row on every edit.
-                pages = await asyncio.gather(
-                    *[api.assignments.list(person_id=p.id, project_id=self.project_id, page_size=100, ordering="id") for p in people.results]
-                )
-                if not self.department_options:
-                    self.department_options = await department_options(api)
-                    self.project_options = await project_options(api)
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def fetch(api: ApiClient) -> tuple[Page[Person], list[Page[Assignment]]]:
+            people = await api.people.list(
+                page=self.page, page_size=GRID_PAGE_SIZE, ordering="name", is_active=True, department_id=self.department_id
+            )
+            # Ordered by id: the API's default (latest change first) would move a row on every edit.
+            pages = await asyncio.gather(
+                *[api.assignments.list(person_id=p.id, project_id=self.project_id, page_size=100, ordering="id") for p in people.results]
+            )
+            if not self.department_options:
+                self.department_options = await department_options(api)
+                self.project_options = await project_options(api)
+            return people, pages
+
+        fetched = await self._call(fetch)
+        if isinstance(fetched, Failed):
+            yield fetched.event
             return
+        people, pages = fetched
         assignments = {p.id: page.results for p, page in zip(people.results, pages, strict=True)}
         # A reload shows the latest of every row: nothing is in conflict any more.
         self._conflicts = {}
@@ -405,12 +411,9 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
             "role_on_project": str(form.get("role_on_project", "")).strip(),
             "weekly_hours": weekly,
         }
-        try:
-            async with self.api() as api:
-                created = await api.assignments.create(body)
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+        created = await self._call(lambda api: api.assignments.create(body), busy="saving")
+        if isinstance(created, Failed):
+            yield created.event
             return
         self.saving = False
         self.add_open = False
@@ -433,11 +436,9 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
     async def remove(self):
         assignment_id, self.remove_id = self.remove_id, 0
         self._clear_errors()
-        try:
-            async with self.api() as api:
-                await api.assignments.delete(assignment_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        done = await self._call(lambda api: api.assignments.delete(assignment_id))
+        if isinstance(done, Failed):
+            yield done.event
             return
         self._assignments = {pid: [a for a in rows if a.id != assignment_id] for pid, rows in self._assignments.items()}
         self._rebuild()

@@ -19,8 +19,9 @@ import reflex as rx
 from pydantic.alias_generators import to_snake
 
 from planner_app.services.client import ApiClient, Resource
-from planner_app.services.errors import ApiError, ConcurrencyError
+from planner_app.services.errors import ConcurrencyError
 from planner_app.services.models import Wire
+from planner_app.states.calls import Failed
 
 CONFLICT_TEXT = "This item was updated by someone else. Reload latest."
 
@@ -189,12 +190,9 @@ class EditFormMixin(ConflictMixin, mixin=True):
         """Re-read the item and refill the form with it; what was typed is dropped."""
         self.resolving = True
         yield
-        try:
-            async with self.api() as api:
-                await self._fill_form(api, self._form_id)
-        except ApiError as err:
-            self.resolving = False
-            yield await self._fail(err)
+        done = await self._call(lambda api: self._fill_form(api, self._form_id), busy="resolving")
+        if isinstance(done, Failed):
+            yield done.event
 
     @rx.event
     async def keep_my_changes(self):
@@ -202,14 +200,13 @@ class EditFormMixin(ConflictMixin, mixin=True):
         mine = changed_fields(self._form_base, self._form_mine)
         self.resolving = True
         yield
-        try:
-            async with self.api() as api:
-                # The base stays the version the form was filled from: if yet another save comes
-                # first, the review again compares what this person typed, not what was sent.
-                item = await self._save_form(api, mine, if_match=self._form_latest_etag, mine=self._form_mine)
-        except ApiError as err:
-            self.resolving = False
-            yield await self._fail(err)
+        # The base stays the version the form was filled from: if yet another save comes
+        # first, the review again compares what this person typed, not what was sent.
+        item = await self._call(
+            lambda api: self._save_form(api, mine, if_match=self._form_latest_etag, mine=self._form_mine), busy="resolving"
+        )
+        if isinstance(item, Failed):
+            yield item.event
             return
         self.resolving = False
         if item is not None:

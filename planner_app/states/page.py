@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
 
+from planner_app.services.client import ApiClient
 from planner_app.services.errors import ApiError
 from planner_app.services.models import Wire
+from planner_app.states.calls import Failed
 from planner_app.states.conflict import EditFormMixin
 
 PAGE_SIZE = 25
@@ -16,6 +19,8 @@ PAGE_SIZE = 25
 WINDOW_PAGE = 25
 WINDOW_PAGES = 4
 WINDOW_MARGIN = 10
+
+T = TypeVar("T")
 
 
 class PageMixin(rx.State, mixin=True):
@@ -30,6 +35,23 @@ class PageMixin(rx.State, mixin=True):
         self.error = err.message
         self.field_errors = err.field_errors()
         return await self._after_error(err)
+
+    async def _call(self, work: Callable[[ApiClient], Awaitable[T]], *, busy: str = "") -> T | Failed:
+        """Run `work` with one API client of this tab. A failure is shown in words, the `busy`
+        flag (saving, resolving; `loading` always) is cleared, and `Failed` is returned:
+
+            result = await self._call(lambda api: api.people.get(1), busy="saving")
+            if isinstance(result, Failed):
+                yield result.event
+                return
+        """
+        try:
+            async with self.api() as api:
+                return await work(api)
+        except ApiError as err:
+            if busy:
+                setattr(self, busy, False)
+            return Failed(await self._fail(err))
 
     def _route_id(self) -> int:
         """The [id] of a detail route such as /people/12 (0 when it is not a number)."""
@@ -217,11 +239,9 @@ class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
         """The dialog shows the item as it is now (the list may be older), and is pinned to it."""
         self._clear_errors()
         self.editing_id = item_id
-        try:
-            async with self.api() as api:
-                await self._fill_form(api, item_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        filled = await self._call(lambda api: self._fill_form(api, item_id))
+        if isinstance(filled, Failed):
+            yield filled.event
             return
         self.dialog_open = True
 
@@ -236,15 +256,15 @@ class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                if self.editing_id:
-                    saved = await self._save_typed(api, self._payload(form))
-                else:
-                    saved = await self._form_resource(api).create(self._payload(form))
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+
+        async def save_or_create(api: ApiClient) -> Wire | None:
+            if self.editing_id:
+                return await self._save_typed(api, self._payload(form))
+            return await self._form_resource(api).create(self._payload(form))
+
+        saved = await self._call(save_or_create, busy="saving")
+        if isinstance(saved, Failed):
+            yield saved.event
             return
         self.saving = False
         if saved is not None:
@@ -263,11 +283,9 @@ class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
     async def confirm_delete(self):
         item_id, self.delete_id = self.delete_id, 0
         self._clear_errors()
-        try:
-            async with self.api() as api:
-                await self._form_resource(api).delete(item_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        deleted = await self._call(lambda api: self._form_resource(api).delete(item_id))
+        if isinstance(deleted, Failed):
+            yield deleted.event
             return
         async for update in self.load():
             yield update
@@ -306,12 +324,9 @@ class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                saved = await self._save_typed(api, self._payload(form))
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+        saved = await self._call(lambda api: self._save_typed(api, self._payload(form)), busy="saving")
+        if isinstance(saved, Failed):
+            yield saved.event
             return
         self.saving = False
         if saved is not None:
@@ -324,10 +339,8 @@ class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):
     @rx.event
     async def delete(self):
         self.confirm_open = False
-        try:
-            async with self.api() as api:
-                await self._form_resource(api).delete(self._form_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        deleted = await self._call(lambda api: self._form_resource(api).delete(self._form_id))
+        if isinstance(deleted, Failed):
+            yield deleted.event
             return
         yield rx.redirect(self._list_route())

@@ -9,12 +9,17 @@ import reflex as rx
 
 from planner_app.planning import date_range, hours, long_date, week_keys
 from planner_app.services.client import ApiClient, Resource
-from planner_app.services.errors import ApiError
-from planner_app.services.models import Assignment, Deliverable, Project
+from planner_app.services.models import Assignment, Deliverable, Page, Project
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
 from planner_app.states.conflict import EditFormMixin
-from planner_app.states.page import DetailPageMixin, EditableListMixin, PageMixin, WindowMixin
+from planner_app.states.page import (
+    DetailPageMixin,
+    EditableListMixin,
+    PageMixin,
+    WindowMixin,
+)
 
 STATUS_OPTIONS = [
     ("planning", "Planning"),
@@ -148,14 +153,17 @@ class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
             self.project, self.team = Project(), []
             (await self.get_state(DeliverablesState)).deliverables = []
         yield
-        try:
-            async with self.api() as api:
-                await self._fill_form(api, self._route_id())
-                deliverables = await api.deliverables.list(project_id=self.project.id, page_size=100, ordering="date")
-                team = await api.assignments.list(project_id=self.project.id, page_size=100, ordering="personId")
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def fetch(api: ApiClient) -> tuple[Page[Deliverable], Page[Assignment]]:
+            await self._fill_form(api, self._route_id())
+            deliverables = await api.deliverables.list(project_id=self.project.id, page_size=100, ordering="date")
+            return deliverables, await api.assignments.list(project_id=self.project.id, page_size=100, ordering="personId")
+
+        fetched = await self._call(fetch)
+        if isinstance(fetched, Failed):
+            yield fetched.event
             return
+        deliverables, team = fetched
         (await self.get_state(DeliverablesState)).deliverables = deliverables.results
         self.team, self.loading = team.results, False
 
@@ -222,13 +230,14 @@ class DeliverablesState(EditFormMixin, PageMixin, AuthState):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                await api.deliverables.create(payloads.deliverable(form, self._route_id()))
-                await self._reload(api)
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+
+        async def add(api: ApiClient) -> None:
+            await api.deliverables.create(payloads.deliverable(form, self._route_id()))
+            await self._reload(api)
+
+        added = await self._call(add, busy="saving")
+        if isinstance(added, Failed):
+            yield added.event
             return
         self.saving = False
         self.add_open = False
@@ -240,11 +249,9 @@ class DeliverablesState(EditFormMixin, PageMixin, AuthState):
         if shown is None:
             return
         self._pin(shown)
-        try:
-            async with self.api() as api:
-                saved = await self._save_typed(api, {"is_completed": completed})
-        except ApiError as err:
-            yield await self._fail(err)
+        saved = await self._call(lambda api: self._save_typed(api, {"is_completed": completed}))
+        if isinstance(saved, Failed):
+            yield saved.event
             return
         if saved is None:
             # The row shows the saved version; the banner offers to keep the tick.
@@ -262,12 +269,14 @@ class DeliverablesState(EditFormMixin, PageMixin, AuthState):
     async def delete(self):
         deliverable_id, self.delete_id = self.delete_id, 0
         self._end_conflict()
-        try:
-            async with self.api() as api:
-                await api.deliverables.delete(deliverable_id)
-                await self._reload(api)
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def delete(api: ApiClient) -> None:
+            await api.deliverables.delete(deliverable_id)
+            await self._reload(api)
+
+        deleted = await self._call(delete)
+        if isinstance(deleted, Failed):
+            yield deleted.event
 
 
 class ProjectPreviewState(PageMixin, AuthState):
@@ -285,12 +294,11 @@ class ProjectPreviewState(PageMixin, AuthState):
         self.preview_open = True
         self.loading = True
         yield
-        try:
-            async with self.api() as api:
-                self.preview = await api.projects.get(project_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        preview = await self._call(lambda api: api.projects.get(project_id))
+        if isinstance(preview, Failed):
+            yield preview.event
             return
+        self.preview = preview
         self.loading = False
 
     @rx.event

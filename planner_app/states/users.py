@@ -10,6 +10,7 @@ from planner_app.planning import ago
 from planner_app.services.errors import ApiError
 from planner_app.services.models import AuditEntry, User
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
 from planner_app.states.page import WindowMixin
 from planner_app.states.typeahead import choose_person
 
@@ -156,12 +157,9 @@ class UsersState(WindowMixin, AuthState):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                await api.users.create(body)
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+        done = await self._call(lambda api: api.users.create(body), busy="saving")
+        if isinstance(done, Failed):
+            yield done.event
             return
         self.saving, self.create_open = False, False
         async for update in self.load():
@@ -184,12 +182,11 @@ class UsersState(WindowMixin, AuthState):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                await api.set_password(self.password_id, str(form.get("password", "")))
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+        done = await self._call(
+            lambda api: api.set_password(self.password_id, str(form.get("password", ""))), busy="saving"
+        )
+        if isinstance(done, Failed):
+            yield done.event
             return
         self.saving, self.password_id = False, 0
         async for update in self.load():
