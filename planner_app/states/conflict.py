@@ -22,6 +22,7 @@ from planner_app.services.client import ApiClient, Resource
 from planner_app.services.errors import ConcurrencyError
 from planner_app.services.models import Wire
 from planner_app.states.calls import Failed
+from planner_app.states.hooks import HooksMixin, hook
 
 CONFLICT_TEXT = "This item was updated by someone else. Reload latest."
 
@@ -93,7 +94,7 @@ def review_lines(
     return lines
 
 
-class ConflictMixin(rx.State, mixin=True):
+class ConflictMixin(HooksMixin, mixin=True):
     """What the conflict banner shows (components/conflict.py); the page state says how to reload
     and how to keep one's changes."""
 
@@ -133,14 +134,17 @@ class EditFormMixin(ConflictMixin, mixin=True):
     _form_latest: dict[str, Any] = {}
     _form_latest_etag: str = ""
 
+    @hook
     def _form_resource(self, api: ApiClient) -> Resource:
-        raise NotImplementedError
+        """The API resource the form's item belongs to."""
 
+    @hook
     def _show_item(self, item: Wire) -> None:
-        raise NotImplementedError
+        """Put a version of the item into the form and on the page."""
 
+    @hook
     def _form_labels(self) -> dict[str, str]:
-        raise NotImplementedError
+        """Field → label, in the form's order (the conflict review lists them so)."""
 
     def _form_choices(self) -> dict[str, dict[str, str]]:
         return {}

@@ -12,6 +12,7 @@ from planner_app.services.errors import ApiError
 from planner_app.services.models import Wire
 from planner_app.states.calls import Failed
 from planner_app.states.conflict import EditFormMixin
+from planner_app.states.hooks import HooksMixin, hook
 
 PAGE_SIZE = 25
 # A virtualised list (components/virtual_list.py) holds at most WINDOW_PAGES pages of
@@ -23,7 +24,7 @@ WINDOW_MARGIN = 10
 T = TypeVar("T")
 
 
-class PageMixin(rx.State, mixin=True):
+class PageMixin(HooksMixin, mixin=True):
     loading: bool = False
     error: str = ""
     # API validation messages by snake_case field name, shown under the matching input.
@@ -142,9 +143,9 @@ class WindowMixin(PageMixin, mixin=True):
     _window_var: ClassVar[str] = ""
     _noun: ClassVar[tuple[str, str]] = ("item", "items")
 
+    @hook
     async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
         """Rows page*size.. of the list, and the list's count."""
-        raise NotImplementedError
 
     @rx.var
     def total_text(self) -> str:
@@ -214,11 +215,13 @@ class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
     delete_id: int = 0
     delete_label: str = ""
 
+    @hook
     def _payload(self, form: dict) -> dict:
-        raise NotImplementedError
+        """The request body of the dialog's form."""
 
+    @hook
     def _blank(self) -> Wire:
-        raise NotImplementedError
+        """What a new item's dialog starts from."""
 
     def _form_saved(self, item: Wire) -> Any:
         self.dialog_open = False
@@ -304,11 +307,13 @@ class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):
     saving: bool = False
     confirm_open: bool = False
 
+    @hook
     def _payload(self, form: dict) -> dict:
-        raise NotImplementedError
+        """The request body of the edit form."""
 
+    @hook
     def _list_route(self) -> str:
-        raise NotImplementedError
+        """Where Delete goes back to."""
 
     def _form_saved(self, item: Wire) -> None:
         self.dialog_open = False

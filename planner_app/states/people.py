@@ -58,6 +58,12 @@ class PeopleState(EditableListMixin, WindowMixin, AuthState):
     def _show_item(self, item: Person) -> None:
         self.draft = item
 
+    def _form_labels(self) -> dict[str, str]:
+        return PERSON_FIELDS
+
+    def _form_choices(self) -> dict[str, dict[str, str]]:
+        return {"department_id": dict(self.department_options)}
+
     async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
         async with self.api() as api:
             result = await api.people.list(
