@@ -130,7 +130,7 @@ def assignment_actions(row: rx.Var, icon_size: int, spacing: str, **button: Any)
             rx.icon_button(rx.icon("copy", size=icon_size), variant="ghost", aria_label=f"Set all weeks for {row.project}",
                            title="Set all weeks", on_click=S.open_set_all(row.id, row.project), **button),
             rx.icon_button(rx.icon("trash_2", size=icon_size), variant="ghost", color_scheme="red",
-                           aria_label=f"Remove assignment to {row.project}", on_click=S.ask_remove(row.id, row.project), **button),
+                           aria_label=f"Remove assignment to {row.project}", on_click=S.ask_delete(row.id, row.project), **button),
             spacing=spacing,
         ),
     )
@@ -514,7 +514,7 @@ def assignments() -> rx.Component:
             error=S.error,
             form_id="add-assignment",
         ),
-        confirm_delete(S.remove_id != 0, "Remove this assignment?", f"{S.remove_label} and its planned hours will be removed.", S.remove, S.cancel_remove),
+        confirm_delete(S.delete_id != 0, "Remove this assignment?", f"{S.delete_label} and its planned hours will be removed.", S.confirm_delete, S.cancel_delete),
         spacing="4",
         width="100%",
     )

@@ -230,7 +230,7 @@ def deliverables_card() -> rx.Component:
                             ),
                             rx.cond(
                                 AuthState.can_edit,
-                                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete deliverable {d.description}", on_click=S.ask_delete(d.id)),
+                                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete deliverable {d.description}", on_click=S.ask_delete(d.id, d.description)),
                             ),
                             align="center",
                             width="100%",
@@ -272,7 +272,7 @@ def deliverable_dialogs() -> rx.Component:
             error=D.error,
             form_id="deliverable",
         ),
-        confirm_delete(D.delete_id != 0, "Delete this deliverable?", "It will be removed from the project.", D.delete, D.cancel_delete),
+        confirm_delete(D.delete_id != 0, "Delete this deliverable?", "It will be removed from the project.", D.confirm_delete, D.cancel_delete),
     )
 
 

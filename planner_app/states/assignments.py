@@ -21,6 +21,7 @@ from planner_app.services.errors import ApiError, ConcurrencyError
 from planner_app.services.models import Assignment, Page, Person
 from planner_app.states.auth import AuthState, gated
 from planner_app.states.calls import Failed
+from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import ConflictMixin, FieldChange
 from planner_app.states.options import department_options, project_options
 from planner_app.states.page import PagedMixin
@@ -108,7 +109,7 @@ def build_blocks(
     return blocks
 
 
-class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
+class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, AuthState):
     page_size: ClassVar[int] = GRID_PAGE_SIZE
     department_id: str = ""
     project_id: str = ""
@@ -131,8 +132,6 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
     add_person_id: int = 0
     add_person_name: str = ""
     notice: str = ""
-    remove_id: int = 0
-    remove_label: str = ""
     saving: bool = False
 
     _weeks: list[str] = []
@@ -424,17 +423,7 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
             # Only this page of people is on screen: say where the new row went.
             self.notice = f"Added {created.person_name} to {created.project_name}. They are on another page of the grid."
 
-    @rx.event
-    def ask_remove(self, assignment_id: int, label: str):
-        self.remove_id, self.remove_label = assignment_id, label
-
-    @rx.event
-    def cancel_remove(self):
-        self.remove_id = 0
-
-    @rx.event
-    async def remove(self):
-        assignment_id, self.remove_id = self.remove_id, 0
+    async def _delete(self, assignment_id: int):
         self._clear_errors()
         done = await self._call(lambda api: api.assignments.delete(assignment_id))
         if isinstance(done, Failed):

@@ -11,6 +11,7 @@ from planner_app.services.client import ApiClient
 from planner_app.services.errors import ApiError
 from planner_app.services.models import Wire
 from planner_app.states.calls import Failed
+from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import EditFormMixin
 from planner_app.states.hooks import HooksMixin, hook
 
@@ -202,7 +203,7 @@ class WindowMixin(PageMixin, mixin=True):
             yield update
 
 
-class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
+class EditableListMixin(ConfirmDeleteMixin, EditFormMixin, PageMixin, mixin=True):
     """A list with a create/edit dialog and a confirmed delete (paged or windowed: see below).
 
     A state using it defines `load()`, `_payload(form)` (the request body), `_blank()` (what a
@@ -212,8 +213,6 @@ class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
     dialog_open: bool = False
     editing_id: int = 0
     saving: bool = False
-    delete_id: int = 0
-    delete_label: str = ""
 
     @hook
     def _payload(self, form: dict) -> dict:
@@ -273,18 +272,7 @@ class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
         if saved is not None:
             yield self._form_saved(saved)
 
-    @rx.event
-    def ask_delete(self, item_id: int, label: str):
-        self.delete_id = item_id
-        self.delete_label = label
-
-    @rx.event
-    def cancel_delete(self):
-        self.delete_id = 0
-
-    @rx.event
-    async def confirm_delete(self):
-        item_id, self.delete_id = self.delete_id, 0
+    async def _delete(self, item_id: int):
         self._clear_errors()
         deleted = await self._call(lambda api: self._form_resource(api).delete(item_id))
         if isinstance(deleted, Failed):

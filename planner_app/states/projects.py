@@ -13,13 +13,9 @@ from planner_app.services.models import Assignment, Deliverable, Page, Project
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated
 from planner_app.states.calls import Failed
+from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import EditFormMixin
-from planner_app.states.page import (
-    DetailPageMixin,
-    EditableListMixin,
-    PageMixin,
-    WindowMixin,
-)
+from planner_app.states.page import DetailPageMixin, EditableListMixin, PageMixin, WindowMixin
 
 STATUS_OPTIONS = [
     ("planning", "Planning"),
@@ -184,7 +180,7 @@ class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
         ]
 
 
-class DeliverablesState(EditFormMixin, PageMixin, AuthState):
+class DeliverablesState(ConfirmDeleteMixin, EditFormMixin, PageMixin, AuthState):
     """The project page's deliverables. Ticking one off is a one-field edit form: saved against the
     row on screen, and when someone else changed the row first it shows their version and the
     conflict banner (states/conflict.py)."""
@@ -192,7 +188,6 @@ class DeliverablesState(EditFormMixin, PageMixin, AuthState):
     deliverables: list[Deliverable] = []
     add_open: bool = False
     saving: bool = False
-    delete_id: int = 0
 
     def _form_resource(self, api: ApiClient) -> Resource:
         return api.deliverables
@@ -257,17 +252,7 @@ class DeliverablesState(EditFormMixin, PageMixin, AuthState):
             # The row shows the saved version; the banner offers to keep the tick.
             self._show_item(Deliverable.model_validate(self._form_latest))
 
-    @rx.event
-    def ask_delete(self, deliverable_id: int):
-        self.delete_id = deliverable_id
-
-    @rx.event
-    def cancel_delete(self):
-        self.delete_id = 0
-
-    @rx.event
-    async def delete(self):
-        deliverable_id, self.delete_id = self.delete_id, 0
+    async def _delete(self, deliverable_id: int):
         self._end_conflict()
 
         async def delete(api: ApiClient) -> None:
