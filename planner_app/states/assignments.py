@@ -23,6 +23,7 @@ from planner_app.states.auth import AuthState, gated
 from planner_app.states.calls import Failed
 from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import ConflictMixin, FieldChange
+from planner_app.states.filters import FilterMixin
 from planner_app.states.options import department_options, project_options
 from planner_app.states.page import PagedMixin
 from planner_app.states.typeahead import choose_person
@@ -109,8 +110,9 @@ def build_blocks(
     return blocks
 
 
-class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, AuthState):
+class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixin, AuthState):
     page_size: ClassVar[int] = GRID_PAGE_SIZE
+    _filters = ("department_id", "project_id")
     department_id: str = ""
     project_id: str = ""
     week_labels: list[str] = []
@@ -197,15 +199,6 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, AuthState)
         self.count = people.count
         self._rebuild()
         self.loading = False
-
-    @rx.event
-    async def set_filter(self, name: str, value: str):
-        if name not in ("department_id", "project_id"):
-            return
-        setattr(self, name, value)
-        self.page = 1
-        async for update in self.load():
-            yield update
 
     def _find(self, assignment_id: int) -> Assignment | None:
         for rows in self._assignments.values():

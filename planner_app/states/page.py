@@ -73,6 +73,9 @@ class PagedMixin(PageMixin, mixin=True):
     page: int = 1
     count: int = 0
 
+    def _restart_list(self) -> None:
+        self.page = 1
+
     @rx.var
     def page_count(self) -> int:
         return max(1, -(-self.count // self.page_size))
@@ -187,6 +190,9 @@ class WindowMixin(PageMixin, mixin=True):
             yield await self._fail(err)
             return
         self.loading = False
+
+    def _restart_list(self) -> None:
+        self._restart_window()
 
     def _restart_window(self) -> None:
         """New filters: the list starts from its top again."""

@@ -14,6 +14,7 @@ from planner_app.services.models import Assignment, Dashboard, Page, Person, Wee
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated
 from planner_app.states.calls import Failed
+from planner_app.states.filters import FilterMixin
 from planner_app.states.options import department_options
 from planner_app.states.page import DetailPageMixin, EditableListMixin, WindowMixin
 
@@ -32,7 +33,7 @@ PERSON_FIELDS = {
 }
 
 
-class PeopleState(EditableListMixin, WindowMixin, AuthState):
+class PeopleState(EditableListMixin, WindowMixin, FilterMixin, AuthState):
     """/people: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
 
     people: list[Person] = []
@@ -43,6 +44,7 @@ class PeopleState(EditableListMixin, WindowMixin, AuthState):
     department_options: list[tuple[str, str]] = []
     draft: Person = Person()
 
+    _filters = ("search", "department_id", "skill", "active")
     _window_var = "people"
     _noun = ("person", "people")
 
@@ -89,15 +91,6 @@ class PeopleState(EditableListMixin, WindowMixin, AuthState):
                 return
             self.department_options = options
         async for update in self._load_window(keep=False):
-            yield update
-
-    @rx.event
-    async def set_filter(self, name: str, value: str):
-        if name not in ("search", "department_id", "skill", "active"):
-            return
-        setattr(self, name, value)
-        self._restart_window()
-        async for update in self.load():
             yield update
 
     @rx.event

@@ -15,6 +15,7 @@ from planner_app.states.auth import AuthState, gated
 from planner_app.states.calls import Failed
 from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import EditFormMixin
+from planner_app.states.filters import FilterMixin
 from planner_app.states.page import DetailPageMixin, EditableListMixin, PageMixin, WindowMixin
 
 STATUS_OPTIONS = [
@@ -60,7 +61,7 @@ class ProjectRow:
     dates: str
 
 
-class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, AuthState):
+class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, FilterMixin, AuthState):
     """/projects: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
 
     projects: list[Project] = []
@@ -68,6 +69,7 @@ class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, AuthState)
     search: str = ""
     draft: Project = Project()
 
+    _filters = ("status", "search")
     _window_var = "projects"
     _noun = ("project", "projects")
 
@@ -99,15 +101,6 @@ class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, AuthState)
             ProjectRow(p.id, p.name, p.project_number or "", p.client, p.status, date_range(p.start_date, p.end_date))
             for p in self.projects
         ]
-
-    @rx.event
-    async def set_filter(self, name: str, value: str):
-        if name not in ("status", "search"):
-            return
-        setattr(self, name, value)
-        self._restart_window()
-        async for update in self.load():
-            yield update
 
 
 @dataclasses.dataclass
