@@ -1,8 +1,6 @@
 """The Planner app: every page, and (embedded default) the Pyramid API mounted at /api in the same
 process. With PLANNER_API_URL set the API is served elsewhere and nothing is mounted."""
 
-import os
-
 import reflex as rx
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -24,6 +22,8 @@ from planner_app.pages import (  # noqa: F401
     settings,
     timeoff,
 )
+# Named apart: `settings` above is the settings page.
+from planner_app.settings import settings as app_settings
 
 app = rx.App(
     style=styles.BASE_STYLE,
@@ -36,7 +36,7 @@ app = rx.App(
         rx.el.script(src=f"/auth.js?v={pwa.BUILD_VERSION}", defer=True),
     ],
     api_transformer=[
-        *([] if os.environ.get("PLANNER_API_URL") else [Starlette(routes=[Mount("/api", app=embedded_api())])]),
+        *([Starlette(routes=[Mount("/api", app=embedded_api())])] if app_settings().embedded else []),
         security.with_security_headers,
     ],
 )

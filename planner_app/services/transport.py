@@ -9,9 +9,10 @@
 from __future__ import annotations
 
 import functools
-import os
 
 import httpx
+
+from planner_app.settings import settings
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
@@ -27,7 +28,7 @@ def _embedded_transport() -> httpx.ASGITransport:
 
 
 def target() -> tuple[str, httpx.AsyncBaseTransport | None]:
-    url = os.environ.get("PLANNER_API_URL", "").strip()
-    if url:
-        return url.rstrip("/"), None
+    config = settings()
+    if not config.embedded:
+        return config.api_url, None
     return "http://embedded/api", _embedded_transport()

@@ -10,7 +10,16 @@ from a2wsgi import WSGIMiddleware
 from planner_app.services import transport as api_transport
 from planner_app.services.cache import CACHE
 from planner_app.services.client import ApiClient, Credentials
+from planner_app.settings import settings
 from tests.factories import PASSWORD, make_user
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """The app reads its environment once (planner_app/settings.py); a test that changes it reads it anew."""
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)
