@@ -9,7 +9,7 @@ from planner_app import pwa, security, styles
 from planner_app.components.connection import connection_overlay
 from planner_app.embedded import embedded_api
 
-# Pages register themselves through @rx.page / @template when imported.
+# Pages register themselves (planner_app/template.py PAGES) when imported.
 from planner_app.pages import (  # noqa: F401
     assignments,
     calendar,
@@ -24,6 +24,7 @@ from planner_app.pages import (  # noqa: F401
 )
 # Named apart: `settings` above is the settings page.
 from planner_app.settings import settings as app_settings
+from planner_app.template import PAGES
 
 app = rx.App(
     style=styles.BASE_STYLE,
@@ -40,6 +41,8 @@ app = rx.App(
         security.with_security_headers,
     ],
 )
+for render, options in PAGES:
+    app.add_page(render, **options)
 security.restrict_websocket_origins(app.sio)
 # Reflex 0.10.1 has no overlay_component argument: its default overlay is the app wrap at (5, "Overlay").
 app.app_wraps[5, "Overlay"] = connection_overlay
