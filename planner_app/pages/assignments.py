@@ -448,7 +448,7 @@ def filters() -> rx.Component:
         ),
         rx.hstack(
             loading_indicator(S.loading),
-            loading_indicator(S.saving_cell != "", "Saving…"),
+            loading_indicator(S.saving_cell, "Saving…"),
             rx.spacer(),
             rx.box(add_button("Add assignment", S.open_add_for_anyone), display=rx.breakpoints(initial="block", sm="none")),
             align="center",

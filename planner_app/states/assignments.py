@@ -71,15 +71,15 @@ class Block:
     over_weeks: int
 
 
-def cell_key(assignment_id: int, week: str) -> str:
-    return f"{assignment_id}:{week}"
+# One cell of the grid: (assignment id, week).
+CellKey = tuple[int, str]
 
 
 def build_blocks(
-    people: list[Person], assignments: dict[int, list[Assignment]], weeks: list[str], mine: dict[str, float | None] | None = None
+    people: list[Person], assignments: dict[int, list[Assignment]], weeks: list[str], mine: dict[CellKey, float | None] | None = None
 ) -> list[Block]:
     """The grid's rows and totals: hours per week per assignment, summed per person against capacity.
-    `mine`: the values typed into cells someone else saved first, by cell_key."""
+    `mine`: the values typed into cells someone else saved first, by (assignment id, week)."""
     mine = mine or {}
     blocks = []
     for person in people:
@@ -90,7 +90,7 @@ def build_blocks(
             for week in weeks:
                 value = a.weekly_hours.get(week)
                 week_sums[week] += value or 0
-                key = cell_key(a.id, week)
+                key = (a.id, week)
                 typed = hours(mine[key]) or "0" if key in mine else ""
                 cells.append(Cell(a.id, week, f"{person.name}, {a.project_name}, week of {short_date(week)}", hours(value), typed))
             rows.append(Row(a.id, a.project_id, a.project_name, a.role_on_project or "", cells, hours(sum(a.weekly_hours.get(w, 0) for w in weeks))))
@@ -121,7 +121,7 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
     project_options: list[tuple[str, str]] = []
     # Bumped to put back what a cell showed before a refused entry (cell inputs are uncontrolled).
     grid_version: int = 0
-    saving_cell: str = ""
+    saving_cell: bool = False
     # The phone cards edit one week per assignment at a time: the week chosen, by assignment id
     # (kept apart from `blocks`, so choosing a week sends a few bytes, not the whole grid).
     selected_weeks: dict[str, str] = {}
@@ -139,8 +139,8 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
     _weeks: list[str] = []
     _people: list[Person] = []
     _assignments: dict[int, list[Assignment]] = {}
-    # Cells someone else saved first: cell_key → (the value the cell showed, the value typed).
-    _conflicts: dict[str, tuple[float | None, float | None]] = {}
+    # Cells someone else saved first: (assignment id, week) → (the value the cell showed, the value typed).
+    _conflicts: dict[CellKey, tuple[float | None, float | None]] = {}
 
     def _rebuild(self) -> None:
         mine = {key: typed for key, (_, typed) in self._conflicts.items()}
@@ -155,13 +155,13 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         if not self._conflicts:
             self._end_conflict()
             return
-        labels = {cell_key(c.assignment_id, c.week): c.label for b in self.blocks for r in b.rows for c in r.cells}
+        labels = {(c.assignment_id, c.week): c.label for b in self.blocks for r in b.rows for c in r.cells}
         lines = []
-        for key, (shown, typed) in self._conflicts.items():
-            assignment = self._find(int(key.split(":")[0]))
-            theirs = assignment.weekly_hours.get(key.split(":")[1]) if assignment else None
+        for (assignment_id, week), (shown, typed) in self._conflicts.items():
+            assignment = self._find(assignment_id)
+            theirs = assignment.weekly_hours.get(week) if assignment else None
             changed_by = "you" if (theirs or 0) == (shown or 0) else "both"
-            lines.append(FieldChange(labels.get(key, key), hours(theirs) or "0", hours(typed) or "0", changed_by))
+            lines.append(FieldChange(labels.get((assignment_id, week), f"{assignment_id}:{week}"), hours(theirs) or "0", hours(typed) or "0", changed_by))
         self._show_conflict(lines)
 
     @rx.event
@@ -225,7 +225,7 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         except ConcurrencyError as err:
             conflicts = dict(self._conflicts)
             for week, typed in weekly_hours.items():
-                key = cell_key(assignment_id, week)
+                key = (assignment_id, week)
                 # A cell already in conflict keeps what it showed first: "yours" is measured from there.
                 shown = conflicts[key][0] if key in conflicts else assignment.weekly_hours.get(week)
                 conflicts[key] = (shown, typed)
@@ -237,7 +237,7 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
             return None
         except ApiError as err:
             return err
-        saved = {cell_key(assignment_id, week) for week in weekly_hours}
+        saved = {(assignment_id, week) for week in weekly_hours}
         self._conflicts = {k: v for k, v in self._conflicts.items() if k not in saved}
         self._replace(updated)
         self._rebuild()
@@ -246,14 +246,14 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
     @rx.event
     async def use_mine(self, assignment_id: int, week: str):
         """The value typed into a conflicting cell, saved over the row's latest version."""
-        key = cell_key(assignment_id, week)
+        key = (assignment_id, week)
         if key not in self._conflicts:
             return
         self._clear_errors()
-        self.saving_cell = key
+        self.saving_cell = True
         yield
         err = await self._patch_hours(assignment_id, {week: self._conflicts[key][1]})
-        self.saving_cell = ""
+        self.saving_cell = False
         if err is not None:
             yield await self._fail(err)
 
@@ -263,9 +263,8 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         self.resolving = True
         yield
         by_row: dict[int, dict[str, float | None]] = {}
-        for key, (_, typed) in self._conflicts.items():
-            assignment_id, week = key.split(":")
-            by_row.setdefault(int(assignment_id), {})[week] = typed
+        for (assignment_id, week), (_, typed) in self._conflicts.items():
+            by_row.setdefault(assignment_id, {})[week] = typed
         for assignment_id, weeks in by_row.items():
             err = await self._patch_hours(assignment_id, weeks)
             if err is not None:
@@ -294,10 +293,10 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         if value == assignment.weekly_hours.get(week) or (value in (None, 0) and not assignment.weekly_hours.get(week)):
             return
         self._clear_errors()
-        self.saving_cell = cell_key(assignment_id, week)
+        self.saving_cell = True
         yield
         err = await self._patch_hours(assignment_id, {week: value})
-        self.saving_cell = ""
+        self.saving_cell = False
         if err is not None:
             # Put the saved value back in the cell, and say why.
             self.grid_version += 1
