@@ -1,6 +1,6 @@
 """The embedded topology: the Pyramid API inside this process, mounted at /api.
 
-`make run` serves the whole app from one process; `services/api.py` calls the same WSGI app in
+`make run` serves the whole app from one process; `services/transport.py` calls the same WSGI app in
 process. Built once per process and shared: it holds no per-user state.
 """
 

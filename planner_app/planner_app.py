@@ -1,8 +1,6 @@
 """The Planner app: every page, and (embedded default) the Pyramid API mounted at /api in the same
 process. With PLANNER_API_URL set the API is served elsewhere and nothing is mounted."""
 
-import os
-
 import reflex as rx
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -11,7 +9,7 @@ from planner_app import pwa, security, styles
 from planner_app.components.connection import connection_overlay
 from planner_app.embedded import embedded_api
 
-# Pages register themselves through @rx.page / @template when imported.
+# Pages register themselves (planner_app/template.py PAGES) when imported.
 from planner_app.pages import (  # noqa: F401
     assignments,
     calendar,
@@ -24,6 +22,9 @@ from planner_app.pages import (  # noqa: F401
     settings,
     timeoff,
 )
+# Named apart: `settings` above is the settings page.
+from planner_app.settings import settings as app_settings
+from planner_app.template import PAGES
 
 app = rx.App(
     style=styles.BASE_STYLE,
@@ -36,10 +37,12 @@ app = rx.App(
         rx.el.script(src=f"/auth.js?v={pwa.BUILD_VERSION}", defer=True),
     ],
     api_transformer=[
-        *([] if os.environ.get("PLANNER_API_URL") else [Starlette(routes=[Mount("/api", app=embedded_api())])]),
+        *([Starlette(routes=[Mount("/api", app=embedded_api())])] if app_settings().embedded else []),
         security.with_security_headers,
     ],
 )
+for render, options in PAGES:
+    app.add_page(render, **options)
 security.restrict_websocket_origins(app.sio)
 # Reflex 0.10.1 has no overlay_component argument: its default overlay is the app wrap at (5, "Overlay").
 app.app_wraps[5, "Overlay"] = connection_overlay

@@ -17,13 +17,14 @@
 
 import base64
 import hashlib
-import os
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 from reflex import constants
 from reflex.utils import prerequisites
+
+from planner_app.settings import settings
 
 BASE_POLICY = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'"
 
@@ -36,7 +37,7 @@ SECURITY_HEADERS = [
 
 
 def allowed_origins() -> tuple[str, ...]:
-    return tuple(o.strip().rstrip("/") for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o.strip())
+    return settings().cors_allowed_origins
 
 
 class _InlineScripts(HTMLParser):

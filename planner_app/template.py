@@ -2,11 +2,28 @@
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
 from planner_app.components.shell import shell
 from planner_app.states.auth import AuthState
+
+
+# Every page, added to the app once by planner_app.py. Not @rx.page: Reflex adds its pages again
+# on each compile of a process, and the server's process compiles twice, which printed "Page … is
+# being redefined with the same component" for every page at start-up.
+PAGES: list[tuple[Callable[[], rx.Component], dict[str, Any]]] = []
+
+
+def page(route: str, title: str, on_load: Any) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+    """Register a page for planner_app.py to add to the app."""
+
+    def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        PAGES.append((render, {"route": route, "title": title, "on_load": on_load}))
+        return render
+
+    return decorator
 
 
 def template(route: str, title: str, on_load: rx.EventHandler | None = None):
@@ -18,11 +35,11 @@ def template(route: str, title: str, on_load: rx.EventHandler | None = None):
         # wraps: the page takes its content's module and name, so Reflex compiles each page's
         # components into that module's own chunk (the dashboard's chart library loads with the
         # dashboard, not with every page) and tells the pages apart.
-        @rx.page(route=route, title=f"{title} · Planner", on_load=events)
+        @page(route=route, title=f"{title} · Planner", on_load=events)
         @functools.wraps(content)
-        def page() -> rx.Component:
+        def framed() -> rx.Component:
             return shell(content(), title)
 
-        return page
+        return framed
 
     return decorator

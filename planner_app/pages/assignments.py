@@ -8,6 +8,7 @@ from planner_app import styles
 from planner_app.components.conflict import conflict_banner
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
+from planner_app.components.filters import filter_field
 from planner_app.components.forms import form_actions, select_field, text_field
 from planner_app.components.grid_keys import by_width, grid_keys
 from planner_app.components.headers import add_button
@@ -130,7 +131,7 @@ def assignment_actions(row: rx.Var, icon_size: int, spacing: str, **button: Any)
             rx.icon_button(rx.icon("copy", size=icon_size), variant="ghost", aria_label=f"Set all weeks for {row.project}",
                            title="Set all weeks", on_click=S.open_set_all(row.id, row.project), **button),
             rx.icon_button(rx.icon("trash_2", size=icon_size), variant="ghost", color_scheme="red",
-                           aria_label=f"Remove assignment to {row.project}", on_click=S.ask_remove(row.id, row.project), **button),
+                           aria_label=f"Remove assignment to {row.project}", on_click=S.ask_delete(row.id, row.project), **button),
             spacing=spacing,
         ),
     )
@@ -421,21 +422,11 @@ def phone_cards() -> rx.Component:
     )
 
 
-def filter_select(label: str, field_id: str, field: str, all_label: str, options: rx.Var, value: rx.Var) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_size="var(--font-size-1)"),
-        rx.el.select(
-            rx.el.option(all_label, value=""),
-            rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
-            id=field_id,
-            value=value,
-            on_change=lambda v: S.set_filter(field, v),
-            style={**styles.NATIVE_SELECT, "font_size": EDITOR_FONT, "min_height": styles.TAP_TARGET},
-        ),
-        spacing="1",
-        min_width="0",
-        flex="1 1 0",
-        max_width=rx.breakpoints(initial="none", sm="18rem"),
+def filter_select(label: str, field_id: str, field: str, all_label: str, options: rx.Var) -> rx.Component:
+    return filter_field(
+        S, field, label, id=field_id, options=options, all_label=all_label, label_size="1",
+        select_style={**styles.NATIVE_SELECT, "font_size": EDITOR_FONT, "min_height": styles.TAP_TARGET},
+        min_width="0", flex="1 1 0", max_width=rx.breakpoints(initial="none", sm="18rem"),
     )
 
 
@@ -443,8 +434,8 @@ def filters() -> rx.Component:
     """Department and project, side by side; on a phone they stay at the top while the cards scroll."""
     return rx.fragment(
         rx.hstack(
-            filter_select("Department", "grid-department", "department_id", "All departments", S.department_options, S.department_id),
-            filter_select("Project", "grid-project", "project_id", "All projects", S.project_options, S.project_id),
+            filter_select("Department", "grid-department", "department_id", "All departments", S.department_options),
+            filter_select("Project", "grid-project", "project_id", "All projects", S.project_options),
             rx.box(add_button("Add assignment", S.open_add_for_anyone), display=rx.breakpoints(initial="none", sm="block")),
             spacing="2",
             align="end",
@@ -457,7 +448,7 @@ def filters() -> rx.Component:
         ),
         rx.hstack(
             loading_indicator(S.loading),
-            loading_indicator(S.saving_cell != "", "Saving…"),
+            loading_indicator(S.saving_cell, "Saving…"),
             rx.spacer(),
             rx.box(add_button("Add assignment", S.open_add_for_anyone), display=rx.breakpoints(initial="block", sm="none")),
             align="center",
@@ -514,7 +505,7 @@ def assignments() -> rx.Component:
             error=S.error,
             form_id="add-assignment",
         ),
-        confirm_delete(S.remove_id != 0, "Remove this assignment?", f"{S.remove_label} and its planned hours will be removed.", S.remove, S.cancel_remove),
+        confirm_delete(S.delete_id != 0, "Remove this assignment?", f"{S.delete_label} and its planned hours will be removed.", S.confirm_delete, S.cancel_delete),
         spacing="4",
         width="100%",
     )

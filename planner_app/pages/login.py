@@ -4,9 +4,10 @@ import reflex as rx
 
 from planner_app import styles
 from planner_app.states.auth import LOGIN_ROUTE, AuthState
+from planner_app.template import page
 
 
-@rx.page(route=LOGIN_ROUTE, title="Sign in · Planner", on_load=AuthState.open_login)
+@page(route=LOGIN_ROUTE, title="Sign in · Planner", on_load=AuthState.open_login)
 def login() -> rx.Component:
     return rx.center(
         rx.card(

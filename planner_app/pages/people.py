@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from planner_app import styles
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
+from planner_app.components.filters import filter_field
 from planner_app.components.forms import checkbox_field, form_actions, select_field, text_area, text_field
 from planner_app.components.headers import add_button, detail_header, detail_row
 from planner_app.components.lists import list_card, muted
@@ -42,61 +42,14 @@ def person_fields(form: str, draft: rx.Var, errors: rx.Var, departments: rx.Var,
 
 
 def people_filters() -> rx.Component:
+    S = PeopleState
     return rx.flex(
-        rx.vstack(
-            rx.el.label("Search", html_for="people-search", font_size="var(--font-size-2)"),
-            rx.input(
-                id="people-search",
-                type="search",
-                placeholder="Name or email",
-                value=PeopleState.search,
-                on_change=lambda v: PeopleState.set_filter("search", v),
-                debounce_timeout=300,
-                width="100%",
-            ),
-            spacing="1",
-            flex="2 1 12rem",
-        ),
-        rx.vstack(
-            rx.el.label("Department", html_for="people-department", font_size="var(--font-size-2)"),
-            rx.el.select(
-                rx.el.option("All departments", value=""),
-                rx.foreach(PeopleState.department_options, lambda o: rx.el.option(o[1], value=o[0])),
-                id="people-department",
-                value=PeopleState.department_id,
-                on_change=lambda v: PeopleState.set_filter("department_id", v),
-                style=styles.NATIVE_SELECT,
-            ),
-            spacing="1",
-            flex="1 1 10rem",
-        ),
-        rx.vstack(
-            rx.el.label("Skill", html_for="people-skill", font_size="var(--font-size-2)"),
-            rx.input(
-                id="people-skill",
-                placeholder="e.g. revit",
-                value=PeopleState.skill,
-                on_change=lambda v: PeopleState.set_filter("skill", v),
-                debounce_timeout=300,
-                width="100%",
-            ),
-            spacing="1",
-            flex="1 1 8rem",
-        ),
-        rx.vstack(
-            rx.el.label("Status", html_for="people-active", font_size="var(--font-size-2)"),
-            rx.el.select(
-                rx.el.option("Active", value="true"),
-                rx.el.option("Inactive", value="false"),
-                rx.el.option("Everyone", value=""),
-                id="people-active",
-                value=PeopleState.active,
-                on_change=lambda v: PeopleState.set_filter("active", v),
-                style=styles.NATIVE_SELECT,
-            ),
-            spacing="1",
-            flex="1 1 7rem",
-        ),
+        filter_field(S, "search", "Search", id="people-search", type="search", placeholder="Name or email", flex="2 1 12rem"),
+        filter_field(S, "department_id", "Department", id="people-department", options=S.department_options,
+                     all_label="All departments", flex="1 1 10rem"),
+        filter_field(S, "skill", "Skill", id="people-skill", placeholder="e.g. revit", flex="1 1 8rem"),
+        filter_field(S, "active", "Status", id="people-active", options=[("true", "Active"), ("false", "Inactive"), ("", "Everyone")],
+                     flex="1 1 7rem"),
         gap="0.75rem",
         wrap="wrap",
         align="end",

@@ -6,6 +6,7 @@ from planner_app import styles
 from planner_app.components.conflict import conflict_banner
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
+from planner_app.components.filters import filter_field
 from planner_app.components.forms import form_actions, select_field, text_area, text_field
 from planner_app.components.headers import add_button, detail_header, detail_row
 from planner_app.components.lists import list_card, muted
@@ -125,26 +126,9 @@ def projects() -> rx.Component:
     S = ProjectsState
     return rx.vstack(
         rx.flex(
-            rx.vstack(
-                rx.el.label("Search", html_for="projects-search", font_size="var(--font-size-2)"),
-                rx.input(id="projects-search", type="search", placeholder="Name, client or number", value=S.search,
-                         on_change=lambda v: S.set_filter("search", v), debounce_timeout=300, width="100%"),
-                spacing="1",
-                flex="2 1 12rem",
-            ),
-            rx.vstack(
-                rx.el.label("Status filter", html_for="projects-status", font_size="var(--font-size-2)"),
-                rx.el.select(
-                    rx.el.option("All statuses", value=""),
-                    *[rx.el.option(label, value=key) for key, label in STATUS_OPTIONS],
-                    id="projects-status",
-                    value=S.status,
-                    on_change=lambda v: S.set_filter("status", v),
-                    style=styles.NATIVE_SELECT,
-                ),
-                spacing="1",
-                flex="1 1 10rem",
-            ),
+            filter_field(S, "search", "Search", id="projects-search", type="search", placeholder="Name, client or number", flex="2 1 12rem"),
+            filter_field(S, "status", "Status filter", id="projects-status", options=list(STATUS_OPTIONS), all_label="All statuses",
+                         flex="1 1 10rem"),
             loading_indicator(S.loading),
             rx.spacer(),
             add_button("Add project", S.open_create),
@@ -230,7 +214,7 @@ def deliverables_card() -> rx.Component:
                             ),
                             rx.cond(
                                 AuthState.can_edit,
-                                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete deliverable {d.description}", on_click=S.ask_delete(d.id)),
+                                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete deliverable {d.description}", on_click=S.ask_delete(d.id, d.description)),
                             ),
                             align="center",
                             width="100%",
@@ -272,7 +256,7 @@ def deliverable_dialogs() -> rx.Component:
             error=D.error,
             form_id="deliverable",
         ),
-        confirm_delete(D.delete_id != 0, "Delete this deliverable?", "It will be removed from the project.", D.delete, D.cancel_delete),
+        confirm_delete(D.delete_id != 0, "Delete this deliverable?", "It will be removed from the project.", D.confirm_delete, D.cancel_delete),
     )
 
 

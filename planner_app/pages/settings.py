@@ -8,8 +8,8 @@ from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.forms import form_actions, select_field, text_field
 from planner_app.components.lists import list_card, muted, responsive_list
-from planner_app.components.virtual_list import virtual_list
 from planner_app.components.typeahead import person_typeahead
+from planner_app.components.virtual_list import virtual_list
 from planner_app.states.auth import AuthState
 from planner_app.states.users import PERSON_BOX, ROLE_OPTIONS
 from planner_app.states.users import UsersState as S

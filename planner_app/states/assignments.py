@@ -16,10 +16,14 @@ from typing import ClassVar
 import reflex as rx
 
 from planner_app.planning import hours, parse_hours, short_date, step_hours, week_keys
-from planner_app.services.api import ApiError, ConcurrencyError
-from planner_app.services.models import Assignment, Person
+from planner_app.services.client import ApiClient
+from planner_app.services.errors import ApiError, ConcurrencyError
+from planner_app.services.models import Assignment, Page, Person
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
+from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import ConflictMixin, FieldChange
+from planner_app.states.filters import FilterMixin
 from planner_app.states.options import department_options, project_options
 from planner_app.states.page import PagedMixin
 from planner_app.states.typeahead import choose_person
@@ -67,15 +71,15 @@ class Block:
     over_weeks: int
 
 
-def cell_key(assignment_id: int, week: str) -> str:
-    return f"{assignment_id}:{week}"
+# One cell of the grid: (assignment id, week).
+CellKey = tuple[int, str]
 
 
 def build_blocks(
-    people: list[Person], assignments: dict[int, list[Assignment]], weeks: list[str], mine: dict[str, float | None] | None = None
+    people: list[Person], assignments: dict[int, list[Assignment]], weeks: list[str], mine: dict[CellKey, float | None] | None = None
 ) -> list[Block]:
     """The grid's rows and totals: hours per week per assignment, summed per person against capacity.
-    `mine`: the values typed into cells someone else saved first, by cell_key."""
+    `mine`: the values typed into cells someone else saved first, by (assignment id, week)."""
     mine = mine or {}
     blocks = []
     for person in people:
@@ -86,7 +90,7 @@ def build_blocks(
             for week in weeks:
                 value = a.weekly_hours.get(week)
                 week_sums[week] += value or 0
-                key = cell_key(a.id, week)
+                key = (a.id, week)
                 typed = hours(mine[key]) or "0" if key in mine else ""
                 cells.append(Cell(a.id, week, f"{person.name}, {a.project_name}, week of {short_date(week)}", hours(value), typed))
             rows.append(Row(a.id, a.project_id, a.project_name, a.role_on_project or "", cells, hours(sum(a.weekly_hours.get(w, 0) for w in weeks))))
@@ -106,8 +110,9 @@ def build_blocks(
     return blocks
 
 
-class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
+class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixin, AuthState):
     page_size: ClassVar[int] = GRID_PAGE_SIZE
+    _filters = ("department_id", "project_id")
     department_id: str = ""
     project_id: str = ""
     week_labels: list[str] = []
@@ -116,7 +121,7 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
     project_options: list[tuple[str, str]] = []
     # Bumped to put back what a cell showed before a refused entry (cell inputs are uncontrolled).
     grid_version: int = 0
-    saving_cell: str = ""
+    saving_cell: bool = False
     # The phone cards edit one week per assignment at a time: the week chosen, by assignment id
     # (kept apart from `blocks`, so choosing a week sends a few bytes, not the whole grid).
     selected_weeks: dict[str, str] = {}
@@ -129,15 +134,13 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
     add_person_id: int = 0
     add_person_name: str = ""
     notice: str = ""
-    remove_id: int = 0
-    remove_label: str = ""
     saving: bool = False
 
     _weeks: list[str] = []
     _people: list[Person] = []
     _assignments: dict[int, list[Assignment]] = {}
-    # Cells someone else saved first: cell_key → (the value the cell showed, the value typed).
-    _conflicts: dict[str, tuple[float | None, float | None]] = {}
+    # Cells someone else saved first: (assignment id, week) → (the value the cell showed, the value typed).
+    _conflicts: dict[CellKey, tuple[float | None, float | None]] = {}
 
     def _rebuild(self) -> None:
         mine = {key: typed for key, (_, typed) in self._conflicts.items()}
@@ -152,13 +155,13 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         if not self._conflicts:
             self._end_conflict()
             return
-        labels = {cell_key(c.assignment_id, c.week): c.label for b in self.blocks for r in b.rows for c in r.cells}
+        labels = {(c.assignment_id, c.week): c.label for b in self.blocks for r in b.rows for c in r.cells}
         lines = []
-        for key, (shown, typed) in self._conflicts.items():
-            assignment = self._find(int(key.split(":")[0]))
-            theirs = assignment.weekly_hours.get(key.split(":")[1]) if assignment else None
+        for (assignment_id, week), (shown, typed) in self._conflicts.items():
+            assignment = self._find(assignment_id)
+            theirs = assignment.weekly_hours.get(week) if assignment else None
             changed_by = "you" if (theirs or 0) == (shown or 0) else "both"
-            lines.append(FieldChange(labels.get(key, key), hours(theirs) or "0", hours(typed) or "0", changed_by))
+            lines.append(FieldChange(labels.get((assignment_id, week), f"{assignment_id}:{week}"), hours(theirs) or "0", hours(typed) or "0", changed_by))
         self._show_conflict(lines)
 
     @rx.event
@@ -168,21 +171,25 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         self.week_labels = [short_date(w) for w in self._weeks]
         self.loading = True
         yield
-        try:
-            async with self.api() as api:
-                people = await api.people.list(
-                    page=self.page, page_size=GRID_PAGE_SIZE, ordering="name", is_active=True, department_id=self.department_id
-                )
-                # Ordered by id: the API's default (latest change first) would move a row on every edit.
-                pages = await asyncio.gather(
-                    *[api.assignments.list(person_id=p.id, project_id=self.project_id, page_size=100, ordering="id") for p in people.results]
-                )
-                if not self.department_options:
-                    self.department_options = await department_options(api)
-                    self.project_options = await project_options(api)
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def fetch(api: ApiClient) -> tuple[Page[Person], list[Page[Assignment]]]:
+            people = await api.people.list(
+                page=self.page, page_size=GRID_PAGE_SIZE, ordering="name", is_active=True, department_id=self.department_id
+            )
+            # Ordered by id: the API's default (latest change first) would move a row on every edit.
+            pages = await asyncio.gather(
+                *[api.assignments.list(person_id=p.id, project_id=self.project_id, page_size=100, ordering="id") for p in people.results]
+            )
+            if not self.department_options:
+                self.department_options = await department_options(api)
+                self.project_options = await project_options(api)
+            return people, pages
+
+        fetched = await self._call(fetch)
+        if isinstance(fetched, Failed):
+            yield fetched.event
             return
+        people, pages = fetched
         assignments = {p.id: page.results for p, page in zip(people.results, pages, strict=True)}
         # A reload shows the latest of every row: nothing is in conflict any more.
         self._conflicts = {}
@@ -192,15 +199,6 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         self.count = people.count
         self._rebuild()
         self.loading = False
-
-    @rx.event
-    async def set_filter(self, name: str, value: str):
-        if name not in ("department_id", "project_id"):
-            return
-        setattr(self, name, value)
-        self.page = 1
-        async for update in self.load():
-            yield update
 
     def _find(self, assignment_id: int) -> Assignment | None:
         for rows in self._assignments.values():
@@ -227,7 +225,7 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         except ConcurrencyError as err:
             conflicts = dict(self._conflicts)
             for week, typed in weekly_hours.items():
-                key = cell_key(assignment_id, week)
+                key = (assignment_id, week)
                 # A cell already in conflict keeps what it showed first: "yours" is measured from there.
                 shown = conflicts[key][0] if key in conflicts else assignment.weekly_hours.get(week)
                 conflicts[key] = (shown, typed)
@@ -239,7 +237,7 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
             return None
         except ApiError as err:
             return err
-        saved = {cell_key(assignment_id, week) for week in weekly_hours}
+        saved = {(assignment_id, week) for week in weekly_hours}
         self._conflicts = {k: v for k, v in self._conflicts.items() if k not in saved}
         self._replace(updated)
         self._rebuild()
@@ -248,14 +246,14 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
     @rx.event
     async def use_mine(self, assignment_id: int, week: str):
         """The value typed into a conflicting cell, saved over the row's latest version."""
-        key = cell_key(assignment_id, week)
+        key = (assignment_id, week)
         if key not in self._conflicts:
             return
         self._clear_errors()
-        self.saving_cell = key
+        self.saving_cell = True
         yield
         err = await self._patch_hours(assignment_id, {week: self._conflicts[key][1]})
-        self.saving_cell = ""
+        self.saving_cell = False
         if err is not None:
             yield await self._fail(err)
 
@@ -265,9 +263,8 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         self.resolving = True
         yield
         by_row: dict[int, dict[str, float | None]] = {}
-        for key, (_, typed) in self._conflicts.items():
-            assignment_id, week = key.split(":")
-            by_row.setdefault(int(assignment_id), {})[week] = typed
+        for (assignment_id, week), (_, typed) in self._conflicts.items():
+            by_row.setdefault(assignment_id, {})[week] = typed
         for assignment_id, weeks in by_row.items():
             err = await self._patch_hours(assignment_id, weeks)
             if err is not None:
@@ -296,10 +293,10 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
         if value == assignment.weekly_hours.get(week) or (value in (None, 0) and not assignment.weekly_hours.get(week)):
             return
         self._clear_errors()
-        self.saving_cell = cell_key(assignment_id, week)
+        self.saving_cell = True
         yield
         err = await self._patch_hours(assignment_id, {week: value})
-        self.saving_cell = ""
+        self.saving_cell = False
         if err is not None:
             # Put the saved value back in the cell, and say why.
             self.grid_version += 1
@@ -405,12 +402,9 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
             "role_on_project": str(form.get("role_on_project", "")).strip(),
             "weekly_hours": weekly,
         }
-        try:
-            async with self.api() as api:
-                created = await api.assignments.create(body)
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+        created = await self._call(lambda api: api.assignments.create(body), busy="saving")
+        if isinstance(created, Failed):
+            yield created.event
             return
         self.saving = False
         self.add_open = False
@@ -421,23 +415,11 @@ class AssignmentsState(ConflictMixin, PagedMixin, AuthState):
             # Only this page of people is on screen: say where the new row went.
             self.notice = f"Added {created.person_name} to {created.project_name}. They are on another page of the grid."
 
-    @rx.event
-    def ask_remove(self, assignment_id: int, label: str):
-        self.remove_id, self.remove_label = assignment_id, label
-
-    @rx.event
-    def cancel_remove(self):
-        self.remove_id = 0
-
-    @rx.event
-    async def remove(self):
-        assignment_id, self.remove_id = self.remove_id, 0
+    async def _delete(self, assignment_id: int):
         self._clear_errors()
-        try:
-            async with self.api() as api:
-                await api.assignments.delete(assignment_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        done = await self._call(lambda api: api.assignments.delete(assignment_id))
+        if isinstance(done, Failed):
+            yield done.event
             return
         self._assignments = {pid: [a for a in rows if a.id != assignment_id] for pid, rows in self._assignments.items()}
         self._rebuild()

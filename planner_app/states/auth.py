@@ -31,7 +31,8 @@ import reflex as rx
 from reflex.state import OnLoadInternalState
 from reflex_base.event.context import EventContext
 
-from planner_app.services.api import PLAIN_MESSAGES, SESSION_ENDED_CODES, ApiClient, ApiError, Credentials
+from planner_app.services.client import ApiClient, Credentials
+from planner_app.services.errors import PLAIN_MESSAGES, SESSION_ENDED_CODES, ApiError
 from planner_app.services.models import User
 
 LOGIN_ROUTE = "/login"
@@ -113,7 +114,7 @@ class AuthState(rx.State):
     _access: str = ""
     # Challenge → verifier of the grants this tab asked the browser for.
     _verifiers: dict[str, str] = {}
-    # ETag of each detail resource this tab has seen, keyed by its API path (see services/api.py).
+    # ETag of each detail resource this tab has seen, keyed by its API path (see services/client.py).
     _etags: dict[str, str] = {}
 
     @rx.var

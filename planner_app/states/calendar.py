@@ -8,8 +8,10 @@ import datetime as dt
 import reflex as rx
 
 from planner_app.planning import monday_of
-from planner_app.services.api import ApiError
+from planner_app.services.client import ApiClient
+from planner_app.services.models import Deliverable, Page, TimeOff
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
 from planner_app.states.page import PageMixin
 
 WEEKS_SHOWN = 4
@@ -57,13 +59,16 @@ class CalendarState(PageMixin, AuthState):
         self._clear_errors()
         yield
         window = {"from": first.isoformat(), "to": last.isoformat()}
-        try:
-            async with self.api() as api:
-                deliverables = await api.deliverables.list(page_size=200, ordering="date", **window)
-                timeoff = await api.timeoff.list(page_size=200, ordering="startDate", **window)
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def fetch(api: ApiClient) -> tuple[Page[Deliverable], Page[TimeOff]]:
+            deliverables = await api.deliverables.list(page_size=200, ordering="date", **window)
+            return deliverables, await api.timeoff.list(page_size=200, ordering="startDate", **window)
+
+        fetched = await self._call(fetch)
+        if isinstance(fetched, Failed):
+            yield fetched.event
             return
+        deliverables, timeoff = fetched
         entries: dict[str, list[Entry]] = {}
         for d in deliverables.results:
             if d.date:

@@ -18,8 +18,11 @@ from typing import Any
 import reflex as rx
 from pydantic.alias_generators import to_snake
 
-from planner_app.services.api import ApiClient, ApiError, ConcurrencyError, Resource
+from planner_app.services.client import ApiClient, Resource
+from planner_app.services.errors import ConcurrencyError
 from planner_app.services.models import Wire
+from planner_app.states.calls import Failed
+from planner_app.states.hooks import HooksMixin, hook
 
 CONFLICT_TEXT = "This item was updated by someone else. Reload latest."
 
@@ -91,7 +94,7 @@ def review_lines(
     return lines
 
 
-class ConflictMixin(rx.State, mixin=True):
+class ConflictMixin(HooksMixin, mixin=True):
     """What the conflict banner shows (components/conflict.py); the page state says how to reload
     and how to keep one's changes."""
 
@@ -131,14 +134,17 @@ class EditFormMixin(ConflictMixin, mixin=True):
     _form_latest: dict[str, Any] = {}
     _form_latest_etag: str = ""
 
+    @hook
     def _form_resource(self, api: ApiClient) -> Resource:
-        raise NotImplementedError
+        """The API resource the form's item belongs to."""
 
+    @hook
     def _show_item(self, item: Wire) -> None:
-        raise NotImplementedError
+        """Put a version of the item into the form and on the page."""
 
+    @hook
     def _form_labels(self) -> dict[str, str]:
-        raise NotImplementedError
+        """Field → label, in the form's order (the conflict review lists them so)."""
 
     def _form_choices(self) -> dict[str, dict[str, str]]:
         return {}
@@ -188,12 +194,9 @@ class EditFormMixin(ConflictMixin, mixin=True):
         """Re-read the item and refill the form with it; what was typed is dropped."""
         self.resolving = True
         yield
-        try:
-            async with self.api() as api:
-                await self._fill_form(api, self._form_id)
-        except ApiError as err:
-            self.resolving = False
-            yield await self._fail(err)
+        done = await self._call(lambda api: self._fill_form(api, self._form_id), busy="resolving")
+        if isinstance(done, Failed):
+            yield done.event
 
     @rx.event
     async def keep_my_changes(self):
@@ -201,14 +204,13 @@ class EditFormMixin(ConflictMixin, mixin=True):
         mine = changed_fields(self._form_base, self._form_mine)
         self.resolving = True
         yield
-        try:
-            async with self.api() as api:
-                # The base stays the version the form was filled from: if yet another save comes
-                # first, the review again compares what this person typed, not what was sent.
-                item = await self._save_form(api, mine, if_match=self._form_latest_etag, mine=self._form_mine)
-        except ApiError as err:
-            self.resolving = False
-            yield await self._fail(err)
+        # The base stays the version the form was filled from: if yet another save comes
+        # first, the review again compares what this person typed, not what was sent.
+        item = await self._call(
+            lambda api: self._save_form(api, mine, if_match=self._form_latest_etag, mine=self._form_mine), busy="resolving"
+        )
+        if isinstance(item, Failed):
+            yield item.event
             return
         self.resolving = False
         if item is not None:

@@ -10,9 +10,10 @@ import reflex as rx
 
 from planner_app import styles
 from planner_app.planning import band_of, hours, short_date
-from planner_app.services.api import ApiError
-from planner_app.services.models import Dashboard, TeamMember
+from planner_app.services.client import ApiClient
+from planner_app.services.models import Dashboard, Department, Page, TeamMember
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
 from planner_app.states.page import WindowMixin
 
 WEEK_CHOICES = [str(n) for n in range(1, 13)]
@@ -125,13 +126,16 @@ class DashboardState(WindowMixin, AuthState):
         self.loading = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                board = await api.dashboard(int(self.weeks), int(self.department_id) if self.department_id.isdigit() else None)
-                departments = await api.departments.list(page_size=200, ordering="name")
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def fetch(api: ApiClient) -> tuple[Dashboard, Page[Department]]:
+            board = await api.dashboard(int(self.weeks), int(self.department_id) if self.department_id.isdigit() else None)
+            return board, await api.departments.list(page_size=200, ordering="name")
+
+        fetched = await self._call(fetch)
+        if isinstance(fetched, Failed):
+            yield fetched.event
             return
+        board, departments = fetched
         self._team, self.team_size = team_rows(board.team_overview), len(board.team_overview)
         self.data = board.model_copy(update={"team_overview": []})
         self.department_options = [(str(d.id), d.name) for d in departments.results]

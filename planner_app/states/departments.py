@@ -6,10 +6,11 @@ import asyncio
 
 import reflex as rx
 
-from planner_app.services.api import ApiClient, ApiError, Resource
-from planner_app.services.models import Department
+from planner_app.services.client import ApiClient, Resource
+from planner_app.services.models import Department, Page, Person
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
 from planner_app.states.options import department_options
 from planner_app.states.page import PAGE_SIZE, CrudMixin
 from planner_app.states.typeahead import choose_person
@@ -51,15 +52,18 @@ class DepartmentsState(CrudMixin, AuthState):
     async def load(self):
         self.loading = True
         yield
-        try:
-            async with self.api() as api:
-                result = await api.departments.list(page=self.page, page_size=PAGE_SIZE, ordering="name")
-                self.parent_options = await department_options(api)
-                manager_ids = sorted({d.manager_id for d in result.results if d.manager_id})
-                managers = await asyncio.gather(*[api.people.get(pid) for pid in manager_ids])
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def fetch(api: ApiClient) -> tuple[Page[Department], list[Person]]:
+            result = await api.departments.list(page=self.page, page_size=PAGE_SIZE, ordering="name")
+            self.parent_options = await department_options(api)
+            manager_ids = sorted({d.manager_id for d in result.results if d.manager_id})
+            return result, await asyncio.gather(*[api.people.get(pid) for pid in manager_ids])
+
+        fetched = await self._call(fetch)
+        if isinstance(fetched, Failed):
+            yield fetched.event
             return
+        result, managers = fetched
         self.manager_names = {str(p.id): p.name for p in managers}
         self.departments, self.count, self.loading = result.results, result.count, False
 

@@ -4,7 +4,7 @@ People are too many for a select: they are chosen with the typeahead (components
 
 from __future__ import annotations
 
-from planner_app.services.api import ApiClient
+from planner_app.services.client import ApiClient
 
 OPTION_LIMIT = 200
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
 
-from planner_app.services.api import ApiError
+from planner_app.services.client import ApiClient
+from planner_app.services.errors import ApiError
 from planner_app.services.models import Wire
+from planner_app.states.calls import Failed
+from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import EditFormMixin
+from planner_app.states.hooks import HooksMixin, hook
 
 PAGE_SIZE = 25
 # A virtualised list (components/virtual_list.py) holds at most WINDOW_PAGES pages of
@@ -17,8 +22,10 @@ WINDOW_PAGE = 25
 WINDOW_PAGES = 4
 WINDOW_MARGIN = 10
 
+T = TypeVar("T")
 
-class PageMixin(rx.State, mixin=True):
+
+class PageMixin(HooksMixin, mixin=True):
     loading: bool = False
     error: str = ""
     # API validation messages by snake_case field name, shown under the matching input.
@@ -30,6 +37,23 @@ class PageMixin(rx.State, mixin=True):
         self.error = err.message
         self.field_errors = err.field_errors()
         return await self._after_error(err)
+
+    async def _call(self, work: Callable[[ApiClient], Awaitable[T]], *, busy: str = "") -> T | Failed:
+        """Run `work` with one API client of this tab. A failure is shown in words, the `busy`
+        flag (saving, resolving; `loading` always) is cleared, and `Failed` is returned:
+
+            result = await self._call(lambda api: api.people.get(1), busy="saving")
+            if isinstance(result, Failed):
+                yield result.event
+                return
+        """
+        try:
+            async with self.api() as api:
+                return await work(api)
+        except ApiError as err:
+            if busy:
+                setattr(self, busy, False)
+            return Failed(await self._fail(err))
 
     def _route_id(self) -> int:
         """The [id] of a detail route such as /people/12 (0 when it is not a number)."""
@@ -48,6 +72,9 @@ class PagedMixin(PageMixin, mixin=True):
     page_size: ClassVar[int] = PAGE_SIZE
     page: int = 1
     count: int = 0
+
+    def _restart_list(self) -> None:
+        self.page = 1
 
     @rx.var
     def page_count(self) -> int:
@@ -120,9 +147,9 @@ class WindowMixin(PageMixin, mixin=True):
     _window_var: ClassVar[str] = ""
     _noun: ClassVar[tuple[str, str]] = ("item", "items")
 
+    @hook
     async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
         """Rows page*size.. of the list, and the list's count."""
-        raise NotImplementedError
 
     @rx.var
     def total_text(self) -> str:
@@ -164,6 +191,9 @@ class WindowMixin(PageMixin, mixin=True):
             return
         self.loading = False
 
+    def _restart_list(self) -> None:
+        self._restart_window()
+
     def _restart_window(self) -> None:
         """New filters: the list starts from its top again."""
         self._shown_first, self._shown_last = 0, WINDOW_PAGE
@@ -179,7 +209,7 @@ class WindowMixin(PageMixin, mixin=True):
             yield update
 
 
-class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
+class EditableListMixin(ConfirmDeleteMixin, EditFormMixin, PageMixin, mixin=True):
     """A list with a create/edit dialog and a confirmed delete (paged or windowed: see below).
 
     A state using it defines `load()`, `_payload(form)` (the request body), `_blank()` (what a
@@ -189,14 +219,14 @@ class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
     dialog_open: bool = False
     editing_id: int = 0
     saving: bool = False
-    delete_id: int = 0
-    delete_label: str = ""
 
+    @hook
     def _payload(self, form: dict) -> dict:
-        raise NotImplementedError
+        """The request body of the dialog's form."""
 
+    @hook
     def _blank(self) -> Wire:
-        raise NotImplementedError
+        """What a new item's dialog starts from."""
 
     def _form_saved(self, item: Wire) -> Any:
         self.dialog_open = False
@@ -217,11 +247,9 @@ class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
         """The dialog shows the item as it is now (the list may be older), and is pinned to it."""
         self._clear_errors()
         self.editing_id = item_id
-        try:
-            async with self.api() as api:
-                await self._fill_form(api, item_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        filled = await self._call(lambda api: self._fill_form(api, item_id))
+        if isinstance(filled, Failed):
+            yield filled.event
             return
         self.dialog_open = True
 
@@ -236,38 +264,25 @@ class EditableListMixin(EditFormMixin, PageMixin, mixin=True):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                if self.editing_id:
-                    saved = await self._save_typed(api, self._payload(form))
-                else:
-                    saved = await self._form_resource(api).create(self._payload(form))
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+
+        async def save_or_create(api: ApiClient) -> Wire | None:
+            if self.editing_id:
+                return await self._save_typed(api, self._payload(form))
+            return await self._form_resource(api).create(self._payload(form))
+
+        saved = await self._call(save_or_create, busy="saving")
+        if isinstance(saved, Failed):
+            yield saved.event
             return
         self.saving = False
         if saved is not None:
             yield self._form_saved(saved)
 
-    @rx.event
-    def ask_delete(self, item_id: int, label: str):
-        self.delete_id = item_id
-        self.delete_label = label
-
-    @rx.event
-    def cancel_delete(self):
-        self.delete_id = 0
-
-    @rx.event
-    async def confirm_delete(self):
-        item_id, self.delete_id = self.delete_id, 0
+    async def _delete(self, item_id: int):
         self._clear_errors()
-        try:
-            async with self.api() as api:
-                await self._form_resource(api).delete(item_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        deleted = await self._call(lambda api: self._form_resource(api).delete(item_id))
+        if isinstance(deleted, Failed):
+            yield deleted.event
             return
         async for update in self.load():
             yield update
@@ -286,11 +301,13 @@ class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):
     saving: bool = False
     confirm_open: bool = False
 
+    @hook
     def _payload(self, form: dict) -> dict:
-        raise NotImplementedError
+        """The request body of the edit form."""
 
+    @hook
     def _list_route(self) -> str:
-        raise NotImplementedError
+        """Where Delete goes back to."""
 
     def _form_saved(self, item: Wire) -> None:
         self.dialog_open = False
@@ -306,12 +323,9 @@ class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                saved = await self._save_typed(api, self._payload(form))
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+        saved = await self._call(lambda api: self._save_typed(api, self._payload(form)), busy="saving")
+        if isinstance(saved, Failed):
+            yield saved.event
             return
         self.saving = False
         if saved is not None:
@@ -324,10 +338,8 @@ class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):
     @rx.event
     async def delete(self):
         self.confirm_open = False
-        try:
-            async with self.api() as api:
-                await self._form_resource(api).delete(self._form_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        deleted = await self._call(lambda api: self._form_resource(api).delete(self._form_id))
+        if isinstance(deleted, Failed):
+            yield deleted.event
             return
         yield rx.redirect(self._list_route())

@@ -9,10 +9,12 @@ import reflex as rx
 
 from planner_app import styles
 from planner_app.planning import hours, long_date, short_date, week_keys
-from planner_app.services.api import ApiClient, ApiError, Resource
-from planner_app.services.models import Assignment, Person, WeekFigure
+from planner_app.services.client import ApiClient, Resource
+from planner_app.services.models import Assignment, Dashboard, Page, Person, WeekFigure
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
+from planner_app.states.filters import FilterMixin
 from planner_app.states.options import department_options
 from planner_app.states.page import DetailPageMixin, EditableListMixin, WindowMixin
 
@@ -31,7 +33,7 @@ PERSON_FIELDS = {
 }
 
 
-class PeopleState(EditableListMixin, WindowMixin, AuthState):
+class PeopleState(EditableListMixin, WindowMixin, FilterMixin, AuthState):
     """/people: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
 
     people: list[Person] = []
@@ -42,6 +44,7 @@ class PeopleState(EditableListMixin, WindowMixin, AuthState):
     department_options: list[tuple[str, str]] = []
     draft: Person = Person()
 
+    _filters = ("search", "department_id", "skill", "active")
     _window_var = "people"
     _noun = ("person", "people")
 
@@ -56,6 +59,12 @@ class PeopleState(EditableListMixin, WindowMixin, AuthState):
 
     def _show_item(self, item: Person) -> None:
         self.draft = item
+
+    def _form_labels(self) -> dict[str, str]:
+        return PERSON_FIELDS
+
+    def _form_choices(self) -> dict[str, dict[str, str]]:
+        return {"department_id": dict(self.department_options)}
 
     async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
         async with self.api() as api:
@@ -76,22 +85,12 @@ class PeopleState(EditableListMixin, WindowMixin, AuthState):
         self.loading = True
         yield
         if not self.department_options:
-            try:
-                async with self.api() as api:
-                    self.department_options = await department_options(api)
-            except ApiError as err:
-                yield await self._fail(err)
+            options = await self._call(department_options)
+            if isinstance(options, Failed):
+                yield options.event
                 return
+            self.department_options = options
         async for update in self._load_window(keep=False):
-            yield update
-
-    @rx.event
-    async def set_filter(self, name: str, value: str):
-        if name not in ("search", "department_id", "skill", "active"):
-            return
-        setattr(self, name, value)
-        self._restart_window()
-        async for update in self.load():
             yield update
 
     @rx.event
@@ -156,16 +155,20 @@ class PersonState(DetailPageMixin, AuthState):
             # Another person's page: never show the previous one while this one loads.
             self.person, self.assignments, self.weeks = Person(), [], []
         yield
-        try:
-            async with self.api() as api:
-                await self._fill_form(api, self._route_id())
-                result = await api.assignments.list(person_id=self.person.id, page_size=100, ordering="id")
-                # The API's own figures: capacity net of time off, the same as the dashboard's.
-                board = await api.dashboard(weeks=12, person_id=self.person.id)
-                self.department_options = await department_options(api)
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def fetch(api: ApiClient) -> tuple[Page[Assignment], Dashboard]:
+            await self._fill_form(api, self._route_id())
+            result = await api.assignments.list(person_id=self.person.id, page_size=100, ordering="id")
+            # The API's own figures: capacity net of time off, the same as the dashboard's.
+            board = await api.dashboard(weeks=12, person_id=self.person.id)
+            self.department_options = await department_options(api)
+            return result, board
+
+        fetched = await self._call(fetch)
+        if isinstance(fetched, Failed):
+            yield fetched.event
             return
+        result, board = fetched
         self.weeks = board.team_overview[0].weekly if board.team_overview else []
         self.assignments, self.loading = result.results, False
 

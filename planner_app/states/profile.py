@@ -9,9 +9,10 @@ import reflex as rx
 
 from planner_app.devices import device_name
 from planner_app.planning import ago, long_date
-from planner_app.services.api import ApiError
-from planner_app.services.models import Session
+from planner_app.services.client import ApiClient
+from planner_app.services.models import Session, User
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
 from planner_app.states.page import PageMixin
 
 
@@ -42,15 +43,18 @@ class ProfileState(PageMixin, AuthState):
     @rx.event
     @gated
     async def load(self):
-        try:
-            async with self.api() as api:
-                # A profile reload starts this user's cached responses afresh (after a role change, say).
-                api.clear_caches()
-                user = await api.me()
-                sessions = await api.sessions()
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def fetch(api: ApiClient) -> tuple[User, list[Session]]:
+            # A profile reload starts this user's cached responses afresh (after a role change, say).
+            api.clear_caches()
+            user = await api.me()
+            return user, await api.sessions()
+
+        fetched = await self._call(fetch)
+        if isinstance(fetched, Failed):
+            yield fetched.event
             return
+        user, sessions = fetched
         auth = await self._auth()
         auth.user = user
         self.sessions = session_rows(sessions)
@@ -68,12 +72,14 @@ class ProfileState(PageMixin, AuthState):
         session_id, self.revoke_id = self.revoke_id, 0
         self._clear_errors()
         current = any(s.current for s in self.sessions if s.id == session_id)
-        try:
-            async with self.api() as api:
-                await api.revoke_session(session_id)
-                sessions = [] if current else await api.sessions()
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def revoke(api: ApiClient) -> list[Session]:
+            await api.revoke_session(session_id)
+            return [] if current else await api.sessions()
+
+        sessions = await self._call(revoke)
+        if isinstance(sessions, Failed):
+            yield sessions.event
             return
         if current:
             # This browser's own session: it signs out here, as with "Sign out" (which clears its cookie).

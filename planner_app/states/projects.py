@@ -8,11 +8,14 @@ import datetime as dt
 import reflex as rx
 
 from planner_app.planning import date_range, hours, long_date, week_keys
-from planner_app.services.api import ApiClient, ApiError, Resource
-from planner_app.services.models import Assignment, Deliverable, Project
+from planner_app.services.client import ApiClient, Resource
+from planner_app.services.models import Assignment, Deliverable, Page, Project
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
+from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import EditFormMixin
+from planner_app.states.filters import FilterMixin
 from planner_app.states.page import DetailPageMixin, EditableListMixin, PageMixin, WindowMixin
 
 STATUS_OPTIONS = [
@@ -58,7 +61,7 @@ class ProjectRow:
     dates: str
 
 
-class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, AuthState):
+class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, FilterMixin, AuthState):
     """/projects: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
 
     projects: list[Project] = []
@@ -66,6 +69,7 @@ class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, AuthState)
     search: str = ""
     draft: Project = Project()
 
+    _filters = ("status", "search")
     _window_var = "projects"
     _noun = ("project", "projects")
 
@@ -97,15 +101,6 @@ class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, AuthState)
             ProjectRow(p.id, p.name, p.project_number or "", p.client, p.status, date_range(p.start_date, p.end_date))
             for p in self.projects
         ]
-
-    @rx.event
-    async def set_filter(self, name: str, value: str):
-        if name not in ("status", "search"):
-            return
-        setattr(self, name, value)
-        self._restart_window()
-        async for update in self.load():
-            yield update
 
 
 @dataclasses.dataclass
@@ -147,14 +142,17 @@ class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
             self.project, self.team = Project(), []
             (await self.get_state(DeliverablesState)).deliverables = []
         yield
-        try:
-            async with self.api() as api:
-                await self._fill_form(api, self._route_id())
-                deliverables = await api.deliverables.list(project_id=self.project.id, page_size=100, ordering="date")
-                team = await api.assignments.list(project_id=self.project.id, page_size=100, ordering="personId")
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def fetch(api: ApiClient) -> tuple[Page[Deliverable], Page[Assignment]]:
+            await self._fill_form(api, self._route_id())
+            deliverables = await api.deliverables.list(project_id=self.project.id, page_size=100, ordering="date")
+            return deliverables, await api.assignments.list(project_id=self.project.id, page_size=100, ordering="personId")
+
+        fetched = await self._call(fetch)
+        if isinstance(fetched, Failed):
+            yield fetched.event
             return
+        deliverables, team = fetched
         (await self.get_state(DeliverablesState)).deliverables = deliverables.results
         self.team, self.loading = team.results, False
 
@@ -175,7 +173,7 @@ class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
         ]
 
 
-class DeliverablesState(EditFormMixin, PageMixin, AuthState):
+class DeliverablesState(ConfirmDeleteMixin, EditFormMixin, PageMixin, AuthState):
     """The project page's deliverables. Ticking one off is a one-field edit form: saved against the
     row on screen, and when someone else changed the row first it shows their version and the
     conflict banner (states/conflict.py)."""
@@ -183,7 +181,6 @@ class DeliverablesState(EditFormMixin, PageMixin, AuthState):
     deliverables: list[Deliverable] = []
     add_open: bool = False
     saving: bool = False
-    delete_id: int = 0
 
     def _form_resource(self, api: ApiClient) -> Resource:
         return api.deliverables
@@ -221,13 +218,14 @@ class DeliverablesState(EditFormMixin, PageMixin, AuthState):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                await api.deliverables.create(payloads.deliverable(form, self._route_id()))
-                await self._reload(api)
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+
+        async def add(api: ApiClient) -> None:
+            await api.deliverables.create(payloads.deliverable(form, self._route_id()))
+            await self._reload(api)
+
+        added = await self._call(add, busy="saving")
+        if isinstance(added, Failed):
+            yield added.event
             return
         self.saving = False
         self.add_open = False
@@ -239,34 +237,24 @@ class DeliverablesState(EditFormMixin, PageMixin, AuthState):
         if shown is None:
             return
         self._pin(shown)
-        try:
-            async with self.api() as api:
-                saved = await self._save_typed(api, {"is_completed": completed})
-        except ApiError as err:
-            yield await self._fail(err)
+        saved = await self._call(lambda api: self._save_typed(api, {"is_completed": completed}))
+        if isinstance(saved, Failed):
+            yield saved.event
             return
         if saved is None:
             # The row shows the saved version; the banner offers to keep the tick.
             self._show_item(Deliverable.model_validate(self._form_latest))
 
-    @rx.event
-    def ask_delete(self, deliverable_id: int):
-        self.delete_id = deliverable_id
-
-    @rx.event
-    def cancel_delete(self):
-        self.delete_id = 0
-
-    @rx.event
-    async def delete(self):
-        deliverable_id, self.delete_id = self.delete_id, 0
+    async def _delete(self, deliverable_id: int):
         self._end_conflict()
-        try:
-            async with self.api() as api:
-                await api.deliverables.delete(deliverable_id)
-                await self._reload(api)
-        except ApiError as err:
-            yield await self._fail(err)
+
+        async def delete(api: ApiClient) -> None:
+            await api.deliverables.delete(deliverable_id)
+            await self._reload(api)
+
+        deleted = await self._call(delete)
+        if isinstance(deleted, Failed):
+            yield deleted.event
 
 
 class ProjectPreviewState(PageMixin, AuthState):
@@ -284,12 +272,11 @@ class ProjectPreviewState(PageMixin, AuthState):
         self.preview_open = True
         self.loading = True
         yield
-        try:
-            async with self.api() as api:
-                self.preview = await api.projects.get(project_id)
-        except ApiError as err:
-            yield await self._fail(err)
+        preview = await self._call(lambda api: api.projects.get(project_id))
+        if isinstance(preview, Failed):
+            yield preview.event
             return
+        self.preview = preview
         self.loading = False
 
     @rx.event

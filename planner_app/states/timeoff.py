@@ -7,10 +7,11 @@ import dataclasses
 import reflex as rx
 
 from planner_app.planning import date_range
-from planner_app.services.api import ApiClient, ApiError, Resource
+from planner_app.services.client import ApiClient, Resource
 from planner_app.services.models import TimeOff
 from planner_app.states import payloads
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
 from planner_app.states.page import PAGE_SIZE, CrudMixin
 from planner_app.states.typeahead import choose_person
 
@@ -61,11 +62,11 @@ class TimeOffState(CrudMixin, AuthState):
     async def load(self):
         self.loading = True
         yield
-        try:
-            async with self.api() as api:
-                result = await api.timeoff.list(page=self.page, page_size=PAGE_SIZE, ordering="-startDate")
-        except ApiError as err:
-            yield await self._fail(err)
+        result = await self._call(
+            lambda api: api.timeoff.list(page=self.page, page_size=PAGE_SIZE, ordering="-startDate")
+        )
+        if isinstance(result, Failed):
+            yield result.event
             return
         self.entries, self.count, self.loading = result.results, result.count, False
 

@@ -8,7 +8,7 @@ import dataclasses
 
 import reflex as rx
 
-from planner_app.services.api import ApiError
+from planner_app.services.errors import ApiError
 from planner_app.states.auth import AuthState
 
 SEARCH_LIMIT = 20

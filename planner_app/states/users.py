@@ -7,9 +7,11 @@ import dataclasses
 import reflex as rx
 
 from planner_app.planning import ago
-from planner_app.services.api import ApiError
+from planner_app.services.errors import ApiError
 from planner_app.services.models import AuditEntry, User
 from planner_app.states.auth import AuthState, gated
+from planner_app.states.calls import Failed
+from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.page import WindowMixin
 from planner_app.states.typeahead import choose_person
 
@@ -57,7 +59,7 @@ def audit_rows(entries: list[AuditEntry], usernames: dict[int, str]) -> list[Aud
     return rows
 
 
-class UsersState(WindowMixin, AuthState):
+class UsersState(ConfirmDeleteMixin, WindowMixin, AuthState):
     """/settings: a window of the user accounts (states/page.py WindowMixin) and the audit log."""
 
     users: list[User] = []
@@ -70,8 +72,6 @@ class UsersState(WindowMixin, AuthState):
     saving: bool = False
     password_id: int = 0
     password_username: str = ""
-    delete_id: int = 0
-    delete_label: str = ""
 
     _window_var = "users"
     _noun = ("user", "users")
@@ -156,12 +156,9 @@ class UsersState(WindowMixin, AuthState):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                await api.users.create(body)
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+        done = await self._call(lambda api: api.users.create(body), busy="saving")
+        if isinstance(done, Failed):
+            yield done.event
             return
         self.saving, self.create_open = False, False
         async for update in self.load():
@@ -184,12 +181,11 @@ class UsersState(WindowMixin, AuthState):
         self.saving = True
         self._clear_errors()
         yield
-        try:
-            async with self.api() as api:
-                await api.set_password(self.password_id, str(form.get("password", "")))
-        except ApiError as err:
-            self.saving = False
-            yield await self._fail(err)
+        done = await self._call(
+            lambda api: api.set_password(self.password_id, str(form.get("password", ""))), busy="saving"
+        )
+        if isinstance(done, Failed):
+            yield done.event
             return
         self.saving, self.password_id = False, 0
         async for update in self.load():
@@ -197,16 +193,6 @@ class UsersState(WindowMixin, AuthState):
 
     # --- delete -----------------------------------------------------------------------------
 
-    @rx.event
-    def ask_delete(self, user_id: int, username: str):
-        self.delete_id, self.delete_label = user_id, username
-
-    @rx.event
-    def cancel_delete(self):
-        self.delete_id = 0
-
-    @rx.event
-    async def confirm_delete(self):
-        user_id, self.delete_id = self.delete_id, 0
+    async def _delete(self, user_id: int):
         async for update in self._act(user_id, lambda api: api.users.delete(user_id)):
             yield update

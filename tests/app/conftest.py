@@ -7,16 +7,27 @@ import pytest
 import reflex as rx
 from a2wsgi import WSGIMiddleware
 
-from planner_app.services import api
+from planner_app.services import transport as api_transport
+from planner_app.services.cache import CACHE
+from planner_app.services.client import ApiClient, Credentials
+from planner_app.settings import settings
 from tests.factories import PASSWORD, make_user
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """The app reads its environment once (planner_app/settings.py); a test that changes it reads it anew."""
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)
 def empty_response_cache():
     """Each test starts with an empty process cache (user ids repeat across test databases)."""
-    api.CACHE.clear()
+    CACHE.clear()
     yield
-    api.CACHE.clear()
+    CACHE.clear()
 
 
 @pytest.fixture
@@ -24,7 +35,7 @@ def embedded_api(monkeypatch, wsgi_app):
     """Point services/api.py at the test database's WSGI app, as the embedded topology does."""
     transport = httpx.ASGITransport(app=WSGIMiddleware(wsgi_app))
     monkeypatch.delenv("PLANNER_API_URL", raising=False)
-    monkeypatch.setattr(api, "_target", lambda: ("http://planner.test/api", transport))
+    monkeypatch.setattr(api_transport, "target", lambda: ("http://planner.test/api", transport))
     return transport
 
 
@@ -32,10 +43,10 @@ def embedded_api(monkeypatch, wsgi_app):
 def signed_in(embedded_api, registry):
     """Credentials of a freshly signed-in manager."""
 
-    async def sign_in(role: str = "manager") -> api.Credentials:
+    async def sign_in(role: str = "manager") -> Credentials:
         user = make_user(registry, role)
-        creds = api.Credentials()
-        async with api.ApiClient(creds) as client:
+        creds = Credentials()
+        async with ApiClient(creds) as client:
             await client.login(user.username, PASSWORD)
         return creds
 
@@ -62,7 +73,7 @@ class Browser:
         self.cookies = httpx.Cookies()
 
     async def _post(self, path: str, body: dict | None = None) -> dict:
-        base, transport = api._target()
+        base, transport = api_transport.target()
         headers = {"X-CSRF-Token": self.cookies.get("planner_csrf") or ""}
         async with httpx.AsyncClient(base_url=base, transport=transport, cookies=self.cookies) as http:
             resp = await http.post(path, json=body or {}, headers=headers)

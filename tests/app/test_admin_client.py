@@ -4,7 +4,8 @@ import asyncio
 
 import pytest
 
-from planner_app.services import api
+from planner_app.services.client import ApiClient, Credentials
+from planner_app.services.errors import ApiError
 from tests.factories import PASSWORD, make_person, make_user
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
@@ -19,8 +20,8 @@ def test_sign_in_records_the_browsers_address_and_agent(embedded_api, registry):
     user = make_user(registry, "user")
 
     async def go():
-        creds = api.Credentials()
-        async with api.ApiClient(creds, client_ip="203.0.113.9", user_agent=FIREFOX) as client:
+        creds = Credentials()
+        async with ApiClient(creds, client_ip="203.0.113.9", user_agent=FIREFOX) as client:
             await client.login(user.username, PASSWORD)
             return await client.sessions()
 
@@ -32,15 +33,15 @@ def test_revoking_another_session_signs_that_one_out(embedded_api, registry):
     user = make_user(registry, "user")
 
     async def go():
-        mine, other = api.Credentials(), api.Credentials()
+        mine, other = Credentials(), Credentials()
         for creds in (mine, other):
-            async with api.ApiClient(creds) as client:
+            async with ApiClient(creds) as client:
                 await client.login(user.username, PASSWORD)
-        async with api.ApiClient(mine) as client:
+        async with ApiClient(mine) as client:
             victim = next(s for s in await client.sessions() if not s.current)
             revoked = await client.revoke_session(victim.id)
-        async with api.ApiClient(other) as client:
-            with pytest.raises(api.ApiError) as ended:
+        async with ApiClient(other) as client:
+            with pytest.raises(ApiError) as ended:
                 await client.me()
         return revoked, ended.value
 
@@ -54,7 +55,7 @@ def test_people_search_is_typed_and_bounded(signed_in, registry):
         make_person(registry, name=f"Typeahead Tester {n:02}")
 
     async def go():
-        async with api.ApiClient(await signed_in("user")) as client:
+        async with ApiClient(await signed_in("user")) as client:
             return await client.search_people("typeahead tes"), await client.search_people("t")
 
     found, too_short = run(go())
@@ -66,11 +67,11 @@ def test_admin_actions_and_their_audit_trail(signed_in, registry):
     target = make_user(registry, "user")
 
     async def go():
-        async with api.ApiClient(await signed_in("admin")) as client:
+        async with ApiClient(await signed_in("admin")) as client:
             promoted = await client.change_role(target.id, "manager")
             disabled = await client.toggle_active(target.id)
             await client.set_password(target.id, "a-new-long-password")
-            with pytest.raises(api.ApiError) as weak:
+            with pytest.raises(ApiError) as weak:
                 await client.set_password(target.id, "x")
             created = await client.users.create({"username": "newbie", "password": "newbie-password-1", "role": "user"})
             listed = await client.users.list(search="newbi")
@@ -89,13 +90,13 @@ def test_admin_actions_and_their_audit_trail(signed_in, registry):
 def test_the_last_admin_cannot_be_demoted_and_says_so(signed_in, registry):
     async def go():
         creds = await signed_in("admin")
-        async with api.ApiClient(creds) as client:
+        async with ApiClient(creds) as client:
             me = await client.me()
             admins = await client.users.list(role="admin", is_active=True)
             for other in admins.results:
                 if other.id != me.id:
                     await client.toggle_active(other.id)
-            with pytest.raises(api.ApiError) as refused:
+            with pytest.raises(ApiError) as refused:
                 await client.change_role(me.id, "user")
         return refused.value
 

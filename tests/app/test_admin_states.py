@@ -2,7 +2,7 @@
 
 import asyncio
 
-from planner_app.services.api import ApiClient, Credentials
+from planner_app.services.client import ApiClient, Credentials
 from planner_app.states.auth import AuthState
 from planner_app.states.profile import ProfileState
 from planner_app.states.users import UsersState

@@ -1,4 +1,4 @@
-"""services/api.py: typed results, ETags and If-Match, token refresh, errors in words."""
+"""services/client.py: typed results, ETags and If-Match, token refresh, errors in words."""
 
 import asyncio
 
@@ -6,7 +6,9 @@ import httpx
 import jwt
 import pytest
 
-from planner_app.services import api
+from planner_app.services import transport as api_transport
+from planner_app.services.client import ApiClient, Credentials
+from planner_app.services.errors import ApiError
 from planner_app.services.models import Person
 from tests.factories import make_department, make_person
 
@@ -21,7 +23,7 @@ def test_lists_are_typed_and_paginated(signed_in, registry):
         make_person(registry, name=f"Ada {n}", department_id=department.id, weekly_capacity=32)
 
     async def go():
-        async with api.ApiClient(await signed_in()) as client:
+        async with ApiClient(await signed_in()) as client:
             return await client.people.list(page=1, page_size=2, ordering="name")
 
     page = run(go())
@@ -36,12 +38,12 @@ def test_update_sends_if_match_from_the_tabs_etag_map(signed_in, registry):
     etags: dict[str, str] = {}
 
     async def go():
-        async with api.ApiClient(await signed_in(), etags=etags) as client:
+        async with ApiClient(await signed_in(), etags=etags) as client:
             updated = await client.people.update(person.id, {"job_title": "Engineer"})
             seen = dict(etags)
             # Another writer changes the person; this tab still holds the old ETag.
             etags[f"/people/{person.id}/"] = '"stale"'
-            with pytest.raises(api.ApiError) as stale:
+            with pytest.raises(ApiError) as stale:
                 await client.people.update(person.id, {"job_title": "Architect"})
             return updated, seen, stale.value
 
@@ -60,7 +62,7 @@ def test_refused_access_token_is_refreshed_once_and_rotated(signed_in, registry)
         creds = await signed_in()
         old_refresh = creds.refresh
         creds.access = "not-a-token"
-        async with api.ApiClient(creds) as client:
+        async with ApiClient(creds) as client:
             page = await client.people.list()
         return creds, old_refresh, page
 
@@ -79,10 +81,10 @@ def test_two_tabs_refreshing_with_one_token_both_stay_signed_in(signed_in):
 
     async def go():
         first_tab = await signed_in()
-        second_tab = api.Credentials(refresh=first_tab.refresh)
-        async with api.ApiClient(first_tab) as client:
+        second_tab = Credentials(refresh=first_tab.refresh)
+        async with ApiClient(first_tab) as client:
             await client.refresh()
-        async with api.ApiClient(second_tab) as client:
+        async with ApiClient(second_tab) as client:
             me = await client.me()
         return first_tab, second_tab, me
 
@@ -95,12 +97,12 @@ def test_two_tabs_refreshing_with_one_token_both_stay_signed_in(signed_in):
 def test_an_old_refresh_token_ends_the_session(signed_in):
     async def go():
         creds = await signed_in()
-        stolen = api.Credentials(refresh=creds.refresh)
-        async with api.ApiClient(creds) as client:
+        stolen = Credentials(refresh=creds.refresh)
+        async with ApiClient(creds) as client:
             await client.refresh()
             await client.refresh()
-        async with api.ApiClient(stolen) as client:
-            with pytest.raises(api.ApiError) as refused:
+        async with ApiClient(stolen) as client:
+            with pytest.raises(ApiError) as refused:
                 await client.me()
         return stolen, refused.value
 
@@ -111,10 +113,10 @@ def test_an_old_refresh_token_ends_the_session(signed_in):
 
 def test_errors_come_in_plain_words(embedded_api, registry):
     async def go():
-        async with api.ApiClient(api.Credentials()) as client:
-            with pytest.raises(api.ApiError) as wrong:
+        async with ApiClient(Credentials()) as client:
+            with pytest.raises(ApiError) as wrong:
                 await client.login("nobody", "wrong password")
-            with pytest.raises(api.ApiError) as anonymous:
+            with pytest.raises(ApiError) as anonymous:
                 await client.me()
         return wrong.value, anonymous.value
 
@@ -125,8 +127,8 @@ def test_errors_come_in_plain_words(embedded_api, registry):
 
 def test_validation_messages_are_keyed_by_form_field(signed_in):
     async def go():
-        async with api.ApiClient(await signed_in()) as client:
-            with pytest.raises(api.ApiError) as invalid:
+        async with ApiClient(await signed_in()) as client:
+            with pytest.raises(ApiError) as invalid:
                 await client.people.create({"name": "", "weekly_capacity": "lots"})
         return invalid.value
 
@@ -143,12 +145,12 @@ def test_every_call_carries_a_request_id_and_the_bearer_token(monkeypatch):
         seen.append(request.headers)
         return httpx.Response(200, json={"id": 7, "username": "ada", "role": "admin"})
 
-    monkeypatch.setattr(api, "_target", lambda: ("http://api.test/api", httpx.MockTransport(handler)))
-    creds = api.Credentials(access="x")
-    monkeypatch.setattr(api.Credentials, "access_expiring", lambda self: False)
+    monkeypatch.setattr(api_transport, "target", lambda: ("http://api.test/api", httpx.MockTransport(handler)))
+    creds = Credentials(access="x")
+    monkeypatch.setattr(Credentials, "access_expiring", lambda self: False)
 
     async def go():
-        async with api.ApiClient(creds, user_agent="Firefox", client_ip="10.1.2.3") as client:
+        async with ApiClient(creds, user_agent="Firefox", client_ip="10.1.2.3") as client:
             return await client.me(), await client.me()
 
     first, _ = run(go())
@@ -162,18 +164,18 @@ def test_every_call_carries_a_request_id_and_the_bearer_token(monkeypatch):
 
 def test_planner_api_url_selects_a_separately_served_api(monkeypatch):
     monkeypatch.setenv("PLANNER_API_URL", "http://api.internal:6543/api/")
-    assert api._target() == ("http://api.internal:6543/api", None)
+    assert api_transport.target() == ("http://api.internal:6543/api", None)
 
 
 def test_unreachable_api_is_a_plain_error(monkeypatch):
     def handler(request):
         raise httpx.ConnectError("refused")
 
-    monkeypatch.setattr(api, "_target", lambda: ("http://api.test/api", httpx.MockTransport(handler)))
+    monkeypatch.setattr(api_transport, "target", lambda: ("http://api.test/api", httpx.MockTransport(handler)))
 
     async def go():
-        async with api.ApiClient(api.Credentials()) as client:
-            with pytest.raises(api.ApiError) as down:
+        async with ApiClient(Credentials()) as client:
+            with pytest.raises(ApiError) as down:
                 await client.login("a", "b")
         return down.value
 
@@ -187,11 +189,11 @@ def test_throttling_says_how_long_to_wait(embedded_api, registry):
     user = make_user(registry, "user")
 
     async def go():
-        async with api.ApiClient(api.Credentials()) as client:
+        async with ApiClient(Credentials()) as client:
             for _ in range(50):
                 try:
                     await client.login(user.username, "wrong")
-                except api.ApiError as err:
+                except ApiError as err:
                     if err.code == "throttled":
                         return err
         raise AssertionError("never throttled")
@@ -205,12 +207,12 @@ def test_an_answer_of_the_wrong_shape_is_an_error_not_a_crash(monkeypatch):
     def handler(request):
         return httpx.Response(200, json={"count": "many", "results": "none"})
 
-    monkeypatch.setattr(api, "_target", lambda: ("http://api.test/api", httpx.MockTransport(handler)))
-    monkeypatch.setattr(api.Credentials, "access_expiring", lambda self: False)
+    monkeypatch.setattr(api_transport, "target", lambda: ("http://api.test/api", httpx.MockTransport(handler)))
+    monkeypatch.setattr(Credentials, "access_expiring", lambda self: False)
 
     async def go():
-        async with api.ApiClient(api.Credentials(access="x")) as client:
-            with pytest.raises(api.ApiError) as odd:
+        async with ApiClient(Credentials(access="x")) as client:
+            with pytest.raises(ApiError) as odd:
                 await client.people.list()
         return odd.value
 
@@ -225,7 +227,7 @@ def test_a_list_refreshes_the_etags_the_tab_holds_and_adds_none(signed_in, regis
 
     async def go():
         creds = await signed_in()
-        async with api.ApiClient(creds, etags=etags) as client:
+        async with ApiClient(creds, etags=etags) as client:
             await client.people.get(person.id)
             seen = etags[f"/people/{person.id}/"]
             changed = await client.people.update(person.id, {"job_title": "Admiral"}, if_match=seen)

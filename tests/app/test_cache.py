@@ -1,4 +1,4 @@
-"""The process-wide response cache and in-flight sharing of services/api.py: keyed by user, so
+"""The process-wide response cache and in-flight sharing of services/cache.py: keyed by user, so
 one app server process serving several people never hands one of them another's answer."""
 
 import asyncio
@@ -7,7 +7,9 @@ import httpx
 import jwt
 import pytest
 
-from planner_app.services import api
+from planner_app.services import transport as api_transport
+from planner_app.services.cache import CACHE, ResponseCache
+from planner_app.services.client import ApiClient, Credentials
 from tests.factories import PASSWORD, make_person, make_user
 
 
@@ -33,14 +35,14 @@ class Recorder(httpx.AsyncBaseTransport):
 @pytest.fixture
 def recorder(embedded_api, monkeypatch):
     rec = Recorder(embedded_api)
-    monkeypatch.setattr(api, "_target", lambda: ("http://planner.test/api", rec))
+    monkeypatch.setattr(api_transport, "target", lambda: ("http://planner.test/api", rec))
     return rec
 
 
-async def _sign_in(recorder, user) -> api.Credentials:
-    creds = api.Credentials()
+async def _sign_in(recorder, user) -> Credentials:
+    creds = Credentials()
     recorder.release.set()
-    async with api.ApiClient(creds) as client:
+    async with ApiClient(creds) as client:
         await client.login(user.username, PASSWORD)
     recorder.release.clear()
     return creds
@@ -56,7 +58,7 @@ def test_two_users_at_once_never_receive_each_others_answers(recorder, registry)
         recorder.sent.clear()
 
         async def tab(uid: int):
-            async with api.ApiClient(creds[uid]) as client:
+            async with ApiClient(creds[uid]) as client:
                 me, resp = await asyncio.gather(client.me(), client.request("GET", path))
                 return uid, me.id, resp.headers["X-Answered-For"]
 
@@ -85,7 +87,7 @@ def test_two_users_at_once_never_receive_each_others_answers(recorder, registry)
     )
     revalidations = [(u, inm) for u, p, inm in recorder.sent[4:] if p == f"/api{path}"]
     assert sorted(u for u, _ in revalidations) == sorted([str(ada.id), str(bob.id)]) and all(revalidations[0][1] == inm for _, inm in revalidations)
-    assert all(key.startswith((f"uid:{ada.id}|", f"uid:{bob.id}|")) for key in api.CACHE.keys())
+    assert all(key.startswith((f"uid:{ada.id}|", f"uid:{bob.id}|")) for key in CACHE.keys())
 
 
 def test_a_cached_detail_is_revalidated_and_a_304_reuses_it(recorder, registry):
@@ -95,12 +97,12 @@ def test_a_cached_detail_is_revalidated_and_a_304_reuses_it(recorder, registry):
     async def go():
         creds = await _sign_in(recorder, user)
         recorder.release.set()
-        async with api.ApiClient(creds) as client:
+        async with ApiClient(creds) as client:
             first = await client.people.get(person.id)
             again = await client.people.get(person.id)
-            cached = list(api.CACHE.keys())
+            cached = list(CACHE.keys())
             client.clear_caches()
-            return first, again, cached, list(api.CACHE.keys())
+            return first, again, cached, list(CACHE.keys())
 
     first, again, cached, after_clear = asyncio.run(go())
     assert first == again and again.job_title == "Engineer"
@@ -111,7 +113,7 @@ def test_a_cached_detail_is_revalidated_and_a_304_reuses_it(recorder, registry):
 
 
 def test_the_cache_is_bounded_least_recently_used_first():
-    cache = api.ResponseCache(max_entries=2)
+    cache = ResponseCache(max_entries=2)
     response = httpx.Response(200, json={}, headers={"ETag": '"x"'})
     cache.put("uid:1|/people/1/", response)
     cache.put("uid:1|/people/2/", response)
@@ -123,7 +125,7 @@ def test_the_cache_is_bounded_least_recently_used_first():
 
 
 def test_a_failed_shared_request_is_not_handed_to_the_others():
-    cache = api.ResponseCache()
+    cache = ResponseCache()
     answers = iter([httpx.Response(401, json={"code": "session_revoked"}), httpx.Response(200, json={"ok": True})])
     started = asyncio.Event()
 

@@ -6,7 +6,7 @@ import logging
 
 from reflex_base.event.context import EventContext
 
-from planner_app.services import api
+from planner_app.services.client import ApiClient
 from planner_app.states.auth import AuthState
 from tests.app.conftest import Browser, last_challenge
 from tests.app.test_states import substate
@@ -22,7 +22,7 @@ def test_the_calls_of_one_client_share_its_prefix_and_are_numbered(embedded_api,
     caplog.set_level(logging.INFO, logger="backend_api.access")
 
     async def two_calls():
-        async with api.ApiClient(creds, request_id_prefix="evt42") as client:
+        async with ApiClient(creds, request_id_prefix="evt42") as client:
             await client.me()
             await client.people.list()
 

@@ -1,31 +1,18 @@
 """The only code in the app that talks HTTP: a typed client of the REST API (API.md).
 
-Where the API lives:
-- `PLANNER_API_URL` set (scale-out: the API served on its own, e.g. `http://api:6543/api`): plain HTTP.
-- unset (the embedded default, `make run`): the very WSGI app that `planner_app` mounts at `/api`,
-  called in process through an ASGI transport. Same requests, headers and status codes as over the
-  network, without a loopback socket or having to know which port this process was started on.
-
 One `ApiClient` serves one event handler of one browser tab. It is built from that tab's
 `Credentials` and ETag map and rotates the tokens in them when the access token has expired; the
-caller (the tab's Reflex state) keeps whatever the client left there.
-
-Across clients this process keeps one response cache (detail resources, revalidated with
-If-None-Match) and shares GETs that are in flight at the same moment. One process serves every
-user, so both are keyed by the user the access token belongs to (`uid:<id>|…`, `uid:anon`).
+caller (the tab's Reflex state) keeps whatever the client left there. Signed-in GETs go through
+the process's response cache (services/cache.py); the transport is chosen by services/transport.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import itertools
-import os
-import threading
 import time
 import uuid
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -34,6 +21,9 @@ import jwt
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
+from planner_app.services import transport
+from planner_app.services.cache import CACHE
+from planner_app.services.errors import PLAIN_MESSAGES, SESSION_ENDED_CODES, ApiError, ConcurrencyError, error_from
 from planner_app.services.models import (
     AccessToken,
     Assignment,
@@ -53,116 +43,8 @@ from planner_app.services.models import (
     Wire,
 )
 
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 # Refresh a little before expiry so a request never races the clock on the server.
 EXPIRY_MARGIN_SECONDS = 15
-# Detail responses kept per process (all users together), least recently used dropped first.
-CACHE_MAX_ENTRIES = 2000
-# 401 codes after which the tab must sign in again (refreshing cannot help).
-SESSION_ENDED_CODES = frozenset({"session_revoked", "account_disabled"})
-
-# What people read when a call fails. The API's own `detail` is used for codes not listed.
-PLAIN_MESSAGES = {
-    "invalid_credentials": "Wrong username or password.",
-    "session_revoked": "You were signed out from another device.",
-    "account_disabled": "Your account has been disabled. Ask an admin for help.",
-    "not_authenticated": "Please sign in to continue.",
-    "token_invalid": "Your sign-in has expired. Please sign in again.",
-    "permission_denied": "You don't have permission to do that.",
-    "not_found": "That item no longer exists.",
-    "precondition_failed": "This item was updated by someone else.",
-    "network": "The server can't be reached. Check your connection and try again.",
-    "bad_response": "The server sent an answer this app does not understand. Please try again later.",
-    "server_error": "Something went wrong on the server. Please try again.",
-}
-
-
-class ApiError(Exception):
-    """A failed API call: HTTP status, machine code, human detail and per-field messages."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        detail: str = "",
-        errors: Mapping[str, list[str]] | None = None,
-        *,
-        retry_after: int | None = None,
-        body: Mapping[str, Any] | None = None,
-        request_id: str = "",
-    ):
-        self.status = status
-        self.code = code
-        self.detail = detail
-        self.errors = dict(errors or {})
-        self.retry_after = retry_after
-        # The whole error body: a 412 carries the current object and its ETag.
-        self.body = dict(body or {})
-        self.request_id = request_id
-        super().__init__(f"{status} {code}: {detail}")
-
-    @classmethod
-    def from_response(cls, resp: httpx.Response) -> ApiError:
-        try:
-            body = resp.json()
-        except ValueError:
-            body = {}
-        if not isinstance(body, dict):
-            body = {}
-        default_code = "server_error" if resp.status_code >= 500 else "error"
-        retry = resp.headers.get("Retry-After")
-        return cls(
-            resp.status_code,
-            str(body.get("code") or default_code),
-            str(body.get("detail") or ""),
-            body.get("errors") if isinstance(body.get("errors"), dict) else None,
-            retry_after=int(retry) if retry and retry.isdigit() else None,
-            body=body,
-            request_id=resp.headers.get("X-Request-ID", ""),
-        )
-
-    @property
-    def ends_session(self) -> bool:
-        """True when the tab has to sign in again."""
-        return self.status == 401
-
-    @property
-    def message(self) -> str:
-        """One plain sentence for people, never a JSON dump."""
-        if self.code == "throttled":
-            wait = f" in {self.retry_after} seconds" if self.retry_after else " in a moment"
-            return f"Too many attempts. Try again{wait}."
-        if self.code == "invalid" and self.errors:
-            return "Please correct the highlighted fields."
-        if self.code in PLAIN_MESSAGES:
-            return PLAIN_MESSAGES[self.code]
-        return self.detail or PLAIN_MESSAGES["server_error"]
-
-    def field_errors(self) -> dict[str, str]:
-        """Per-field messages keyed by snake_case field name, for showing next to the inputs."""
-        return {_to_snake(k): " ".join(v) if isinstance(v, list) else str(v) for k, v in self.errors.items()}
-
-
-class ConcurrencyError(ApiError):
-    """412 `precondition_failed`: someone saved the item since this form's version was read.
-    `current` is the item as it is now (wire names, camelCase) and `etag` its ETag."""
-
-    @property
-    def current(self) -> dict[str, Any]:
-        current = self.body.get("current")
-        return dict(current) if isinstance(current, dict) else {}
-
-    @property
-    def etag(self) -> str:
-        return str(self.body.get("etag") or "")
-
-
-def error_from(resp: httpx.Response) -> ApiError:
-    """The typed error of a failed response."""
-    err = ApiError.from_response(resp)
-    if err.status == 412 and err.code == "precondition_failed":
-        return ConcurrencyError.from_response(resp)
-    return err
 
 
 @dataclass
@@ -191,121 +73,6 @@ class Credentials:
             subject = None
         return f"uid:{subject}" if subject else "uid:anon"
 
-
-_ENCODING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-@dataclass(frozen=True)
-class _Cached:
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    content: bytes
-
-    @classmethod
-    def of(cls, resp: httpx.Response) -> _Cached:
-        # The content is kept decoded, so the headers that describe the encoding go.
-        headers = tuple((k, v) for k, v in resp.headers.multi_items() if k.lower() not in _ENCODING_HEADERS)
-        return cls(resp.status_code, headers, resp.content)
-
-    def response(self, request: httpx.Request) -> httpx.Response:
-        return httpx.Response(self.status, headers=list(self.headers), content=self.content, request=request)
-
-
-class ResponseCache:
-    """The process-wide cache of detail responses and of GETs in flight, keyed `uid:<id>|<url>`.
-
-    Bounded (LRU). Safe for concurrent event handlers: entries are read and written under a lock
-    with no await in between, and a GET in flight is one shared request per key, so two tabs of one
-    user asking for the same URL at the same moment cause one request — and two users never share
-    one, because their keys differ."""
-
-    def __init__(self, max_entries: int = CACHE_MAX_ENTRIES):
-        self.max_entries = max_entries
-        self._entries: OrderedDict[str, _Cached] = OrderedDict()
-        self._in_flight: dict[str, asyncio.Future[httpx.Response]] = {}
-        # Held for a few dict operations, never across an await. Not an asyncio.Lock: that one is
-        # bound to one event loop, and this cache outlives loops (tests, worker restarts).
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> _Cached | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, resp: httpx.Response) -> None:
-        with self._lock:
-            self._entries[key] = _Cached.of(resp)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def drop(self, key: str) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-
-    def clear(self, scope: str | None = None) -> None:
-        """Forget one user's entries (`uid:7`), or everything."""
-        with self._lock:
-            if scope is None:
-                self._entries.clear()
-            else:
-                for key in [k for k in self._entries if k.startswith(f"{scope}|")]:
-                    del self._entries[key]
-
-    def keys(self) -> list[str]:
-        with self._lock:
-            return list(self._entries)
-
-    async def shared(self, key: str, fetch: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
-        """Run `fetch`, or join the identical request already running under `key`."""
-        running = self._in_flight.get(key)
-        if running is not None and not running.done():
-            resp = await asyncio.shield(running)
-            # Only a success is shared: an error may be about the other tab's own session.
-            if resp.status_code < 400:
-                return resp
-            return await fetch()
-        future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
-        self._in_flight[key] = future
-        try:
-            resp = await fetch()
-        except BaseException as exc:
-            future.set_exception(exc)
-            # Nobody may be waiting: do not let the event loop warn about an unread exception.
-            future.exception()
-            raise
-        else:
-            future.set_result(resp)
-            return resp
-        finally:
-            if self._in_flight.get(key) is future:
-                del self._in_flight[key]
-
-
-CACHE = ResponseCache()
-
-
-@functools.cache
-def _embedded_transport() -> httpx.ASGITransport:
-    # Imported here: with PLANNER_API_URL set the app never loads the backend package.
-    from planner_app.embedded import embedded_api
-
-    # A loopback client address (httpx's default, spelled out): the API trusts the browser's address
-    # and user agent that this process forwards only from a trusted proxy (TRUSTED_PROXIES).
-    return httpx.ASGITransport(app=embedded_api(), client=("127.0.0.1", 123))
-
-
-def _target() -> tuple[str, httpx.AsyncBaseTransport | None]:
-    url = os.environ.get("PLANNER_API_URL", "").strip()
-    if url:
-        return url.rstrip("/"), None
-    return "http://embedded/api", _embedded_transport()
-
-
-def _to_snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 def _query(filters: Mapping[str, Any]) -> dict[str, str]:
@@ -406,7 +173,7 @@ class ApiClient:
         self._request_ids = (f"{prefix}-{n}" for n in _CALL_NUMBERS)
         # Keyed by detail path. The tab's state owns the map, so ETags are per tab (issue 5 builds on it).
         self.etags: MutableMapping[str, str] = etags if etags is not None else {}
-        base_url, transport = _target()
+        base_url, http_transport = transport.target()
         headers = {"Accept": "application/json"}
         # The API sees this process as its client; pass on who the person really is, for its
         # session list and throttling. It trusts these only from its TRUSTED_PROXIES: in process the
@@ -415,7 +182,9 @@ class ApiClient:
             headers["X-Client-User-Agent"] = user_agent
         if client_ip:
             headers["X-Forwarded-For"] = client_ip
-        self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=TIMEOUT, headers=headers)
+        self._http = httpx.AsyncClient(
+            base_url=base_url, transport=http_transport, timeout=transport.TIMEOUT, headers=headers
+        )
         # Calls of one client may run concurrently (asyncio.gather); only one of them may rotate.
         self._refresh_lock = asyncio.Lock()
         self.people = Resource(self, "people", Person)

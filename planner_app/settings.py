@@ -1,0 +1,38 @@
+"""The app's configuration: every environment variable the app process reads (the API's own are
+read by backend_api), read in one place, typed, and documented in the README's configuration table.
+
+`settings()` reads the environment once per process; tests that change it clear the cache
+(`settings.cache_clear()`, as tests/app/conftest.py does around each test)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    # The REST API's base URL when it is served on its own (scale-out); "" = the API mounted in
+    # this process at /api and called in process (the embedded default).
+    api_url: str = ""
+    # Origins that may open the app's websocket from another site; none by default.
+    cors_allowed_origins: tuple[str, ...] = ()
+
+    @property
+    def embedded(self) -> bool:
+        return not self.api_url
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> AppSettings:
+        origins = env.get("CORS_ALLOWED_ORIGINS", "").split(",")
+        return cls(
+            api_url=env.get("PLANNER_API_URL", "").strip().rstrip("/"),
+            cors_allowed_origins=tuple(o.strip().rstrip("/") for o in origins if o.strip()),
+        )
+
+
+@functools.cache
+def settings() -> AppSettings:
+    return AppSettings.from_env(os.environ)
