@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PLANNER_ENV ?= development
 
-.PHONY: help install chromium bun run serve-app serve-api test test-sqlite test-postgres fuzz bench lint
+.PHONY: help install chromium bun run serve-app serve-api test test-sqlite test-postgres fuzz bench lint format test-fast
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -73,5 +73,13 @@ fuzz: install ## schemathesis with every check and phase (stateful too), full bu
 bench: install ## run the benchmarks (they print figures; they never assert on time)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-lint: install ## byte-compile everything (cheap syntax check)
-	$(PY) -m compileall -q backend_api planner_app tests benchmarks
+lint: install ## ruff (lint rules and formatting, settings in pyproject.toml); fails on any finding
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## rewrite the code in the project's format and apply ruff's safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test-fast: install ## every test but the browser suite, on SQLite
+	PLANNER_TEST_DB=sqlite $(PY) -m pytest -q tests --ignore=tests/e2e

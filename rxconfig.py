@@ -10,7 +10,9 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[
-        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color=styles.ACCENT, gray_color=styles.GRAY, radius="medium")),
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color=styles.ACCENT, gray_color=styles.GRAY, radius="medium")
+        ),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
     # No cross-origin access unless CORS_ALLOWED_ORIGINS lists it (planner_app/security.py).

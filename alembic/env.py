@@ -2,10 +2,10 @@
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import backend_api.models  # noqa: F401  (registers every table on the metadata)
+from alembic import context
 from backend_api.core.db import make_engine
 from backend_api.core.settings import database_url
 
@@ -25,8 +25,9 @@ def run_migrations_online() -> None:
             # Off for the migration (only outside a transaction, so on the raw connection), and
             # every reference checked before it ends.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-        context.configure(connection=connection, target_metadata=SQLModel.metadata,
-                          render_as_batch=True, compare_type=True)
+        context.configure(
+            connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True, compare_type=True
+        )
         with context.begin_transaction():
             context.run_migrations()
             if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):

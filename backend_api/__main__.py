@@ -101,9 +101,12 @@ def unlock(args) -> None:
         sys.exit("error: give --username and/or --ip")
     settings = load_settings()
     make_throttle(settings, make_engine(settings.database_url)).unlock(
-        username_key(args.username) if args.username else None, args.ip)
-    print("sign-in unlocked for " + " and ".join(filter(None, [args.username and f"username {args.username}",
-                                                           args.ip and f"address {args.ip}"])))
+        username_key(args.username) if args.username else None, args.ip
+    )
+    print(
+        "sign-in unlocked for "
+        + " and ".join(filter(None, [args.username and f"username {args.username}", args.ip and f"address {args.ip}"]))
+    )
 
 
 def serve(args) -> None:

@@ -1,7 +1,7 @@
 """Every table, imported in one place for alembic and the tests."""
 
 from backend_api.assignments.models import Assignment
-from backend_api.auth.models import AuditLog, GrantCode, RevokedRefreshToken, TokenSession, User
+from backend_api.auth.models import AuditLog, RevokedRefreshToken, TokenSession, User
 from backend_api.core.throttle import LoginAttempt
 from backend_api.deliverables.models import Deliverable
 from backend_api.departments.models import Department
@@ -9,5 +9,16 @@ from backend_api.people.models import Person
 from backend_api.projects.models import Project
 from backend_api.timeoff.models import TimeOff
 
-__all__ = ["Assignment", "AuditLog", "Deliverable", "Department", "LoginAttempt", "Person", "Project",
-           "RevokedRefreshToken", "TimeOff", "TokenSession", "User"]
+__all__ = [
+    "Assignment",
+    "AuditLog",
+    "Deliverable",
+    "Department",
+    "LoginAttempt",
+    "Person",
+    "Project",
+    "RevokedRefreshToken",
+    "TimeOff",
+    "TokenSession",
+    "User",
+]

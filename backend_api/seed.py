@@ -16,31 +16,139 @@ from .people.models import Person
 from .projects.models import Project, ProjectStatus
 from .timeoff.models import TimeOff
 
-DEPARTMENTS = ["Architecture", "Structural Engineering", "MEP Engineering", "Interior Design",
-               "Landscape", "Project Management", "Visualization", "Operations"]
-FIRST = ["Anna", "Ben", "Chloé", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Inès", "José", "Katarzyna",
-         "Liam", "Maja", "Noah", "Olivia", "Paulo", "Quinn", "Rosa", "Sven", "Tomás", "Uma", "Viktor",
-         "Wen", "Xavier", "Yara", "Zoë", "Łukasz", "Amélie", "Björn", "Nadia"]
-LAST = ["Andersen", "Brown", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Hansen", "Ivanova",
-        "Jensen", "Kowalski", "López", "Müller", "Nakamura", "O'Brien", "Petrović", "Quintero", "Rossi",
-        "Schmidt", "Tanaka", "Ulrich", "Virtanen", "Wójcik", "Xu", "Yilmaz", "Zimmermann"]
-TITLES = {"Architecture": ["Architect", "Senior architect", "Associate"],
-          "Structural Engineering": ["Structural engineer", "Senior engineer"],
-          "MEP Engineering": ["Mechanical engineer", "Electrical engineer"],
-          "Interior Design": ["Interior designer"], "Landscape": ["Landscape architect"],
-          "Project Management": ["Project manager", "Project coordinator"],
-          "Visualization": ["3D artist", "BIM specialist"], "Operations": ["Office manager", "IT specialist"]}
-SKILLS = ["Revit", "AutoCAD", "Rhino", "Grasshopper", "SketchUp", "Navisworks", "Enscape", "BIM",
-          "Structural analysis", "Lighting", "Sustainability", "Client management", "Python"]
+DEPARTMENTS = [
+    "Architecture",
+    "Structural Engineering",
+    "MEP Engineering",
+    "Interior Design",
+    "Landscape",
+    "Project Management",
+    "Visualization",
+    "Operations",
+]
+FIRST = [
+    "Anna",
+    "Ben",
+    "Chloé",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Inès",
+    "José",
+    "Katarzyna",
+    "Liam",
+    "Maja",
+    "Noah",
+    "Olivia",
+    "Paulo",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tomás",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Xavier",
+    "Yara",
+    "Zoë",
+    "Łukasz",
+    "Amélie",
+    "Björn",
+    "Nadia",
+]
+LAST = [
+    "Andersen",
+    "Brown",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Hansen",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "López",
+    "Müller",
+    "Nakamura",
+    "O'Brien",
+    "Petrović",
+    "Quintero",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ulrich",
+    "Virtanen",
+    "Wójcik",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+]
+TITLES = {
+    "Architecture": ["Architect", "Senior architect", "Associate"],
+    "Structural Engineering": ["Structural engineer", "Senior engineer"],
+    "MEP Engineering": ["Mechanical engineer", "Electrical engineer"],
+    "Interior Design": ["Interior designer"],
+    "Landscape": ["Landscape architect"],
+    "Project Management": ["Project manager", "Project coordinator"],
+    "Visualization": ["3D artist", "BIM specialist"],
+    "Operations": ["Office manager", "IT specialist"],
+}
+SKILLS = [
+    "Revit",
+    "AutoCAD",
+    "Rhino",
+    "Grasshopper",
+    "SketchUp",
+    "Navisworks",
+    "Enscape",
+    "BIM",
+    "Structural analysis",
+    "Lighting",
+    "Sustainability",
+    "Client management",
+    "Python",
+]
 LOCATIONS = ["Copenhagen", "Berlin", "Lisbon", "Warsaw", "London"]
-CLIENTS = ["Nordic Housing", "City of Aarhus", "Baltic Ports", "Greenfield Schools", "Harbour Hotels",
-           "Internal", "Museum Trust", "Metro Transit"]
-PROJECT_NAMES = ["Harbour Bath", "North Campus", "Riverside Library", "Metro Line 4 Stations", "Old Mill Lofts",
-                 "Green Roof Pilot", "Tower B Refit", "Science Park", "Seaside Hotel", "Children's Museum",
-                 "City Hall Annex", "Timber Housing", "Airport Lounge", "School Extension", "Data Centre",
-                 "Market Hall", "Concert Pavilion", "Hospital Wing", "Office Fit-out", "Bridge Promenade",
-                 "Innovation Hub", "Sports Arena", "Waterfront Masterplan", "Heritage Restoration",
-                 "Internal Tools"]
+CLIENTS = [
+    "Nordic Housing",
+    "City of Aarhus",
+    "Baltic Ports",
+    "Greenfield Schools",
+    "Harbour Hotels",
+    "Internal",
+    "Museum Trust",
+    "Metro Transit",
+]
+PROJECT_NAMES = [
+    "Harbour Bath",
+    "North Campus",
+    "Riverside Library",
+    "Metro Line 4 Stations",
+    "Old Mill Lofts",
+    "Green Roof Pilot",
+    "Tower B Refit",
+    "Science Park",
+    "Seaside Hotel",
+    "Children's Museum",
+    "City Hall Annex",
+    "Timber Housing",
+    "Airport Lounge",
+    "School Extension",
+    "Data Centre",
+    "Market Hall",
+    "Concert Pavilion",
+    "Hospital Wing",
+    "Office Fit-out",
+    "Bridge Promenade",
+    "Innovation Hub",
+    "Sports Arena",
+    "Waterfront Masterplan",
+    "Heritage Restoration",
+    "Internal Tools",
+]
 
 
 def ascii_email(first: str, last: str, n: int) -> str:
@@ -79,16 +187,27 @@ def seed(db, people: int = 60) -> dict[str, int]:
         department = departments[i % len(departments)]
         email = ascii_email(first, last, i)
         # Databases seeded before the addresses were ASCII: the same person, renamed, not a second one.
-        legacy = db.scalar(select(Person).filter_by(email=f"{first}.{last}{i}@planner.example".lower().replace("'", "")))
+        legacy = db.scalar(
+            select(Person).filter_by(email=f"{first}.{last}{i}@planner.example".lower().replace("'", ""))
+        )
         if legacy is not None and legacy.email != email:
             legacy.email = email
             db.flush()
-        row, new = _get_or_create(db, Person, {"email": email}, {
-            "name": f"{first} {last}", "department_id": department.id,
-            "job_title": rng.choice(TITLES[department.name]), "location": rng.choice(LOCATIONS),
-            "skills": rng.sample(SKILLS, rng.randint(2, 4)), "weekly_capacity": rng.choice([36, 36, 37.5, 40, 30, 20]),
-            "hire_date": this_week - timedelta(days=rng.randint(60, 4000)), "phone": f"+45 {rng.randint(20000000, 99999999)}",
-        })
+        row, new = _get_or_create(
+            db,
+            Person,
+            {"email": email},
+            {
+                "name": f"{first} {last}",
+                "department_id": department.id,
+                "job_title": rng.choice(TITLES[department.name]),
+                "location": rng.choice(LOCATIONS),
+                "skills": rng.sample(SKILLS, rng.randint(2, 4)),
+                "weekly_capacity": rng.choice([36, 36, 37.5, 40, 30, 20]),
+                "hire_date": this_week - timedelta(days=rng.randint(60, 4000)),
+                "phone": f"+45 {rng.randint(20000000, 99999999)}",
+            },
+        )
         staff.append(row)
         created["people"] += new
     for department in departments:
@@ -99,11 +218,20 @@ def seed(db, people: int = 60) -> dict[str, int]:
     for i, name in enumerate(PROJECT_NAMES):
         status = list(ProjectStatus)[i % len(ProjectStatus)] if i % 3 else ProjectStatus.ACTIVE
         start = this_week - timedelta(weeks=rng.randint(4, 40))
-        row, new = _get_or_create(db, Project, {"project_number": f"P-{2400 + i}"}, {
-            "name": name, "client": CLIENTS[i % len(CLIENTS)], "status": status, "start_date": start,
-            "end_date": start + timedelta(weeks=rng.randint(20, 80)), "estimated_hours": rng.choice([400, 800, 1500, 3000]),
-            "description": f"{name} for {CLIENTS[i % len(CLIENTS)]}.",
-        })
+        row, new = _get_or_create(
+            db,
+            Project,
+            {"project_number": f"P-{2400 + i}"},
+            {
+                "name": name,
+                "client": CLIENTS[i % len(CLIENTS)],
+                "status": status,
+                "start_date": start,
+                "end_date": start + timedelta(weeks=rng.randint(20, 80)),
+                "estimated_hours": rng.choice([400, 800, 1500, 3000]),
+                "description": f"{name} for {CLIENTS[i % len(CLIENTS)]}.",
+            },
+        )
         projects.append(row)
         created["projects"] += new
 
@@ -113,26 +241,43 @@ def seed(db, people: int = 60) -> dict[str, int]:
         load = person.weekly_capacity * (1.25 if i % 5 == 0 else rng.uniform(0.4, 0.95))
         chosen = rng.sample(live, 2)
         shares = [0.6, 0.4]
-        for project, share in zip(chosen, shares):
+        for project, share in zip(chosen, shares, strict=False):
             hours = {w.isoformat(): round(load * share * rng.uniform(0.8, 1.1)) for w in weeks[: rng.randint(6, 12)]}
-            _, new = _get_or_create(db, Assignment, {"person_id": person.id, "project_id": project.id}, {
-                "role_on_project": rng.choice(["Lead", "Designer", "Engineer", "Support", "Reviewer"]),
-                "weekly_hours": hours,
-            })
+            _, new = _get_or_create(
+                db,
+                Assignment,
+                {"person_id": person.id, "project_id": project.id},
+                {
+                    "role_on_project": rng.choice(["Lead", "Designer", "Engineer", "Support", "Reviewer"]),
+                    "weekly_hours": hours,
+                },
+            )
             created["assignments"] += new
 
     for project in live:
         for n, offset in enumerate((2, 6, 10)):
-            _, new = _get_or_create(db, Deliverable, {"project_id": project.id, "description": f"Milestone {n + 1}"}, {
-                "date": this_week + timedelta(weeks=offset, days=rng.randint(0, 4)),
-                "percentage": (n + 1) * 30, "is_completed": False,
-            })
+            _, new = _get_or_create(
+                db,
+                Deliverable,
+                {"project_id": project.id, "description": f"Milestone {n + 1}"},
+                {
+                    "date": this_week + timedelta(weeks=offset, days=rng.randint(0, 4)),
+                    "percentage": (n + 1) * 30,
+                    "is_completed": False,
+                },
+            )
             created["deliverables"] += new
 
     for i, person in enumerate(staff[::4]):
         start = this_week + timedelta(weeks=rng.randint(0, 8), days=rng.randint(0, 2))
-        _, new = _get_or_create(db, TimeOff, {"person_id": person.id, "start_date": start}, {
-            "end_date": start + timedelta(days=rng.randint(1, 9)), "kind": ("vacation", "holiday", "sick", "other")[i % 4],
-        })
+        _, new = _get_or_create(
+            db,
+            TimeOff,
+            {"person_id": person.id, "start_date": start},
+            {
+                "end_date": start + timedelta(days=rng.randint(1, 9)),
+                "kind": ("vacation", "holiday", "sick", "other")[i % 4],
+            },
+        )
         created["time off"] += new
     return created

@@ -107,9 +107,14 @@ def work(sock: socket.socket, threads: int) -> int:
     # Proxy headers pass through to the app, which believes X-Forwarded-For only from
     # TRUSTED_PROXIES (auth/services.client_ip); waitress would strip them, leaving every
     # user behind a proxy with the proxy's address (one shared throttle, wrong sessions).
-    waitress.serve(app, sockets=[sock], threads=threads, ident="planner",
-                   max_request_body_size=2 * app.registry.planner_settings.max_request_bytes,
-                   clear_untrusted_proxy_headers=False)
+    waitress.serve(
+        app,
+        sockets=[sock],
+        threads=threads,
+        ident="planner",
+        max_request_body_size=2 * app.registry.planner_settings.max_request_bytes,
+        clear_untrusted_proxy_headers=False,
+    )
     return 0
 
 
@@ -123,8 +128,13 @@ class Supervisor:
 
     STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
-    def __init__(self, workers: int, work: Callable[[], int], starting: Callable[[], None] = lambda: None,
-                 worker_exited: Callable[[int], None] = lambda pid: None):
+    def __init__(
+        self,
+        workers: int,
+        work: Callable[[], int],
+        starting: Callable[[], None] = lambda: None,
+        worker_exited: Callable[[int], None] = lambda pid: None,
+    ):
         self.workers, self.work = max(workers, 1), work
         self.starting, self.worker_exited = starting, worker_exited
         self.children: dict[int, float] = {}  # pid -> monotonic start time
@@ -163,8 +173,9 @@ class Supervisor:
                 log.info("stopping %d worker(s)", len(self.children))
                 return 0
             for pid, code, lived in self._reap():
-                log.warning("worker %d exited (%s) after %.1fs", pid,
-                            f"signal {-code}" if code < 0 else f"status {code}", lived)
+                log.warning(
+                    "worker %d exited (%s) after %.1fs", pid, f"signal {-code}" if code < 0 else f"status {code}", lived
+                )
                 if code == BUILD_FAILED:
                     log.error("the app cannot be built: stopping the server")
                     return 1

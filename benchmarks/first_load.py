@@ -37,7 +37,9 @@ def _used_bytes(coverage: list[dict], lengths: dict[str, int]) -> tuple[int, int
         counts = bytearray(length)
         for function in script["functions"]:
             for r in function["ranges"]:
-                counts[r["startOffset"]:r["endOffset"]] = (b"\1" if r["count"] else b"\0") * (r["endOffset"] - r["startOffset"])
+                counts[r["startOffset"] : r["endOffset"]] = (b"\1" if r["count"] else b"\0") * (
+                    r["endOffset"] - r["startOffset"]
+                )
         used += sum(counts)
         total += length
     return used, total
@@ -61,7 +63,10 @@ def measure(base_url: str) -> None:
         cdp.send("Profiler.enable")
         cdp.send("Profiler.startPreciseCoverage", {"callCount": False, "detailed": True})
         encodings: dict[str, str] = {}
-        page.on("response", lambda r: r.url.endswith(".js") and encodings.__setitem__(r.url, r.headers.get("content-encoding", "none")))
+        page.on(
+            "response",
+            lambda r: r.url.endswith(".js") and encodings.__setitem__(r.url, r.headers.get("content-encoding", "none")),
+        )
 
         page.goto(base_url + "/login")
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
@@ -75,13 +80,19 @@ def measure(base_url: str) -> None:
         browser.close()
 
     for label, entries in (("login page", login), ("login + signed-in dashboard", everything)):
-        print(f"{label}: {len(entries)} scripts, {_kib(sum(e['transfer'] for e in entries))} transferred, "
-              f"{_kib(sum(e['encoded'] for e in entries))} compressed body, {_kib(sum(e['decoded'] for e in entries))} decoded")
+        print(
+            f"{label}: {len(entries)} scripts, {_kib(sum(e['transfer'] for e in entries))} transferred, "
+            f"{_kib(sum(e['encoded'] for e in entries))} compressed body, "
+            f"{_kib(sum(e['decoded'] for e in entries))} decoded"
+        )
     print(f"JavaScript that ran by the dashboard: {_kib(used)} of {_kib(total)} parsed ({used / max(total, 1):.0%})")
     chosen = sorted(set(encodings.values()))
     print(f"content-encoding of the scripts: {', '.join(chosen)}")
     biggest = sorted(everything, key=lambda e: -e["encoded"])[:5]
-    print("largest scripts (compressed): " + ", ".join(f"{e['name'].rsplit('/', 1)[-1]} {_kib(e['encoded'])}" for e in biggest))
+    print(
+        "largest scripts (compressed): "
+        + ", ".join(f"{e['name'].rsplit('/', 1)[-1]} {_kib(e['encoded'])}" for e in biggest)
+    )
 
 
 if __name__ == "__main__":

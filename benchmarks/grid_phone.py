@@ -102,11 +102,22 @@ def main() -> None:
         for name, profile, throttle in (("phone 390×844, CPU ÷4", PHONE, 4), ("desktop 1280×800", DESKTOP, 1)):
             runs = [measure(browser, base, profile, throttle) for _ in range(RUNS)]
             print(f"/assignments, {name}, {RUNS} loads (median):")
-            for key, unit in (("longest", "ms"), ("blocking", "ms"), ("count", ""), ("nodes", ""), ("inputs", ""),
-                              ("shown_s", "s"), ("edit_s", "s")):
+            for key, unit in (
+                ("longest", "ms"),
+                ("blocking", "ms"),
+                ("count", ""),
+                ("nodes", ""),
+                ("inputs", ""),
+                ("shown_s", "s"),
+                ("edit_s", "s"),
+            ):
                 values = sorted(r[key] for r in runs)
-                print(f"  {key:9} {values[len(values) // 2]:10.2f} {unit}   (all: {', '.join(f'{v:.2f}' for v in values)})")
+                print(
+                    f"  {key:9} {values[len(values) // 2]:10.2f} {unit}   "
+                    f"(all: {', '.join(f'{v:.2f}' for v in values)})"
+                )
         browser.close()
+
 
 if __name__ == "__main__":
     main()

@@ -113,7 +113,10 @@ def main() -> None:
         sign_in.get_by_role("button", name="Sign in").click()
         wait_loaded(sign_in)
         sign_in.close()
-        print(f"{'page':<26}{'phase':<8}{'DOM nodes':>10}{'rows':>7}{'most rows':>10}{'longest task':>14}{'long tasks':>11}{'wall s':>8}")
+        print(
+            f"{'page':<26}{'phase':<8}{'DOM nodes':>10}{'rows':>7}{'most rows':>10}"
+            f"{'longest task':>14}{'long tasks':>11}{'wall s':>8}"
+        )
         for label, path, everyone in [
             ("People", "/people", False),
             ("Assignments grid", "/assignments", False),
@@ -123,9 +126,12 @@ def main() -> None:
             for phase in ("load", "scroll"):
                 f = result[phase]
                 most = f.get("max_rows", "")
-                print(f"{label:<26}{phase:<8}{f['nodes']:>10,}{f['rows']:>7,}{most:>10}{f['longest']:>11.0f} ms"
-                      f"{f['tasks']:>11}{f['seconds']:>8.1f}")
+                print(
+                    f"{label:<26}{phase:<8}{f['nodes']:>10,}{f['rows']:>7,}{most:>10}{f['longest']:>11.0f} ms"
+                    f"{f['tasks']:>11}{f['seconds']:>8.1f}"
+                )
         browser.close()
+
 
 if __name__ == "__main__":
     main()

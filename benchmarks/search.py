@@ -17,7 +17,7 @@ import threading
 import time
 import unicodedata
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -27,10 +27,10 @@ os.environ.setdefault("PLANNER_VAR_DIR", tempfile.mkdtemp(prefix="planner-bench-
 os.environ.setdefault("JWT_SECRET", "bench-" + "x" * 40)
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
-from alembic import command  # noqa: E402
 from sqlalchemy import create_engine, func, or_, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from alembic import command  # noqa: E402
 from backend_api import main as make_app  # noqa: E402
 from backend_api.__main__ import alembic_config  # noqa: E402
 from backend_api.auth.services import create_user  # noqa: E402
@@ -40,7 +40,7 @@ from backend_api.people.search import escape_like, search_people  # noqa: E402
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", 1_000_000))
 LIMIT = 20
 HTTP_QUERIES = 120
-NOW = datetime(2026, 11, 24, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, tzinfo=UTC)
 
 FIRST = """Anna Andreas Anders Ann-Marie Agnieszka Aleksander Alice Amelia Ana Ángel Astrid Ágnes Benjamin
 Björn Bartosz Camille Carlos Charlotte Chloé Christian Dagmar Daniel Dorota Élodie Elena Elias Ella Emil Emma
@@ -74,8 +74,9 @@ def name_lists(rng: random.Random) -> tuple[list[str], list[str]]:
     while len(firsts) < 2000:
         firsts.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize())
     while len(lasts) < 4000:
-        lasts.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 2))).capitalize()
-                  + rng.choice(LAST_ENDINGS))
+        lasts.add(
+            "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 2))).capitalize() + rng.choice(LAST_ENDINGS)
+        )
     # Real names first: with Zipf-like weights below they are also the common ones.
     return FIRST + sorted(firsts - set(FIRST)), LAST + sorted(lasts - set(LAST))
 
@@ -101,8 +102,10 @@ def people_rows(count: int, now):
         yield (now, now, 1, name, email, "", "", "", "[]", 36.0, "", i % 20 != 0, keys["name_key"], keys["email_key"])
 
 
-COLUMNS = ("created_at, updated_at, version, name, email, phone, location, job_title, skills, "
-           "weekly_capacity, notes, is_active, name_key, email_key")
+COLUMNS = (
+    "created_at, updated_at, version, name, email, phone, location, job_title, skills, "
+    "weekly_capacity, notes, is_active, name_key, email_key"
+)
 
 
 def query_mix() -> list[tuple[str, str]]:
@@ -114,7 +117,7 @@ def query_mix() -> list[tuple[str, str]]:
 
     def piece(word: str, size: int, middle: bool) -> str:
         start = rng.randint(1, max(1, len(word) - size)) if middle else 0
-        return word[start:start + size]
+        return word[start : start + size]
 
     mix = []
     for _ in range(30):
@@ -125,10 +128,33 @@ def query_mix() -> list[tuple[str, str]]:
         mix.append(("5 prefix", piece(rng.choice(firsts), 5, False) or "anna "))
         mix.append(("5 mid-word", piece(rng.choice(lasts), 5, True)))
         mix.append(("full name", f"{rng.choice(common_firsts)} {rng.choice(common_lasts)}".lower()))
-        mix.append(("email-only", rng.choice(["acme", "globex", "@initech", "mple.o", "rp.eu", ".dk",
-                                              f"{rng.randint(10, 99999)}@", f"n{rng.randint(100, 9999)}"])))
-        mix.append(("non-ascii", piece(rng.choice([w for w in common_lasts + common_firsts
-                                                   if not w.isascii()]), rng.choice([2, 3, 4]), False)))
+        mix.append(
+            (
+                "email-only",
+                rng.choice(
+                    [
+                        "acme",
+                        "globex",
+                        "@initech",
+                        "mple.o",
+                        "rp.eu",
+                        ".dk",
+                        f"{rng.randint(10, 99999)}@",
+                        f"n{rng.randint(100, 9999)}",
+                    ]
+                ),
+            )
+        )
+        mix.append(
+            (
+                "non-ascii",
+                piece(
+                    rng.choice([w for w in common_lasts + common_firsts if not w.isascii()]),
+                    rng.choice([2, 3, 4]),
+                    False,
+                ),
+            )
+        )
         mix.append(("no match", "".join(rng.choice("qxzjvkw") for _ in range(rng.choice([2, 3, 5])))))
         mix.append(("no match", rng.choice(["zzzzz", "qqq@", "xyzzy", "100%", "a_b_c"])))
     return [(kind, q.strip() if len(q.strip()) >= 2 else q + "a") for kind, q in mix]
@@ -137,10 +163,20 @@ def query_mix() -> list[tuple[str, str]]:
 def naive(db, q: str) -> list:
     """The seed's icontains: LOWER LIKE '%q%' on name or email, ORDER BY name LIMIT 20."""
     needle = "%" + escape_like(q.lower()) + "%"
-    return list(db.scalars(select(Person).where(
-        Person.is_active.is_(True),
-        or_(func.lower(Person.name).like(needle, escape="\\"), func.lower(Person.email).like(needle, escape="\\")))
-        .order_by(Person.name, Person.id).limit(LIMIT)))
+    return list(
+        db.scalars(
+            select(Person)
+            .where(
+                Person.is_active.is_(True),
+                or_(
+                    func.lower(Person.name).like(needle, escape="\\"),
+                    func.lower(Person.email).like(needle, escape="\\"),
+                ),
+            )
+            .order_by(Person.name, Person.id)
+            .limit(LIMIT)
+        )
+    )
 
 
 def timed(run, queries) -> tuple[list[float], int]:
@@ -166,8 +202,10 @@ def build(url: str) -> None:
     if engine.dialect.name == "sqlite":
         placeholders = ", ".join("?" * 14)
         # One transaction; the migration's triggers fill the FTS5 tables row by row.
-        connection.executemany(f"INSERT INTO people ({COLUMNS}) VALUES ({placeholders})",
-                               people_rows(PEOPLE, NOW.strftime("%Y-%m-%d %H:%M:%S.%f")))  # SQLAlchemy's format
+        connection.executemany(
+            f"INSERT INTO people ({COLUMNS}) VALUES ({placeholders})",
+            people_rows(PEOPLE, NOW.strftime("%Y-%m-%d %H:%M:%S.%f")),
+        )  # SQLAlchemy's format
         connection.commit()
     else:
         with connection.cursor() as cursor, cursor.copy(f"COPY people ({COLUMNS}) FROM STDIN") as copy:
@@ -237,16 +275,23 @@ def bench(label: str, url: str) -> None:
     ours_p, naive_p = percentiles(our_times), percentiles(naive_times)
     for name, p, times in (("naive icontains", naive_p, naive_times), ("search_people", ours_p, our_times)):
         print(f"  {name:<22}" + "".join(f"{v:9.2f}" for v in p) + f"{max(times):9.2f}")
-    print(f"  {'ratio naive/ours':<22}" + "".join(f"{a / b:8.0f}x" for a, b in zip(naive_p, ours_p)))
+    print(f"  {'ratio naive/ours':<22}" + "".join(f"{a / b:8.0f}x" for a, b in zip(naive_p, ours_p, strict=False)))
     by_kind: dict[str, list[float]] = {}
-    for (kind, _), ms in zip(queries, our_times):
+    for (kind, _), ms in zip(queries, our_times, strict=False):
         by_kind.setdefault(kind, []).append(ms)
-    print("  ours by kind (p50 / p95 / max ms): " + "; ".join(
-        f"{kind} {percentiles(t)[0]:.2f}/{percentiles(t)[1]:.2f}/{max(t):.2f}" for kind, t in by_kind.items()))
+    print(
+        "  ours by kind (p50 / p95 / max ms): "
+        + "; ".join(
+            f"{kind} {percentiles(t)[0]:.2f}/{percentiles(t)[1]:.2f}/{max(t):.2f}" for kind, t in by_kind.items()
+        )
+    )
     rng = random.Random(3)
     h50, h95, h99 = percentiles(http_times(app, rng.sample(queries, min(HTTP_QUERIES, len(queries)))))
-    print(f"  over HTTP (waitress, keep-alive, {min(HTTP_QUERIES, len(queries))} queries): "
-          f"p50 {h50:.2f}  p95 {h95:.2f}  p99 {h99:.2f} ms", flush=True)
+    print(
+        f"  over HTTP (waitress, keep-alive, {min(HTTP_QUERIES, len(queries))} queries): "
+        f"p50 {h50:.2f}  p95 {h95:.2f}  p99 {h99:.2f} ms",
+        flush=True,
+    )
     app.registry.planner_engine.dispose()
 
 

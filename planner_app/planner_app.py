@@ -22,6 +22,7 @@ from planner_app.pages import (  # noqa: F401
     settings,
     timeoff,
 )
+
 # Named apart: `settings` above is the settings page.
 from planner_app.settings import settings as app_settings
 from planner_app.template import PAGES

@@ -89,8 +89,8 @@ def ago(iso: str | None, now: dt.datetime | None = None) -> str:
     except ValueError:
         return iso
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    seconds = ((now or dt.datetime.now(dt.timezone.utc)) - moment).total_seconds()
+        moment = moment.replace(tzinfo=dt.UTC)
+    seconds = ((now or dt.datetime.now(dt.UTC)) - moment).total_seconds()
     for limit, size, unit in ((3600, 60, "minute"), (86400, 3600, "hour"), (86400 * 30, 86400, "day")):
         if seconds < limit:
             count = int(seconds // size)

@@ -9,7 +9,6 @@ import reflex as rx
 from planner_app.components.shell import shell
 from planner_app.states.auth import AuthState
 
-
 # Every page, added to the app once by planner_app.py. Not @rx.page: Reflex adds its pages again
 # on each compile of a process, and the server's process compiles twice, which printed "Page … is
 # being redefined with the same component" for every page at start-up.

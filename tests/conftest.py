@@ -46,8 +46,8 @@ def database_url():
         url, drop = _postgres_database()
     else:
         url, drop = f"sqlite:///{tempfile.mkdtemp(prefix='planner-db-')}/test.db", lambda: None
-    from backend_api.__main__ import alembic_config
     from alembic import command
+    from backend_api.__main__ import alembic_config
 
     command.upgrade(alembic_config(url), "head")
     yield url

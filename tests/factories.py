@@ -56,11 +56,15 @@ def make_assignment(registry, person=None, project=None, **kw):
 
 def make_deliverable(registry, project=None, **kw):
     project = project or make_project(registry)
-    return _save(registry, Deliverable(**{"project_id": project.id, "date": date(2026, 12, 7),
-                                          "description": "Design review", **kw}))
+    return _save(
+        registry,
+        Deliverable(**{"project_id": project.id, "date": date(2026, 12, 7), "description": "Design review", **kw}),
+    )
 
 
 def make_timeoff(registry, person=None, **kw):
     person = person or make_person(registry)
-    return _save(registry, TimeOff(**{"person_id": person.id, "start_date": date(2026, 12, 7),
-                                      "end_date": date(2026, 12, 9), **kw}))
+    return _save(
+        registry,
+        TimeOff(**{"person_id": person.id, "start_date": date(2026, 12, 7), "end_date": date(2026, 12, 9), **kw}),
+    )

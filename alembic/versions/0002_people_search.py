@@ -8,13 +8,14 @@ writer of people keeps them right, not only the API.
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
 
+from alembic import op
 from backend_api.people.models import search_keys
 
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
@@ -135,16 +136,25 @@ def downgrade() -> None:
 def _backfill_keys() -> None:
     """Existing people get their keys from the same Python function the app uses, in batches."""
     connection = op.get_bind()
-    people = sa.table("people", sa.column("id"), sa.column("name"), sa.column("email"),
-                      sa.column("name_key"), sa.column("email_key"))
-    update = (sa.update(people).where(people.c.id == sa.bindparam("person_id"))
-              .values(name_key=sa.bindparam("new_name_key"), email_key=sa.bindparam("new_email_key")))
+    people = sa.table(
+        "people", sa.column("id"), sa.column("name"), sa.column("email"), sa.column("name_key"), sa.column("email_key")
+    )
+    update = (
+        sa.update(people)
+        .where(people.c.id == sa.bindparam("person_id"))
+        .values(name_key=sa.bindparam("new_name_key"), email_key=sa.bindparam("new_email_key"))
+    )
     last = 0
     while True:
-        rows = connection.execute(sa.select(people.c.id, people.c.name, people.c.email)
-                                  .where(people.c.id > last).order_by(people.c.id).limit(BACKFILL_BATCH)).all()
+        rows = connection.execute(
+            sa.select(people.c.id, people.c.name, people.c.email)
+            .where(people.c.id > last)
+            .order_by(people.c.id)
+            .limit(BACKFILL_BATCH)
+        ).all()
         if not rows:
             return
-        connection.execute(update, [{"person_id": i, **{f"new_{k}": v for k, v in search_keys(n, e).items()}}
-                                    for i, n, e in rows])
+        connection.execute(
+            update, [{"person_id": i, **{f"new_{k}": v for k, v in search_keys(n, e).items()}} for i, n, e in rows]
+        )
         last = rows[-1].id

@@ -8,22 +8,26 @@ they are ended here: everyone signs in once more.
 Revision ID: 0003
 Revises: 0002
 """
-from alembic import op
+
 import sqlalchemy as sa
 
-revision = '0003'
-down_revision = '0002'
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('token_sessions') as batch:
-        batch.add_column(sa.Column('session_key', sa.String(length=64), nullable=False, server_default=''))
-    op.execute("UPDATE token_sessions SET is_active = false, revoked_at = CURRENT_TIMESTAMP "
-               "WHERE is_active AND session_key = ''")
+    with op.batch_alter_table("token_sessions") as batch:
+        batch.add_column(sa.Column("session_key", sa.String(length=64), nullable=False, server_default=""))
+    op.execute(
+        "UPDATE token_sessions SET is_active = false, revoked_at = CURRENT_TIMESTAMP "
+        "WHERE is_active AND session_key = ''"
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('token_sessions') as batch:
-        batch.drop_column('session_key')
+    with op.batch_alter_table("token_sessions") as batch:
+        batch.drop_column("session_key")

@@ -6,23 +6,25 @@ did not hold; it now counts here (see core/throttle.py), shared by every worker.
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op
+
 import sqlalchemy as sa
 
-revision = '0004'
-down_revision = '0003'
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     op.create_table(
-        'login_attempts',
-        sa.Column('key', sa.String(length=300), primary_key=True),
-        sa.Column('hits', sa.Integer(), nullable=False),
-        sa.Column('window_ends', sa.BigInteger(), nullable=False),
+        "login_attempts",
+        sa.Column("key", sa.String(length=300), primary_key=True),
+        sa.Column("hits", sa.Integer(), nullable=False),
+        sa.Column("window_ends", sa.BigInteger(), nullable=False),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('login_attempts')
+    op.drop_table("login_attempts")

@@ -12,17 +12,27 @@ The downgrade leaves the tables as they are: AUTOINCREMENT changes no behaviour 
 Revision ID: 0005
 Revises: 0004
 """
+
 import re
 
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-TABLES = ("departments", "people", "projects", "assignments", "deliverables", "timeoff", "users",
-          "token_sessions", "audit_log")
+TABLES = (
+    "departments",
+    "people",
+    "projects",
+    "assignments",
+    "deliverables",
+    "timeoff",
+    "users",
+    "token_sessions",
+    "audit_log",
+)
 ID_COLUMN = re.compile(r"^(\s*)id INTEGER NOT NULL,", re.M)
 ID_KEY = re.compile(r",\s*PRIMARY KEY \(id\)")
 HEADER = re.compile(r'^CREATE TABLE "?\w+"?')
@@ -43,7 +53,8 @@ def upgrade() -> None:
         return
     for table in TABLES:
         rows = bind.exec_driver_sql(
-            "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall()
+            "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", (table,)
+        ).fetchall()
         create = next(sql for kind, sql in rows if kind == "table")
         if "AUTOINCREMENT" in create:
             continue

@@ -16,9 +16,14 @@ class AssignmentIn(CamelModel):
     role_on_project: str = Field(default="", max_length=200)
     # Keys and hours are checked by _mondays (with its own messages) and stated here; that a key is
     # a Monday the schema cannot say.
-    weekly_hours: dict[str, float] = Field(default_factory=dict, json_schema_extra={
-        "propertyNames": {"format": "date"}, "maxProperties": MAX_WEEKS,
-        "additionalProperties": {"type": "number", "minimum": 0, "maximum": 168}})
+    weekly_hours: dict[str, float] = Field(
+        default_factory=dict,
+        json_schema_extra={
+            "propertyNames": {"format": "date"},
+            "maxProperties": MAX_WEEKS,
+            "additionalProperties": {"type": "number", "minimum": 0, "maximum": 168},
+        },
+    )
     notes: str = Field(default="", max_length=10_000)
 
     @field_validator("weekly_hours")

@@ -13,10 +13,15 @@ class AssignmentsResource(Resource):
     model, schema, out, label = Assignment, AssignmentIn, AssignmentOut, "Assignment"
     filters = {"personId": "person_id", "projectId": "project_id"}
     # By name, so a planning grid can page through people alphabetically without re-sorting.
-    ordering = {"personName": select(Person.name).where(Person.id == Assignment.person_id).scalar_subquery(),
-                "projectName": select(Project.name).where(Project.id == Assignment.project_id).scalar_subquery(),
-                "createdAt": "created_at", "updatedAt": "updated_at", "personId": "person_id",
-                "projectId": "project_id", "id": "id"}
+    ordering = {
+        "personName": select(Person.name).where(Person.id == Assignment.person_id).scalar_subquery(),
+        "projectName": select(Project.name).where(Project.id == Assignment.project_id).scalar_subquery(),
+        "createdAt": "created_at",
+        "updatedAt": "updated_at",
+        "personId": "person_id",
+        "projectId": "project_id",
+        "id": "id",
+    }
     default_ordering = ("-updatedAt",)
     extra_params = (ident("departmentId", message=BAD_FILTER, description="People of this department."),)
     foreign = {"personId": (Person, "Person"), "projectId": (Project, "Project")}
@@ -36,8 +41,9 @@ def names_for(db, assignments) -> dict[int, dict]:
     """personName / projectName for a page of assignments, in two queries."""
     people = names_by_id(db, Person, {a.person_id for a in assignments})
     projects = names_by_id(db, Project, {a.project_id for a in assignments})
-    return {a.id: {"person_name": people.get(a.person_id), "project_name": projects.get(a.project_id)}
-            for a in assignments}
+    return {
+        a.id: {"person_name": people.get(a.person_id), "project_name": projects.get(a.project_id)} for a in assignments
+    }
 
 
 def includeme(config):

@@ -17,11 +17,11 @@ from .models import User
 from .passwords import hash_password
 
 
-def create_user(db: Session, actor: Actor, username: str, email: str, password: str, role: str,
-                person_id: int | None) -> User:
+def create_user(
+    db: Session, actor: Actor, username: str, email: str, password: str, role: str, person_id: int | None
+) -> User:
     user = services.create_user(db, username, password, email, role, person_id)
-    record(db, actor, "create_user", "user", user.id, username=user.username, role=user.role,
-           personId=user.person_id)
+    record(db, actor, "create_user", "user", user.id, username=user.username, role=user.role, personId=user.person_id)
     return user
 
 
@@ -85,8 +85,13 @@ def _locked(db: Session, user_id: int) -> tuple[User, set[int]]:
     BEGIN IMMEDIATE (core/db.py), which serialises these requests entirely.
     """
     active_admin = and_(User.role == "admin", User.is_active.is_(True))
-    rows = db.scalars(select(User).where(or_(User.id == user_id, active_admin)).order_by(User.id)
-                      .with_for_update().execution_options(populate_existing=True)).all()
+    rows = db.scalars(
+        select(User)
+        .where(or_(User.id == user_id, active_admin))
+        .order_by(User.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
     user = next((row for row in rows if row.id == user_id), None)
     if user is None:
         raise not_found("User")
@@ -95,8 +100,11 @@ def _locked(db: Session, user_id: int) -> tuple[User, set[int]]:
 
 def _refuse_last_admin(user: User, admins: set[int], verb: str) -> None:
     if admins == {user.id}:
-        raise ApiError(400, "last_admin", f"You cannot {verb} {user.username}: they are the last active admin. "
-                       "Make another user an admin first.")
+        raise ApiError(
+            400,
+            "last_admin",
+            f"You cannot {verb} {user.username}: they are the last active admin. Make another user an admin first.",
+        )
 
 
 def _touch(user: User) -> None:

@@ -19,8 +19,14 @@ class UserList(Resource):
 
     model, out, label = User, UserOut, "User"
     filters = {"role": "role", "isActive": "is_active"}
-    ordering = {"username": "username", "email": "email", "role": "role", "dateJoined": "date_joined",
-                "lastLogin": "last_login", "id": "id"}
+    ordering = {
+        "username": "username",
+        "email": "email",
+        "role": "role",
+        "dateJoined": "date_joined",
+        "lastLogin": "last_login",
+        "id": "id",
+    }
     default_ordering = ("username",)
     extra_params = (text("search", description="Username or email contains this."),)
 
@@ -41,8 +47,9 @@ class AuditList(Resource):
 
 def _actor(request) -> Actor:
     identity = request.identity
-    return Actor(identity.user_id, identity.username, identity.session_id, request.request_id,
-                 services.client_ip(request))
+    return Actor(
+        identity.user_id, identity.username, identity.session_id, request.request_id, services.client_ip(request)
+    )
 
 
 def _user_id(request) -> int:
@@ -58,8 +65,9 @@ def _user_id(request) -> int:
 @view_config(route_name="auth_users", request_method="POST", renderer="json", permission="admin")
 def create_user(request):
     body = json_body_as(request, UserCreate)
-    user = admin.create_user(request.db, _actor(request), body.username, body.email or "", body.password,
-                             body.role, body.person_id)
+    user = admin.create_user(
+        request.db, _actor(request), body.username, body.email or "", body.password, body.role, body.person_id
+    )
     request.response.status_int = 201
     return user_out(user)
 
@@ -90,25 +98,76 @@ def change_role(request):
 
 def includeme(config):
     config.scan(__name__)
-    config.add_view(UserList, attr="collection_get", route_name="auth_users", request_method="GET",
-                    permission="admin", renderer="json")
-    config.add_view(AuditList, attr="collection_get", route_name="auth_audit", request_method="GET",
-                    permission="admin", renderer="json")
+    config.add_view(
+        UserList,
+        attr="collection_get",
+        route_name="auth_users",
+        request_method="GET",
+        permission="admin",
+        renderer="json",
+    )
+    config.add_view(
+        AuditList,
+        attr="collection_get",
+        route_name="auth_audit",
+        request_method="GET",
+        permission="admin",
+        renderer="json",
+    )
     users, user = "/api/auth/users/", "/api/auth/users/{id}/"
     describe(
         config,
-        Operation(users, "GET", "List users; search matches username or email", response=UserOut, list_of=True,
-                  params=UserList.list_params(), permission="admin"),
-        Operation(users, "POST", "Create a user (optionally linked to a Person with no login yet)",
-                  request=UserCreate, response=UserOut, status=201, permission="admin"),
-        Operation(user, "DELETE", "Delete a user (not yourself, not the last active admin)", status=204,
-                  permission="admin"),
-        Operation(f"{user}set_password/", "POST", "Set a user's password; signs out their other sessions",
-                  request=PasswordRequest, status=204, permission="admin"),
-        Operation(f"{user}toggle_active/", "POST", "Enable or disable a user; disabling signs them out",
-                  response=UserOut, permission="admin"),
-        Operation(f"{user}change_role/", "POST", "Change a user's role (isStaff follows: true for admins)",
-                  request=RoleRequest, response=UserOut, permission="admin"),
-        Operation("/api/auth/audit/", "GET", "Audit log of admin actions, newest first", response=AuditOut,
-                  list_of=True, params=AuditList.list_params(), permission="admin"),
+        Operation(
+            users,
+            "GET",
+            "List users; search matches username or email",
+            response=UserOut,
+            list_of=True,
+            params=UserList.list_params(),
+            permission="admin",
+        ),
+        Operation(
+            users,
+            "POST",
+            "Create a user (optionally linked to a Person with no login yet)",
+            request=UserCreate,
+            response=UserOut,
+            status=201,
+            permission="admin",
+        ),
+        Operation(
+            user, "DELETE", "Delete a user (not yourself, not the last active admin)", status=204, permission="admin"
+        ),
+        Operation(
+            f"{user}set_password/",
+            "POST",
+            "Set a user's password; signs out their other sessions",
+            request=PasswordRequest,
+            status=204,
+            permission="admin",
+        ),
+        Operation(
+            f"{user}toggle_active/",
+            "POST",
+            "Enable or disable a user; disabling signs them out",
+            response=UserOut,
+            permission="admin",
+        ),
+        Operation(
+            f"{user}change_role/",
+            "POST",
+            "Change a user's role (isStaff follows: true for admins)",
+            request=RoleRequest,
+            response=UserOut,
+            permission="admin",
+        ),
+        Operation(
+            "/api/auth/audit/",
+            "GET",
+            "Audit log of admin actions, newest first",
+            response=AuditOut,
+            list_of=True,
+            params=AuditList.list_params(),
+            permission="admin",
+        ),
     )

@@ -27,6 +27,13 @@ class Actor:
 def record(db: Session, actor: Actor, action: str, target_type: str, target_id: int, **changes) -> None:
     """`changes` say what changed (camelCase keys: meta goes to clients as it is). Callers pass
     names and values, never a password or a token."""
-    db.add(AuditLog(actor_id=actor.user_id, actor_username=actor.username, action=action,
-                    target_type=target_type, target_id=target_id,
-                    meta={**changes, "requestId": actor.request_id, "ip": actor.ip}))
+    db.add(
+        AuditLog(
+            actor_id=actor.user_id,
+            actor_username=actor.username,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            meta={**changes, "requestId": actor.request_id, "ip": actor.ip},
+        )
+    )

@@ -49,15 +49,41 @@ def includeme(config):
     config.scan(__name__)
     describe(
         config,
-        Operation("/api/auth/token/cookie/", "POST", "Sign in from a browser: the refresh token is set as an "
-                  "HttpOnly cookie, the answer holds only the CSRF token", request=TokenRequest,
-                  response=CookieSession, permission=None, errors=(401, 403, 429)),
-        Operation("/api/auth/token/app/", "POST", "With the refresh cookie and X-CSRF-Token: rotate the cookie "
-                  "and get a one-time code for this PKCE challenge", request=GrantRequest, response=GrantCodeOut,
-                  permission=None, errors=(401, 403)),
-        Operation("/api/auth/token/access/", "POST", "App server only: trade a grant code and its verifier for "
-                  "an access token", request=AccessRequest, response=AccessToken, permission=None,
-                  errors=(401, 403)),
-        Operation("/api/auth/logout/cookie/", "POST", "With the refresh cookie and X-CSRF-Token: revoke its "
-                  "session and clear the cookies", status=204, permission=None, errors=(401, 403)),
+        Operation(
+            "/api/auth/token/cookie/",
+            "POST",
+            "Sign in from a browser: the refresh token is set as an "
+            "HttpOnly cookie, the answer holds only the CSRF token",
+            request=TokenRequest,
+            response=CookieSession,
+            permission=None,
+            errors=(401, 403, 429),
+        ),
+        Operation(
+            "/api/auth/token/app/",
+            "POST",
+            "With the refresh cookie and X-CSRF-Token: rotate the cookie "
+            "and get a one-time code for this PKCE challenge",
+            request=GrantRequest,
+            response=GrantCodeOut,
+            permission=None,
+            errors=(401, 403),
+        ),
+        Operation(
+            "/api/auth/token/access/",
+            "POST",
+            "App server only: trade a grant code and its verifier for an access token",
+            request=AccessRequest,
+            response=AccessToken,
+            permission=None,
+            errors=(401, 403),
+        ),
+        Operation(
+            "/api/auth/logout/cookie/",
+            "POST",
+            "With the refresh cookie and X-CSRF-Token: revoke its session and clear the cookies",
+            status=204,
+            permission=None,
+            errors=(401, 403),
+        ),
     )

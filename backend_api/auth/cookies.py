@@ -87,7 +87,10 @@ def refresh_from_cookie(request, settings) -> str:
         raise unauthenticated("token_invalid") from None
     sent = request.headers.get(CSRF_HEADER, "").encode()
     expected = csrf_token(settings.jwt_secret, str(claims["sk"])).encode()
-    if not sent or not hmac.compare_digest(sent, request.cookies.get(CSRF_COOKIE, "").encode()) \
-            or not hmac.compare_digest(sent, expected):
+    if (
+        not sent
+        or not hmac.compare_digest(sent, request.cookies.get(CSRF_COOKIE, "").encode())
+        or not hmac.compare_digest(sent, expected)
+    ):
         raise ApiError(403, "csrf_failed", f"The {CSRF_HEADER} header is missing or does not match this session.")
     return token

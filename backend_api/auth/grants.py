@@ -39,8 +39,14 @@ def issue(db: Session, settings, refresh_token: str, challenge: str) -> str:
     # Codes nobody redeemed go with the next issue, so the table stays as small as the traffic.
     db.execute(delete(GrantCode).where(GrantCode.expires_at < now()))
     code = secrets.token_urlsafe(32)
-    db.add(GrantCode(code_hash=_hash(code), session_id=session_id, challenge=challenge,
-                     expires_at=now() + timedelta(seconds=GRANT_CODE_SECONDS)))
+    db.add(
+        GrantCode(
+            code_hash=_hash(code),
+            session_id=session_id,
+            challenge=challenge,
+            expires_at=now() + timedelta(seconds=GRANT_CODE_SECONDS),
+        )
+    )
     return code
 
 

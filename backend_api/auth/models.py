@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 from backend_api.core.model import Editable
 from backend_api.core.timeutil import now
 
+
 class Role(StrEnum):
     """Who may do what (core/security.py's ACL); one name for API, app and CLI."""
 
@@ -32,8 +33,8 @@ class User(Editable, table=True):
     is_active: bool = Field(default=True, nullable=False)
     is_staff: bool = Field(default=False, nullable=False)  # true exactly for admins
     person_id: int | None = Field(
-        default=None,
-        sa_column=Column(Integer, ForeignKey("people.id", ondelete="SET NULL"), unique=True))
+        default=None, sa_column=Column(Integer, ForeignKey("people.id", ondelete="SET NULL"), unique=True)
+    )
     date_joined: datetime = _when(default_factory=now, nullable=False)
     last_login: datetime | None = _when(default=None, nullable=True)
 
@@ -55,8 +56,9 @@ class TokenSession(SQLModel, table=True):
     __tablename__ = "token_sessions"
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"),
-                                          nullable=False, index=True))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     refresh_jti: str = Field(max_length=64, unique=True, nullable=False)
     session_key: str = Field(default_factory=new_session_key, max_length=64, nullable=False)
     issued_at: datetime = _when(default_factory=now, nullable=False)
@@ -71,8 +73,9 @@ class RevokedRefreshToken(SQLModel, table=True):
     __tablename__ = "revoked_refresh_tokens"
 
     jti: str = Field(primary_key=True, max_length=64)
-    session_id: int = Field(sa_column=Column(Integer, ForeignKey("token_sessions.id", ondelete="CASCADE"),
-                                             nullable=False, index=True))
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("token_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     revoked_at: datetime = _when(default_factory=now, nullable=False)
 
 
@@ -82,7 +85,8 @@ class AuditLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # SET NULL plus the copied username: audit rows outlive the users they mention.
     actor_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), index=True))
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    )
     actor_username: str = Field(default="", max_length=150)
     action: str = Field(max_length=50, index=True)
     target_type: str = Field(max_length=50)
@@ -99,7 +103,8 @@ class GrantCode(SQLModel, table=True):
     __tablename__ = "grant_codes"
 
     code_hash: str = Field(primary_key=True, max_length=64)
-    session_id: int = Field(sa_column=Column(Integer, ForeignKey("token_sessions.id", ondelete="CASCADE"),
-                                             nullable=False, index=True))
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("token_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     challenge: str = Field(max_length=128)
     expires_at: datetime = _when(nullable=False, index=True)

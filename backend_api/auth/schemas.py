@@ -3,15 +3,18 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from backend_api.core.edge import CONTROL_IN_TEXT, not_matching
-from backend_api.core.schemas import OUTPUT, CamelModel, Id, Email, UtcDateTime
+from backend_api.core.schemas import OUTPUT, CamelModel, Email, Id, UtcDateTime
 
 from .models import Role
 from .services import MIN_PASSWORD_LENGTH
 
 # Passwords are taken exactly as typed: the models' whitespace stripping must not shorten them.
 # (Its schema pattern says only what every body's text is refused for: spaces alone are a password.)
-Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=1024),
-                     Field(json_schema_extra={"pattern": not_matching(CONTROL_IN_TEXT)})]
+Password = Annotated[
+    str,
+    StringConstraints(strip_whitespace=False, min_length=1, max_length=1024),
+    Field(json_schema_extra={"pattern": not_matching(CONTROL_IN_TEXT)}),
+]
 # A new password: the policy's minimum length is checked by services.check_password_policy (with its
 # own message) and stated in the schema.
 NewPassword = Annotated[Password, Field(json_schema_extra={"minLength": MIN_PASSWORD_LENGTH})]
@@ -34,6 +37,7 @@ class TokenPair(CamelModel):
 
 class CookieSession(CamelModel):
     """The answer of a browser sign-in: the refresh token is in the HttpOnly cookie, never here."""
+
     model_config = OUTPUT
     csrf: str
 
@@ -131,6 +135,5 @@ def user_out(user) -> dict:
 def session_out(session, current_id: int) -> dict:
     data = {name: getattr(session, name) for name in SessionOut.model_fields if name != "current"}
     return SessionOut.model_validate({**data, "current": session.id == current_id}).model_dump(
-        mode="json", by_alias=True)
-
-
+        mode="json", by_alias=True
+    )

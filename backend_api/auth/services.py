@@ -54,14 +54,23 @@ def _ids(session: TokenSession, user_id: int) -> dict:
 
 
 def access_token(settings, session: TokenSession, user_id: int) -> str:
-    access, _ = encode_token(settings.jwt_secret, **_ids(session, user_id), kind="access",
-                             lifetime=timedelta(minutes=settings.access_token_minutes))
+    access, _ = encode_token(
+        settings.jwt_secret,
+        **_ids(session, user_id),
+        kind="access",
+        lifetime=timedelta(minutes=settings.access_token_minutes),
+    )
     return access
 
 
 def _issue(settings, session: TokenSession, user_id: int) -> dict:
-    refresh, _ = encode_token(settings.jwt_secret, **_ids(session, user_id), kind="refresh",
-                              lifetime=timedelta(days=settings.refresh_token_days), jti=session.refresh_jti)
+    refresh, _ = encode_token(
+        settings.jwt_secret,
+        **_ids(session, user_id),
+        kind="refresh",
+        lifetime=timedelta(days=settings.refresh_token_days),
+        jti=session.refresh_jti,
+    )
     return {"access": access_token(settings, session, user_id), "refresh": refresh}
 
 
@@ -111,8 +120,9 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
     new_jti = uuid.uuid4().hex
     rotated = db.execute(
         update(TokenSession)
-        .where(TokenSession.id == session.id, TokenSession.refresh_jti == claims["jti"],
-               TokenSession.is_active.is_(True))
+        .where(
+            TokenSession.id == session.id, TokenSession.refresh_jti == claims["jti"], TokenSession.is_active.is_(True)
+        )
         .values(refresh_jti=new_jti, last_used_at=now())
     ).rowcount
     if rotated == 0:
@@ -123,8 +133,9 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
         _revoke(db, session.id, "refresh_reuse")
         # Committed although the response is a 401: the revocation is the point.
         db.info["commit_on_error"] = True
-        raise unauthenticated("session_revoked", "This refresh token was already used; the session has been "
-                              "signed out for safety.")
+        raise unauthenticated(
+            "session_revoked", "This refresh token was already used; the session has been signed out for safety."
+        )
     db.add(RevokedRefreshToken(jti=claims["jti"], session_id=session.id))
     session.refresh_jti = new_jti
     return _issue(settings, session, user.id)
@@ -133,8 +144,12 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
 def _just_rotated(db: Session, settings, session_id: int, jti: str) -> TokenSession | None:
     """The live session when `jti` is the refresh token it rotated away from most recently, within
     the grace period; otherwise None (a real replay)."""
-    latest = db.scalar(select(RevokedRefreshToken).where(RevokedRefreshToken.session_id == session_id)
-                       .order_by(RevokedRefreshToken.revoked_at.desc()).limit(1))
+    latest = db.scalar(
+        select(RevokedRefreshToken)
+        .where(RevokedRefreshToken.session_id == session_id)
+        .order_by(RevokedRefreshToken.revoked_at.desc())
+        .limit(1)
+    )
     if latest is None or latest.jti != jti:
         return None
     if now() - as_utc(latest.revoked_at) > timedelta(seconds=settings.refresh_reuse_grace_seconds):
@@ -149,8 +164,11 @@ def logout(db: Session, settings, refresh_token: str) -> None:
 
 
 def _revoke(db: Session, session_id: int, reason: str) -> None:
-    ended = db.execute(update(TokenSession).where(TokenSession.id == session_id, TokenSession.is_active.is_(True))
-                       .values(is_active=False, revoked_at=now())).rowcount
+    ended = db.execute(
+        update(TokenSession)
+        .where(TokenSession.id == session_id, TokenSession.is_active.is_(True))
+        .values(is_active=False, revoked_at=now())
+    ).rowcount
     metrics.sessions_revoked(reason, ended)
 
 
@@ -166,8 +184,13 @@ def revoke_all(db: Session, user_id: int, except_session: int | None = None) -> 
 
 
 def list_sessions(db: Session, user_id: int) -> list[TokenSession]:
-    return list(db.scalars(select(TokenSession).where(TokenSession.user_id == user_id)
-                           .order_by(TokenSession.issued_at.desc(), TokenSession.id.desc())))
+    return list(
+        db.scalars(
+            select(TokenSession)
+            .where(TokenSession.user_id == user_id)
+            .order_by(TokenSession.issued_at.desc(), TokenSession.id.desc())
+        )
+    )
 
 
 def revoke_session(db: Session, user_id: int, session_id: int) -> TokenSession:
@@ -190,19 +213,28 @@ def check_password_policy(password: str, username: str) -> None:
         raise field_error("password", "The password must not be the same as the username.")
 
 
-def create_user(db: Session, username: str, password: str, email: str = "", role: str = "user",
-                person_id: int | None = None) -> User:
+def create_user(
+    db: Session, username: str, password: str, email: str = "", role: str = "user", person_id: int | None = None
+) -> User:
     key = check_username(username)
     taken = db.scalar(select(User.username).where(User.username_key == key))
     if taken is not None:
-        message = ("This username is already taken." if taken == username
-                   else f"This username is already taken (as {taken}).")
+        message = (
+            "This username is already taken." if taken == username else f"This username is already taken (as {taken})."
+        )
         raise ApiError(400, "duplicate", message, errors={"username": [message]})
     check_password_policy(password, username)
     if person_id is not None:
         check_person_free(db, person_id)
-    user = User(username=username, username_key=key, email=email, password_hash=hash_password(password), role=role,
-                is_staff=role == "admin", person_id=person_id)
+    user = User(
+        username=username,
+        username_key=key,
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        is_staff=role == "admin",
+        person_id=person_id,
+    )
     db.add(user)
     try:
         db.flush()

@@ -28,8 +28,11 @@ def check_username(username: str) -> str:
     if any(unicodedata.category(char) in HIDDEN_CATEGORIES for char in username):
         raise field_error("username", "A username cannot contain invisible or control characters.")
     if confusables.is_dangerous(username):
-        raise field_error("username", "This username mixes look-alike letters from different alphabets "
-                                      "(such as a Cyrillic 'а' among Latin letters). Use one alphabet.")
+        raise field_error(
+            "username",
+            "This username mixes look-alike letters from different alphabets "
+            "(such as a Cyrillic 'а' among Latin letters). Use one alphabet.",
+        )
     key = username_key(username)
     if len(key) > MAX_KEY_LENGTH:
         raise field_error("username", "This username is too long.")

@@ -8,9 +8,18 @@ from backend_api.core.resource import json_body_as, no_content
 
 from . import services
 from .models import User
+from .schemas import (
+    RefreshRequest,
+    RevokeRequest,
+    SessionList,
+    SessionOut,
+    TokenPair,
+    TokenRequest,
+    UserOut,
+    session_out,
+    user_out,
+)
 from .usernames import username_key
-from .schemas import (RefreshRequest, RevokeRequest, SessionList, SessionOut, TokenPair, TokenRequest, UserOut,
-                      session_out, user_out)
 
 
 @view_config(route_name="auth_token", request_method="POST", renderer="json")
@@ -26,10 +35,16 @@ def throttled_login(request, body: TokenRequest) -> dict:
     throttle = request.registry.planner_throttle
     wait = throttle.attempt(name, ip)  # counted before the password is checked
     if wait:
-        raise ApiError(429, "throttled", f"Too many failed sign-in attempts. Try again in {wait} seconds.",
-                       extra={"retryAfter": wait}, headers={"Retry-After": str(wait)})
-    tokens = services.login(request.db, request.registry.planner_settings, body.username, body.password,
-                            ip, services.client_agent(request))
+        raise ApiError(
+            429,
+            "throttled",
+            f"Too many failed sign-in attempts. Try again in {wait} seconds.",
+            extra={"retryAfter": wait},
+            headers={"Retry-After": str(wait)},
+        )
+    tokens = services.login(
+        request.db, request.registry.planner_settings, body.username, body.password, ip, services.client_agent(request)
+    )
     # Once the sign-in is committed: on SQLite this request holds the write lock until then.
     request.add_finished_callback(lambda _request: throttle.succeeded(name, ip))
     return tokens
@@ -59,8 +74,9 @@ def me(request):
 @view_config(route_name="auth_sessions", request_method="GET", renderer="json", permission="self")
 def sessions(request):
     identity = request.identity
-    return {"results": [session_out(s, identity.session_id)
-                        for s in services.list_sessions(request.db, identity.user_id)]}
+    return {
+        "results": [session_out(s, identity.session_id) for s in services.list_sessions(request.db, identity.user_id)]
+    }
 
 
 @view_config(route_name="auth_sessions_revoke", request_method="POST", renderer="json", permission="self")
@@ -75,15 +91,42 @@ def includeme(config):
     config.scan(__name__)
     describe(
         config,
-        Operation("/api/auth/token/", "POST", "Sign in: a new session and its token pair", request=TokenRequest,
-                  response=TokenPair, permission=None, errors=(401, 429)),
-        Operation("/api/auth/token/refresh/", "POST", "Rotate the refresh token", request=RefreshRequest,
-                  response=TokenPair, permission=None, errors=(401,)),
-        Operation("/api/auth/logout/", "POST", "Revoke the session of this refresh token", request=RefreshRequest,
-                  status=204, permission=None, errors=(401,)),
+        Operation(
+            "/api/auth/token/",
+            "POST",
+            "Sign in: a new session and its token pair",
+            request=TokenRequest,
+            response=TokenPair,
+            permission=None,
+            errors=(401, 429),
+        ),
+        Operation(
+            "/api/auth/token/refresh/",
+            "POST",
+            "Rotate the refresh token",
+            request=RefreshRequest,
+            response=TokenPair,
+            permission=None,
+            errors=(401,),
+        ),
+        Operation(
+            "/api/auth/logout/",
+            "POST",
+            "Revoke the session of this refresh token",
+            request=RefreshRequest,
+            status=204,
+            permission=None,
+            errors=(401,),
+        ),
         Operation("/api/auth/me/", "GET", "The signed-in user", response=UserOut, permission="self"),
-        Operation("/api/auth/sessions/", "GET", "Own sessions, newest first", response=SessionList,
-                  permission="self"),
-        Operation("/api/auth/sessions/revoke/", "POST", "Revoke one of own sessions", request=RevokeRequest,
-                  response=SessionOut, permission="self", errors=(404,)),
+        Operation("/api/auth/sessions/", "GET", "Own sessions, newest first", response=SessionList, permission="self"),
+        Operation(
+            "/api/auth/sessions/revoke/",
+            "POST",
+            "Revoke one of own sessions",
+            request=RevokeRequest,
+            response=SessionOut,
+            permission="self",
+            errors=(404,),
+        ),
     )

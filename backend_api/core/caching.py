@@ -5,8 +5,17 @@ but must revalidate it (ETag / If-None-Match) every time, and a shared cache mus
 user's response to another. Token responses are never stored at all.
 """
 
-NO_STORE_ROUTES = frozenset({"auth_token", "auth_refresh", "auth_logout", "auth_cookie_token", "auth_app_grant",
-                             "auth_access_grant", "auth_cookie_logout"})
+NO_STORE_ROUTES = frozenset(
+    {
+        "auth_token",
+        "auth_refresh",
+        "auth_logout",
+        "auth_cookie_token",
+        "auth_app_grant",
+        "auth_access_grant",
+        "auth_cookie_logout",
+    }
+)
 
 
 def cache_control_tween_factory(handler, registry):

@@ -54,8 +54,12 @@ def parse_etag_header(value: str) -> list[str] | str:
 
 
 def _malformed() -> ApiError:
-    return ApiError(400, "invalid", "The If-Match or If-None-Match header is malformed.",
-                    errors={"If-Match": ["Expected *, or one or more quoted entity tags."]})
+    return ApiError(
+        400,
+        "invalid",
+        "The If-Match or If-None-Match header is malformed.",
+        errors={"If-Match": ["Expected *, or one or more quoted entity tags."]},
+    )
 
 
 def matches_strong(tags: list[str] | str, etag: str) -> bool:
@@ -69,8 +73,13 @@ def matches_weak(tags: list[str] | str, etag: str) -> bool:
 
 
 def precondition_failed(current_etag: str, current: dict) -> ApiError:
-    return ApiError(412, "precondition_failed", "This item was updated by someone else.",
-                    extra={"etag": current_etag, "current": current}, headers={"ETag": current_etag})
+    return ApiError(
+        412,
+        "precondition_failed",
+        "This item was updated by someone else.",
+        extra={"etag": current_etag, "current": current},
+        headers={"ETag": current_etag},
+    )
 
 
 def require_if_match(request, obj, serialize, required: bool = True) -> int:
@@ -83,8 +92,9 @@ def require_if_match(request, obj, serialize, required: bool = True) -> int:
     header = request.headers.get("If-Match")
     if header is None:
         if required:
-            raise ApiError(428, "precondition_required",
-                           "This request must carry an If-Match header with the ETag you last saw.")
+            raise ApiError(
+                428, "precondition_required", "This request must carry an If-Match header with the ETag you last saw."
+            )
         return obj.version
     tags = parse_etag_header(header)
     current = make_etag(obj)

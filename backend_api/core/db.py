@@ -8,10 +8,10 @@ instead of a clean 412.
 
 import sqlite3
 
+from pyramid.tweens import EXCVIEW, MAIN
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from pyramid.tweens import EXCVIEW, MAIN
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import metrics
@@ -32,8 +32,9 @@ def make_engine(url: str) -> Engine:
         # pool_pre_ping: a pooled connection that died with a PostgreSQL restart is replaced on
         # checkout, so the first request after the restart works. connect_timeout: an unreachable
         # host answers 503 within seconds instead of holding a worker thread for minutes.
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                               connect_args={"connect_timeout": 5})
+        engine = create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args={"connect_timeout": 5}
+        )
     _count_errors(engine)
     return engine
 

@@ -52,8 +52,9 @@ def _check(environ, max_body_bytes: int) -> None:
     if not length.isdigit():
         raise Refused("400 Bad Request", "invalid", "Content-Length is not a number.")
     if int(length) > max_body_bytes:
-        raise Refused("413 Content Too Large", "too_large",
-                      f"The request body is larger than {max_body_bytes // 1024} KiB.")
+        raise Refused(
+            "413 Content Too Large", "too_large", f"The request body is larger than {max_body_bytes // 1024} KiB."
+        )
 
 
 def edge(app, max_body_bytes: int):
@@ -66,12 +67,15 @@ def edge(app, max_body_bytes: int):
         except Refused as refused:
             sent = environ.get("HTTP_X_REQUEST_ID", "")
             body = json.dumps({"detail": refused.detail, "code": refused.code}).encode()
-            start_response(refused.status, [
-                ("Content-Type", "application/json; charset=utf-8"),
-                ("Content-Length", str(len(body))),
-                ("X-Request-ID", sent if SANE_REQUEST_ID.match(sent) else uuid.uuid4().hex),
-                *ALWAYS_HEADERS,
-            ])
+            start_response(
+                refused.status,
+                [
+                    ("Content-Type", "application/json; charset=utf-8"),
+                    ("Content-Length", str(len(body))),
+                    ("X-Request-ID", sent if SANE_REQUEST_ID.match(sent) else uuid.uuid4().hex),
+                    *ALWAYS_HEADERS,
+                ],
+            )
             return [body]
         return app(environ, with_headers)
 

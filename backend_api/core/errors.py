@@ -13,16 +13,22 @@ from pyramid.view import exception_view_config, forbidden_view_config, notfound_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from .db import database_unavailable
-
 from . import metrics
+from .db import database_unavailable
 
 log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, detail: str, errors: dict | None = None,
-                 extra: dict | None = None, headers: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        errors: dict | None = None,
+        extra: dict | None = None,
+        headers: dict | None = None,
+    ):
         super().__init__(detail)
         self.status, self.code, self.detail = status, code, detail
         self.errors, self.extra, self.headers = errors, extra or {}, headers or {}
@@ -56,8 +62,12 @@ def unauthenticated(code: str = "not_authenticated", detail: str | None = None) 
 
 
 def unavailable() -> ApiError:
-    return ApiError(503, "unavailable", "The service is unavailable for a moment. Please try again shortly.",
-                    headers={"Retry-After": "5"})
+    return ApiError(
+        503,
+        "unavailable",
+        "The service is unavailable for a moment. Please try again shortly.",
+        headers={"Retry-After": "5"},
+    )
 
 
 def from_validation_error(exc: ValidationError) -> ApiError:
@@ -102,8 +112,12 @@ def notfound_view(request):
     if request.matched_route is not None:
         # RFC 9110: a 405 MUST list the methods the resource does support, in Allow.
         allow = ", ".join(allowed_methods(request.registry, request.matched_route.name))
-        return render(request, ApiError(405, "method_not_allowed", f"Method {request.method} is not allowed here.",
-                                        headers={"Allow": allow}))
+        return render(
+            request,
+            ApiError(
+                405, "method_not_allowed", f"Method {request.method} is not allowed here.", headers={"Allow": allow}
+            ),
+        )
     return render(request, ApiError(404, "not_found", "Not found."))
 
 
@@ -140,8 +154,9 @@ def database_error_view(exc, request):
     without a traceback (the cause is outside the code)."""
     if not database_unavailable(exc):
         return unexpected_error_view(exc, request)
-    log.warning("database unavailable request_id=%s: %s", getattr(request, "request_id", "-"),
-                " ".join(str(exc.orig).split()))
+    log.warning(
+        "database unavailable request_id=%s: %s", getattr(request, "request_id", "-"), " ".join(str(exc.orig).split())
+    )
     return render(request, unavailable())
 
 

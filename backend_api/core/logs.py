@@ -52,8 +52,13 @@ def make_handler(stream, fmt: str) -> logging.Handler:
     handler = logging.StreamHandler(stream)
     if fmt == "json":
         # `time` in ISO 8601, UTC, as log shippers expect.
-        handler.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s", timestamp="time",
-                                           rename_fields={"levelname": "level", "name": "logger"}))
+        handler.setFormatter(
+            JsonFormatter(
+                "%(levelname)s %(name)s %(message)s",
+                timestamp="time",
+                rename_fields={"levelname": "level", "name": "logger"},
+            )
+        )
     else:
         handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     handler.addFilter(RequestContext())
@@ -77,17 +82,23 @@ def access_log_tween_factory(handler, registry):
         try:
             response = handler(request)
             route = request.matched_route
-            access_log.info("%s %s %s", request.method, request.path, response.status_int, extra={
-                "request_id": request.request_id,
-                "user_id": request.environ.get("planner.user_id"),
-                "method": request.method,
-                "route": route.name if route is not None else None,
-                "route_pattern": route.pattern if route is not None else None,
-                # The path holds ids only; the query string (search text) is left out.
-                "path": request.path,
-                "status": response.status_int,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            })
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_int,
+                extra={
+                    "request_id": request.request_id,
+                    "user_id": request.environ.get("planner.user_id"),
+                    "method": request.method,
+                    "route": route.name if route is not None else None,
+                    "route_pattern": route.pattern if route is not None else None,
+                    # The path holds ids only; the query string (search text) is left out.
+                    "path": request.path,
+                    "status": response.status_int,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
             return response
         finally:
             _current_request.reset(token)

@@ -30,26 +30,31 @@ class _Metrics:
     def __init__(self):
         from prometheus_client import Counter, Gauge, Histogram
 
-        self.requests = Counter("planner_http_requests_total", "API requests answered, by route and status.",
-                                ["method", "route", "status"])
-        self.latency = Histogram("planner_http_request_duration_seconds",
-                                 "Time from the request reaching the application to its answer.",
-                                 ["method", "route", "status"],
-                                 buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+        self.requests = Counter(
+            "planner_http_requests_total", "API requests answered, by route and status.", ["method", "route", "status"]
+        )
+        self.latency = Histogram(
+            "planner_http_request_duration_seconds",
+            "Time from the request reaching the application to its answer.",
+            ["method", "route", "status"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
         # livesum: the sum over the workers alive now (a dead worker's last value must not stick).
-        self.in_flight = Gauge("planner_http_requests_in_flight", "Requests being handled now, all workers.",
-                               multiprocess_mode="livesum")
-        self.conflicts = Counter("planner_precondition_failed_total",
-                                 "412 precondition_failed: a write against a version someone else changed.",
-                                 ["route"])
-        self.logins = Counter("planner_logins_total", "Sign-ins whose password was checked, by outcome.",
-                              ["outcome"])
+        self.in_flight = Gauge(
+            "planner_http_requests_in_flight", "Requests being handled now, all workers.", multiprocess_mode="livesum"
+        )
+        self.conflicts = Counter(
+            "planner_precondition_failed_total",
+            "412 precondition_failed: a write against a version someone else changed.",
+            ["route"],
+        )
+        self.logins = Counter("planner_logins_total", "Sign-ins whose password was checked, by outcome.", ["outcome"])
         self.throttled = Counter("planner_login_throttled_total", "Sign-in attempts refused with 429 by the throttle.")
-        self.refresh_reuse = Counter("planner_refresh_reuse_total",
-                                     "Retired refresh tokens presented again (the session is revoked).")
+        self.refresh_reuse = Counter(
+            "planner_refresh_reuse_total", "Retired refresh tokens presented again (the session is revoked)."
+        )
         self.sessions_revoked = Counter("planner_sessions_revoked_total", "Sessions ended, by why.", ["reason"])
-        self.db_errors = Counter("planner_db_errors_total", "Errors raised by the database driver, by type.",
-                                 ["error"])
+        self.db_errors = Counter("planner_db_errors_total", "Errors raised by the database driver, by type.", ["error"])
 
 
 _created: list[_Metrics] = []

@@ -41,9 +41,9 @@ class Operation:
     # Concurrency (core/concurrency.py): "read" = GET detail (If-None-Match, 304), "write" = If-Match
     # (412; "write-required": and 428 when absent); both answer with the object's ETag.
     conditional: str | None = None
-    etag: bool = False              # a successful answer carries the object's ETag (create)
-    partial: bool = False           # the body is merged onto the current object: every field optional
-    errors: tuple[int, ...] = ()    # statuses beyond those every operation of its kind can answer
+    etag: bool = False  # a successful answer carries the object's ETag (create)
+    partial: bool = False  # the body is merged onto the current object: every field optional
+    errors: tuple[int, ...] = ()  # statuses beyond those every operation of its kind can answer
 
 
 def describe(config, *operations: Operation) -> None:
@@ -56,10 +56,16 @@ def describe(config, *operations: Operation) -> None:
 def build_document(registry) -> dict:
     operations: list[Operation] = getattr(registry, "planner_operations", [])
     models = {op.request for op in operations if op.request} | {
-        op.response for op in operations if isinstance(op.response, type)}
-    keyed, defs = models_json_schema([(m, "validation" if _is_input(m, operations) else "serialization")
-                                      for m in sorted(models, key=lambda m: m.__name__)],
-                                     by_alias=True, ref_template="#/components/schemas/{model}")
+        op.response for op in operations if isinstance(op.response, type)
+    }
+    keyed, defs = models_json_schema(
+        [
+            (m, "validation" if _is_input(m, operations) else "serialization")
+            for m in sorted(models, key=lambda m: m.__name__)
+        ],
+        by_alias=True,
+        ref_template="#/components/schemas/{model}",
+    )
     schemas = dict(defs.get("$defs", {}))
     for model in {op.request for op in operations if op.partial}:
         schemas[_partial_name(model)] = _partial(schemas[model.__name__])
@@ -128,8 +134,11 @@ def _refuse_control_characters(node) -> None:
 
 ETAG_HEADER = {"ETag": {"description": "The object's strong entity tag", "schema": {"type": "string"}}}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer", "minimum": 0}}}
-ENTITY_TAGS = {"type": "string", "description": "*, or a comma-separated list of quoted entity tags",
-               "pattern": ENTITY_TAGS_PATTERN}
+ENTITY_TAGS = {
+    "type": "string",
+    "description": "*, or a comma-separated list of quoted entity tags",
+    "pattern": ENTITY_TAGS_PATTERN,
+}
 ERROR_TEXTS = {
     304: "Not modified (If-None-Match matched)",
     400: "Invalid input",
@@ -197,19 +206,22 @@ def _operation(op: Operation, keyed) -> dict:
     if op.permission:
         out["security"] = [{"bearer": []}]
         out["x-permission"] = op.permission
-    parameters = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}] \
-        if "{id}" in op.path else []
+    parameters = (
+        [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}] if "{id}" in op.path else []
+    )
     parameters += [param.openapi() for param in op.params]
     if op.conditional == "read":
         parameters.append({"name": "If-None-Match", "in": "header", "required": False, "schema": ENTITY_TAGS})
     elif op.conditional:
-        parameters.append({"name": "If-Match", "in": "header", "required": op.conditional == "write-required",
-                           "schema": ENTITY_TAGS})
+        parameters.append(
+            {"name": "If-Match", "in": "header", "required": op.conditional == "write-required", "schema": ENTITY_TAGS}
+        )
     if parameters:
         out["parameters"] = parameters
     if op.request is not None:
-        schema = {"$ref": f"#/components/schemas/{_partial_name(op.request)}"} if op.partial \
-            else _ref(op.request, keyed)
+        schema = (
+            {"$ref": f"#/components/schemas/{_partial_name(op.request)}"} if op.partial else _ref(op.request, keyed)
+        )
         out["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
     success: dict = {"description": "OK"}
     if op.response is None:
@@ -217,9 +229,15 @@ def _operation(op: Operation, keyed) -> dict:
     else:
         schema = op.response if isinstance(op.response, dict) else _ref(op.response, keyed)
         if op.list_of:
-            schema = {"type": "object", "properties": {
-                "count": {"type": "integer"}, "next": {"type": ["string", "null"]},
-                "previous": {"type": ["string", "null"]}, "results": {"type": "array", "items": schema}}}
+            schema = {
+                "type": "object",
+                "properties": {
+                    "count": {"type": "integer"},
+                    "next": {"type": ["string", "null"]},
+                    "previous": {"type": ["string", "null"]},
+                    "results": {"type": "array", "items": schema},
+                },
+            }
         success["content"] = {"application/json": {"schema": schema}}
     if op.etag or (op.conditional and op.method != "DELETE"):
         success["headers"] = ETAG_HEADER

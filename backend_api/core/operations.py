@@ -27,8 +27,15 @@ def openapi(request):
 
 def includeme(config):
     config.scan(__name__)
-    describe(config,
-             Operation("/api/health/", "GET", "Liveness check", response={"type": "object"}, permission=None),
-             Operation("/api/health/ready/", "GET", "Readiness check: the database answers (503 when not)",
-                       response={"type": "object"}, permission=None),
-             Operation("/api/openapi.json", "GET", "This document", response={"type": "object"}, permission=None))
+    describe(
+        config,
+        Operation("/api/health/", "GET", "Liveness check", response={"type": "object"}, permission=None),
+        Operation(
+            "/api/health/ready/",
+            "GET",
+            "Readiness check: the database answers (503 when not)",
+            response={"type": "object"},
+            permission=None,
+        ),
+        Operation("/api/openapi.json", "GET", "This document", response={"type": "object"}, permission=None),
+    )

@@ -27,10 +27,10 @@ class Param:
     default: Any = None
     minimum: int | None = None
     maximum: int | None = None  # larger values are refused
-    cap: int | None = None      # larger values are cut down to this (documented, not refused)
+    cap: int | None = None  # larger values are cut down to this (documented, not refused)
     choices: tuple[str, ...] = ()  # enum values, or the ordering fields
     max_length: int | None = None
-    max_terms: int = 5          # ordering
+    max_terms: int = 5  # ordering
     message: str | None = None  # the 400's text when the value is not valid
 
     def openapi(self) -> dict:
@@ -61,8 +61,11 @@ class Param:
         if self.kind == "ordering":
             return {"type": "string", "pattern": self.ordering_pattern()}
         # The edge refuses any control character in a query (core/edge.py).
-        return {"type": "string", "pattern": not_matching(CONTROL),
-                **({"maxLength": self.max_length} if self.max_length else {})}
+        return {
+            "type": "string",
+            "pattern": not_matching(CONTROL),
+            **({"maxLength": self.max_length} if self.max_length else {}),
+        }
 
     def ordering_pattern(self) -> str:
         term = "-?(" + "|".join(re.escape(name) for name in sorted(self.choices)) + ")"

@@ -29,8 +29,7 @@ from .timeutil import now
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 MAX_ORDERING_TERMS = 5
-PAGE = (integer("page", default=1),
-        integer("pageSize", default=DEFAULT_PAGE_SIZE, cap=MAX_PAGE_SIZE))
+PAGE = (integer("page", default=1), integer("pageSize", default=DEFAULT_PAGE_SIZE, cap=MAX_PAGE_SIZE))
 BAD_FILTER = "Not a valid value for this filter."
 
 
@@ -118,13 +117,13 @@ def filter_param(column, wire: str, choices=None) -> Param:
 
 class Resource:
     model: ClassVar[type]
-    schema: ClassVar[type[CamelModel]]      # input: create, PUT, and PATCH merged onto the current object
-    out: ClassVar[type[CamelModel]]         # output, for serialization and OpenAPI
+    schema: ClassVar[type[CamelModel]]  # input: create, PUT, and PATCH merged onto the current object
+    out: ClassVar[type[CamelModel]]  # output, for serialization and OpenAPI
     label: ClassVar[str] = "Item"
-    filters: ClassVar[dict[str, str]] = {}          # wire name -> column attribute
+    filters: ClassVar[dict[str, str]] = {}  # wire name -> column attribute
     ordering: ClassVar[dict[str, Any]] = {}  # wire name -> column attribute, or a SQL expression
     default_ordering: ClassVar[tuple[str, ...]] = ("id",)
-    unique: ClassVar[dict[str, str]] = {}            # wire name -> column attribute
+    unique: ClassVar[dict[str, str]] = {}  # wire name -> column attribute
     foreign: ClassVar[dict[str, tuple[type, str]]] = {}  # wire name -> (model, label)
     merge_fields: ClassVar[frozenset[str]] = frozenset()  # JSON-merge-patched dict fields
     extra_params: ClassVar[tuple[Param, ...]] = ()  # query parameters handled by extra_filters
@@ -173,8 +172,9 @@ class Resource:
         """Every query parameter of the list: documented in OpenAPI and read by collection_get."""
         schema = cls.out.model_json_schema(by_alias=True, mode="serialization")
         enums = {wire: _enum_of(prop, schema.get("$defs", {})) for wire, prop in schema["properties"].items()}
-        filters = tuple(filter_param(getattr(cls.model, attr), wire, enums.get(wire))
-                        for wire, attr in cls.filters.items())
+        filters = tuple(
+            filter_param(getattr(cls.model, attr), wire, enums.get(wire)) for wire, attr in cls.filters.items()
+        )
         return (*PAGE, ordering(cls.ordering, max_terms=MAX_ORDERING_TERMS), *filters, *cls.extra_params)
 
     def collection_get(self):
@@ -184,8 +184,13 @@ class Resource:
         count = self.db.scalar(select(func.count()).select_from(self.model).where(*conditions))
         if page > 1 and (page - 1) * size >= count:
             raise ApiError(404, "not_found", "Invalid page.")
-        query = (select(self.model).where(*conditions).order_by(*self._ordering(values["ordering"]))
-                 .offset((page - 1) * size).limit(size))
+        query = (
+            select(self.model)
+            .where(*conditions)
+            .order_by(*self._ordering(values["ordering"]))
+            .offset((page - 1) * size)
+            .limit(size)
+        )
         objs = list(self.db.scalars(query))
         return {
             "count": count,
@@ -294,8 +299,11 @@ class Resource:
         values = self._validate(data)
         self.check(values, obj)
         table = self.model.__table__
-        statement = (update(table).where(table.c.id == obj.id, table.c.version == seen)
-                     .values(**values, version=table.c.version + 1, updated_at=now()))
+        statement = (
+            update(table)
+            .where(table.c.id == obj.id, table.c.version == seen)
+            .values(**values, version=table.c.version + 1, updated_at=now())
+        )
         if self.db.execute(statement).rowcount == 0:
             self._lost_race(obj)
         self._flush()
@@ -364,22 +372,49 @@ def register(config, resource: type[Resource], collection_route: str, item_route
         (item_route, "DELETE", "delete", "edit"),
     ]
     for route, method, attr, permission in views:
-        config.add_view(resource, attr=attr, route_name=route, request_method=method,
-                        permission=permission, renderer="json")
+        config.add_view(
+            resource, attr=attr, route_name=route, request_method=method, permission=permission, renderer="json"
+        )
     label, collection, item = resource.label, f"/api/{path}/", f"/api/{path}/{{id}}/"
-    describe(config,
-             Operation(collection, "GET", f"List {label}", response=resource.out, list_of=True,
-                       params=resource.list_params()),
-             Operation(collection, "POST", f"Create {label}", request=resource.schema, response=resource.out,
-                       status=201, permission="edit", etag=True),
-             Operation(item, "GET", f"{label} (ETag; If-None-Match gives 304)", response=resource.out,
-                       conditional="read"),
-             Operation(item, "PATCH", f"Merge into {label} (If-Match required)", request=resource.schema,
-                       response=resource.out, permission="edit", conditional="write-required", partial=True),
-             Operation(item, "PUT", f"Replace {label} (If-Match required)", request=resource.schema,
-                       response=resource.out, permission="edit", conditional="write-required"),
-             Operation(item, "DELETE", f"Delete {label} (If-Match honoured)", status=204, permission="edit",
-                       conditional="write"))
+    describe(
+        config,
+        Operation(
+            collection, "GET", f"List {label}", response=resource.out, list_of=True, params=resource.list_params()
+        ),
+        Operation(
+            collection,
+            "POST",
+            f"Create {label}",
+            request=resource.schema,
+            response=resource.out,
+            status=201,
+            permission="edit",
+            etag=True,
+        ),
+        Operation(item, "GET", f"{label} (ETag; If-None-Match gives 304)", response=resource.out, conditional="read"),
+        Operation(
+            item,
+            "PATCH",
+            f"Merge into {label} (If-Match required)",
+            request=resource.schema,
+            response=resource.out,
+            permission="edit",
+            conditional="write-required",
+            partial=True,
+        ),
+        Operation(
+            item,
+            "PUT",
+            f"Replace {label} (If-Match required)",
+            request=resource.schema,
+            response=resource.out,
+            permission="edit",
+            conditional="write-required",
+        ),
+        Operation(
+            item, "DELETE", f"Delete {label} (If-Match honoured)", status=204, permission="edit", conditional="write"
+        ),
+    )
 
 
 def names_by_id(db, model, ids: set[int]) -> dict[int, str]:
@@ -392,8 +427,10 @@ def names_by_id(db, model, ids: set[int]) -> dict[int, str]:
     return {ident: name for ident, name in db.execute(select(model.id, model.name).where(model.id.in_(ids)))}
 
 
-DATE_RANGE = (day("from", description="Only rows that end on or after this date."),
-              day("to", description="Only rows that start on or before this date."))
+DATE_RANGE = (
+    day("from", description="Only rows that end on or after this date."),
+    day("to", description="Only rows that start on or before this date."),
+)
 
 
 def date_range_filters(values: dict, start_column, end_column) -> list[ColumnElement]:
@@ -414,5 +451,8 @@ def clear_links(db, column, ident: int) -> None:
     save a stale copy. Doing it here bumps version and updated_at like any other write.
     """
     table = column.table
-    db.execute(update(table).where(column == ident)
-               .values({column.name: None, "version": table.c.version + 1, "updated_at": now()}))
+    db.execute(
+        update(table)
+        .where(column == ident)
+        .values({column.name: None, "version": table.c.version + 1, "updated_at": now()})
+    )

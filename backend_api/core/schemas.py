@@ -19,8 +19,9 @@ class CamelModel(BaseModel):
     """Wire model: camelCase keys, unknown keys refused, read-only keys a client echoes back
     (id, createdAt, …) ignored rather than refused (see `parse`)."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid",
-                              str_strip_whitespace=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=True
+    )
     read_only: ClassVar[frozenset[str]] = frozenset({"id", "etag", "createdAt", "updatedAt"})
 
     def to_columns(self) -> dict:

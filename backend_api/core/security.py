@@ -24,20 +24,39 @@ class TokenError(Exception):
     pass
 
 
-def encode_token(secret: str, *, user_id: int, session_id: int, session_key: str, kind: str,
-                 lifetime: timedelta, jti: str | None = None) -> tuple[str, str]:
+def encode_token(
+    secret: str,
+    *,
+    user_id: int,
+    session_id: int,
+    session_key: str,
+    kind: str,
+    lifetime: timedelta,
+    jti: str | None = None,
+) -> tuple[str, str]:
     issued = now()
     jti = jti or uuid.uuid4().hex
-    claims = {"sub": str(user_id), "sid": session_id, "sk": session_key, "type": kind, "jti": jti,
-              "iat": issued, "exp": issued + lifetime}
+    claims = {
+        "sub": str(user_id),
+        "sid": session_id,
+        "sk": session_key,
+        "type": kind,
+        "jti": jti,
+        "iat": issued,
+        "exp": issued + lifetime,
+    }
     return jwt.encode(claims, secret, algorithm=ALGORITHM), jti
 
 
 def decode_token(secret: str, token: str, kind: str) -> dict:
     """Verify signature, algorithm (pinned), expiry and that the token is of `kind`."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                            options={"require": ["exp", "iat", "jti", "sub", "sid", "sk", "type"]})
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "iat", "jti", "sub", "sid", "sk", "type"]},
+        )
     except jwt.PyJWTError as exc:
         raise TokenError(str(exc)) from None
     if claims.get("type") != kind:
@@ -100,7 +119,8 @@ class BearerSecurityPolicy:
         reader, writer = request.registry.planner_sessions
         with reader() as db:
             row = db.execute(
-                select(TokenSession, User).join(User, User.id == TokenSession.user_id)
+                select(TokenSession, User)
+                .join(User, User.id == TokenSession.user_id)
                 .where(TokenSession.id == claims["sid"])
             ).first()
         if row is None or not names_session(claims, row.User.id, row.TokenSession.session_key):

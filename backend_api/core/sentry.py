@@ -12,8 +12,9 @@ import sentry_sdk
 from .metrics import route_label
 
 # Lower case: headers arrive in any case.
-PRIVATE_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-forwarded-for", "x-real-ip", "forwarded",
-                             "x-client-user-agent"})
+PRIVATE_HEADERS = frozenset(
+    {"authorization", "cookie", "set-cookie", "x-forwarded-for", "x-real-ip", "forwarded", "x-client-user-agent"}
+)
 
 
 def scrub(event: dict, _hint: dict) -> dict:
@@ -50,8 +51,11 @@ def tag_request_tween_factory(handler, registry):
     def tween(request):
         def tag(event, _hint):
             user_id = request.environ.get("planner.user_id")
-            event.setdefault("tags", {}).update(route=route_label(request), request_id=request.request_id,
-                                                user_id=str(user_id) if user_id is not None else "-")
+            event.setdefault("tags", {}).update(
+                route=route_label(request),
+                request_id=request.request_id,
+                user_id=str(user_id) if user_id is not None else "-",
+            )
             if user_id is not None:
                 event["user"] = {"id": str(user_id)}
             return event

@@ -16,7 +16,7 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'planner.db'}"
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

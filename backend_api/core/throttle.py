@@ -42,19 +42,28 @@ class DatabaseCounter:
         table = LoginAttempt.__table__
         expired = table.c.window_ends <= at
         statement = (
-            self._insert(table).values(key=key, hits=1, window_ends=at + window)
-            .on_conflict_do_update(index_elements=[table.c.key], set_={
-                "hits": case((expired, 1), else_=table.c.hits + 1),
-                "window_ends": case((expired, at + window), else_=table.c.window_ends)})
-            .returning(table.c.hits, table.c.window_ends))
+            self._insert(table)
+            .values(key=key, hits=1, window_ends=at + window)
+            .on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "hits": case((expired, 1), else_=table.c.hits + 1),
+                    "window_ends": case((expired, at + window), else_=table.c.window_ends),
+                },
+            )
+            .returning(table.c.hits, table.c.window_ends)
+        )
         with self._engine.begin() as conn:
             hits, ends = conn.execute(statement).one()
         return hits, max(ends - at, 1)
 
     def forgive(self, key: str) -> None:
         with self._engine.begin() as conn:
-            conn.execute(update(LoginAttempt).where(LoginAttempt.key == key, LoginAttempt.hits > 0)
-                         .values(hits=LoginAttempt.hits - 1))
+            conn.execute(
+                update(LoginAttempt)
+                .where(LoginAttempt.key == key, LoginAttempt.hits > 0)
+                .values(hits=LoginAttempt.hits - 1)
+            )
 
     def reset(self, key: str) -> None:
         with self._engine.begin() as conn:
@@ -79,8 +88,9 @@ class RedisCounter:
 
     def forgive(self, key: str) -> None:
         # Only a key that still exists: DECR would create a negative one without a window.
-        self._redis.eval("if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end",
-                         1, f"throttle:{key}")
+        self._redis.eval(
+            "if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end", 1, f"throttle:{key}"
+        )
 
     def reset(self, key: str) -> None:
         self._redis.delete(f"throttle:{key}")
@@ -105,8 +115,9 @@ class FallbackCounter:
                 return getattr(self._redis, step)(*args)
             except self._unreachable as error:
                 self._retry_at = time.monotonic() + self.pause
-                log.warning("Redis unreachable (%s): sign-in attempts are counted in the database for %ss",
-                            error, self.pause)
+                log.warning(
+                    "Redis unreachable (%s): sign-in attempts are counted in the database for %ss", error, self.pause
+                )
         return getattr(self._database, step)(*args)
 
     def hit(self, key: str, window: int) -> tuple[int, int]:
@@ -128,8 +139,12 @@ class LoginThrottle:
 
     def attempt(self, username: str, ip: str) -> int:
         """Count a sign-in attempt; 0 when it may go ahead, else the seconds to wait."""
-        waits = [left for key, limit in ((f"user:{username}", self.user_limit), (f"ip:{ip}", self.ip_limit))
-                 for hits, left in [self.counter.hit(key, self.window)] if hits > limit]
+        waits = [
+            left
+            for key, limit in ((f"user:{username}", self.user_limit), (f"ip:{ip}", self.ip_limit))
+            for hits, left in [self.counter.hit(key, self.window)]
+            if hits > limit
+        ]
         if waits:
             metrics.throttled()
         return max(waits, default=0)
@@ -151,5 +166,6 @@ def make_throttle(settings, engine: Engine) -> LoginThrottle:
     counter = DatabaseCounter(engine)
     if settings.redis_url:
         counter = FallbackCounter(RedisCounter(settings.redis_url), counter)
-    return LoginThrottle(counter, settings.throttle_user_failures, settings.throttle_ip_failures,
-                         settings.throttle_window_seconds)
+    return LoginThrottle(
+        counter, settings.throttle_user_failures, settings.throttle_ip_failures, settings.throttle_window_seconds
+    )

@@ -52,14 +52,18 @@ def percent(hours: float, capacity: float) -> float | None:
     return 0.0 if hours == 0 else None  # booked with no capacity at all: no finite figure
 
 
-def dashboard(db, weeks: int, department_id: int | None, today: date | None = None,
-              person_id: int | None = None) -> dict:
+def dashboard(
+    db, weeks: int, department_id: int | None, today: date | None = None, person_id: int | None = None
+) -> dict:
     week_keys = [monday(today or now().date()) + timedelta(weeks=i) for i in range(weeks)]
     first, last = week_keys[0], week_keys[-1] + timedelta(days=6)
     keys = {w.isoformat() for w in week_keys}
 
-    people_query = (select(Person, Department.name).outerjoin(Department, Department.id == Person.department_id)
-                    .order_by(Person.name))
+    people_query = (
+        select(Person, Department.name)
+        .outerjoin(Department, Department.id == Person.department_id)
+        .order_by(Person.name)
+    )
     if person_id is not None:  # one person's page, active or not: the same figures, week by week
         people_query = people_query.where(Person.id == person_id)
     else:
@@ -71,8 +75,9 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
 
     hours = defaultdict(lambda: defaultdict(float))  # person -> week -> hours
     assignment_count = 0
-    for person_id, weekly in db.execute(select(Assignment.person_id, Assignment.weekly_hours)
-                                        .where(Assignment.person_id.in_(ids))):
+    for person_id, weekly in db.execute(
+        select(Assignment.person_id, Assignment.weekly_hours).where(Assignment.person_id.in_(ids))
+    ):
         assignment_count += 1
         for week, value in (weekly or {}).items():
             if week in keys:
@@ -80,8 +85,10 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
 
     days_off = defaultdict(lambda: defaultdict(int))
     for person_id, start, end in db.execute(
-            select(TimeOff.person_id, TimeOff.start_date, TimeOff.end_date)
-            .where(TimeOff.person_id.in_(ids), TimeOff.end_date >= first, TimeOff.start_date <= last)):
+        select(TimeOff.person_id, TimeOff.start_date, TimeOff.end_date).where(
+            TimeOff.person_id.in_(ids), TimeOff.end_date >= first, TimeOff.start_date <= last
+        )
+    ):
         for week in week_keys:
             days_off[person_id][week.isoformat()] += weekdays_off(start, end, week)
 
@@ -98,34 +105,62 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
             capacity += week_capacity
             week_percent = percent(week_hours, week_capacity)
             week_value = float("inf") if week_percent is None else week_percent
-            weekly.append({"week": key, "hours": round(week_hours, 2), "capacity": round(week_capacity, 2),
-                           "utilizationPercent": week_percent, "band": band(week_percent)})
+            weekly.append(
+                {
+                    "week": key,
+                    "hours": round(week_hours, 2),
+                    "capacity": round(week_capacity, 2),
+                    "utilizationPercent": week_percent,
+                    "band": band(week_percent),
+                }
+            )
             if week_value > peak:
                 peak, peak_week = week_value, key
         utilization = percent(allocated, capacity)
         peak_percent = None if peak == float("inf") else peak
-        overview.append({
-            "personId": person.id, "name": person.name, "departmentName": department_name,
-            "allocatedHours": round(allocated, 2), "capacity": round(capacity, 2),
-            "utilizationPercent": utilization, "band": band(utilization),
-            "isOverallocated": peak_percent is None or peak_percent > 100,
-            "peakUtilizationPercent": peak_percent, "peakWeek": peak_week, "weekly": weekly,
-        })
+        overview.append(
+            {
+                "personId": person.id,
+                "name": person.name,
+                "departmentName": department_name,
+                "allocatedHours": round(allocated, 2),
+                "capacity": round(capacity, 2),
+                "utilizationPercent": utilization,
+                "band": band(utilization),
+                "isOverallocated": peak_percent is None or peak_percent > 100,
+                "peakUtilizationPercent": peak_percent,
+                "peakWeek": peak_week,
+                "weekly": weekly,
+            }
+        )
     # None (hours with no capacity) ranks highest. Not `percent or 1e9`: 0.0 is falsy, which put
     # idle people above busy ones.
-    overview.sort(key=lambda row: (not row["isOverallocated"], -(float("inf") if row["utilizationPercent"] is None
-                                                                 else row["utilizationPercent"])))
+    overview.sort(
+        key=lambda row: (
+            not row["isOverallocated"],
+            -(float("inf") if row["utilizationPercent"] is None else row["utilizationPercent"]),
+        )
+    )
 
     distribution = dict.fromkeys(Band, 0)
     for row in overview:
         distribution[row["band"]] += 1
     finite = [row["utilizationPercent"] for row in overview if row["utilizationPercent"] is not None]
-    peak_row = max(overview, key=lambda r: float("inf") if r["peakUtilizationPercent"] is None
-                   else r["peakUtilizationPercent"], default=None)
+    peak_row = max(
+        overview,
+        key=lambda r: float("inf") if r["peakUtilizationPercent"] is None else r["peakUtilizationPercent"],
+        default=None,
+    )
     available = sorted(overview, key=lambda r: r["capacity"] - r["allocatedHours"], reverse=True)[:AVAILABLE]
 
-    recent = list(db.scalars(select(Assignment).where(Assignment.person_id.in_(ids))
-                             .order_by(Assignment.updated_at.desc(), Assignment.id.desc()).limit(RECENT)))
+    recent = list(
+        db.scalars(
+            select(Assignment)
+            .where(Assignment.person_id.in_(ids))
+            .order_by(Assignment.updated_at.desc(), Assignment.id.desc())
+            .limit(RECENT)
+        )
+    )
     names = names_for(db, recent)
     return {
         "weeks": [w.isoformat() for w in week_keys],
@@ -139,12 +174,20 @@ def dashboard(db, weeks: int, department_id: int | None, today: date | None = No
         },
         "utilizationDistribution": distribution,
         "teamOverview": overview,
-        "availablePeople": [{**row, "freeHours": round(row["capacity"] - row["allocatedHours"], 2)}
-                            for row in available],
-        "recentAssignments": [{
-            "id": a.id, "personId": a.person_id, "projectId": a.project_id,
-            "personName": names[a.id]["person_name"], "projectName": names[a.id]["project_name"],
-            "roleOnProject": a.role_on_project, "weeklyHours": a.weekly_hours,
-            "updatedAt": iso(a.updated_at),
-        } for a in recent],
+        "availablePeople": [
+            {**row, "freeHours": round(row["capacity"] - row["allocatedHours"], 2)} for row in available
+        ],
+        "recentAssignments": [
+            {
+                "id": a.id,
+                "personId": a.person_id,
+                "projectId": a.project_id,
+                "personName": names[a.id]["person_name"],
+                "projectName": names[a.id]["project_name"],
+                "roleOnProject": a.role_on_project,
+                "weeklyHours": a.weekly_hours,
+                "updatedAt": iso(a.updated_at),
+            }
+            for a in recent
+        ],
     }

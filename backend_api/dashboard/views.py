@@ -6,11 +6,13 @@ from backend_api.core.schemas import MAX_ID
 
 from .services import dashboard
 
-
 # Ids are capped at the largest possible id (no such row: an empty board), not sent to the database
 # as an out-of-range integer (a 500).
-PARAMS = (integer("weeks", default=4, maximum=12, message="Choose between 1 and 12 weeks."),
-          integer("departmentId", cap=MAX_ID), integer("personId", cap=MAX_ID))
+PARAMS = (
+    integer("weeks", default=4, maximum=12, message="Choose between 1 and 12 weeks."),
+    integer("departmentId", cap=MAX_ID),
+    integer("personId", cap=MAX_ID),
+)
 
 
 @view_config(route_name="dashboard", request_method="GET", renderer="json", permission="view")
@@ -21,5 +23,9 @@ def dashboard_view(request):
 
 def includeme(config):
     config.scan(__name__)
-    describe(config, Operation("/api/dashboard/", "GET", "Utilisation over the next weeks",
-                               response={"type": "object"}, params=PARAMS))
+    describe(
+        config,
+        Operation(
+            "/api/dashboard/", "GET", "Utilisation over the next weeks", response={"type": "object"}, params=PARAMS
+        ),
+    )

@@ -17,8 +17,12 @@ class Person(Editable, table=True):
     job_title: str = Field(default="", max_length=200)
     department_id: int | None = Field(
         default=None,
-        sa_column=Column(Integer, ForeignKey("departments.id", ondelete="SET NULL", use_alter=True,
-                                             name="fk_people_department_id"), index=True))
+        sa_column=Column(
+            Integer,
+            ForeignKey("departments.id", ondelete="SET NULL", use_alter=True, name="fk_people_department_id"),
+            index=True,
+        ),
+    )
     skills: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     weekly_capacity: float = Field(default=36, nullable=False)
     hire_date: date | None = None

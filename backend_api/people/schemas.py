@@ -16,8 +16,11 @@ class PersonIn(CamelModel):
     job_title: str = Field(default="", max_length=200)
     department_id: int | None = None
     # Each skill's bounds are checked by _clean_skills (with its own message) and stated here.
-    skills: list[str] = Field(default_factory=list, max_length=50,
-                              json_schema_extra={"items": {"type": "string", "minLength": 1, "maxLength": 50}})
+    skills: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        json_schema_extra={"items": {"type": "string", "minLength": 1, "maxLength": 50}},
+    )
     weekly_capacity: float = Field(default=36, ge=0, le=168)
     hire_date: date | None = None
     notes: str = Field(default="", max_length=10_000)

@@ -57,8 +57,7 @@ def search_people(db: Session, q: str, limit: int = DEFAULT_LIMIT, include_inact
     needle = fold(q)
     active = [] if include_inactive else [Person.is_active.is_(True)]
     prefix = and_(Person.name_key >= needle, Person.name_key < needle + TOP)
-    found = list(db.scalars(select(Person).where(prefix, *active)
-                            .order_by(Person.name_key, Person.id).limit(limit)))
+    found = list(db.scalars(select(Person).where(prefix, *active).order_by(Person.name_key, Person.id).limit(limit)))
     missing = limit - len(found)
     if missing > 0:
         sqlite = db.get_bind().dialect.name == "sqlite"
@@ -80,16 +79,18 @@ def _substring_sqlite(needle: str):
         # Rows holding every trigram of q, a superset that _contains() narrows to rows holding q;
         # non-overlapping trigrams are enough to narrow it and read a third of the doclists.
         # CANDIDATES bounds the work when many rows have the trigrams but not q ("sen sen").
-        grams = [needle[i:i + 3] for i in range(0, len(needle) - 2, 3)] + [needle[-3:]]
+        grams = [needle[i : i + 3] for i in range(0, len(needle) - 2, 3)] + [needle[-3:]]
         match = " AND ".join(_phrase(gram) for gram in dict.fromkeys(grams))
-        candidates = (select(_grams.c.rowid).where(literal_column(_grams.name).op("MATCH")(match))
-                      .limit(CANDIDATES).subquery())
-        return (select(Person).join(candidates, candidates.c.rowid == Person.id)
-                .where(_contains(needle, func.instr)))
+        candidates = (
+            select(_grams.c.rowid).where(literal_column(_grams.name).op("MATCH")(match)).limit(CANDIDATES).subquery()
+        )
+        return select(Person).join(candidates, candidates.c.rowid == Person.id).where(_contains(needle, func.instr))
     if needle.isalnum():
-        return (select(Person).join(_fts_words, _fts_words.c.rowid == Person.id)
-                .where(literal_column(_fts_words.name).op("MATCH")(_phrase(needle) + "*"),
-                       _contains(needle, func.instr)))
+        return (
+            select(Person)
+            .join(_fts_words, _fts_words.c.rowid == Person.id)
+            .where(literal_column(_fts_words.name).op("MATCH")(_phrase(needle) + "*"), _contains(needle, func.instr))
+        )
     return None
 
 
@@ -105,11 +106,12 @@ def _substring_postgres(needle: str):
         return select(Person).where(or_(Person.name_key.like(pattern), Person.email_key.like(pattern)))
     if needle.isalnum():
         words = and_(_pg_words.c.word >= needle, _pg_words.c.word < needle + TOP)
-        return (select(Person).join(_pg_words, _pg_words.c.person_id == Person.id)
-                .where(words, _contains(needle, func.strpos)))
+        return (
+            select(Person)
+            .join(_pg_words, _pg_words.c.person_id == Person.id)
+            .where(words, _contains(needle, func.strpos))
+        )
     return None
-
-
 
 
 def _phrase(text: str) -> str:

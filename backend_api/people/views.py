@@ -2,9 +2,9 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from backend_api.assignments.models import Assignment
+from backend_api.auth.models import User
 from backend_api.core.errors import ApiError, field_error
 from backend_api.core.openapi import Operation, describe
-from backend_api.auth.models import User
 from backend_api.core.params import boolean, integer, read, text
 from backend_api.core.resource import Resource, clear_links, escape_like, names_by_id, register
 from backend_api.departments.models import Department
@@ -16,14 +16,27 @@ from .search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, search_people
 
 class PeopleResource(Resource):
     model, schema, out, label = Person, PersonIn, PersonOut, "Person"
-    filters = {"departmentId": "department_id", "isActive": "is_active", "location": "location",
-               "jobTitle": "job_title"}
-    ordering = {"name": "name", "email": "email", "weeklyCapacity": "weekly_capacity",
-                "hireDate": "hire_date", "createdAt": "created_at", "updatedAt": "updated_at", "id": "id"}
+    filters = {
+        "departmentId": "department_id",
+        "isActive": "is_active",
+        "location": "location",
+        "jobTitle": "job_title",
+    }
+    ordering = {
+        "name": "name",
+        "email": "email",
+        "weeklyCapacity": "weekly_capacity",
+        "hireDate": "hire_date",
+        "createdAt": "created_at",
+        "updatedAt": "updated_at",
+        "id": "id",
+    }
     default_ordering = ("name",)
-    extra_params = (text("skill", description="Has this skill (any case)."),
-                    text("search", description="Name or email contains this."),
-                    text("email", description="This email address exactly (any case)."))
+    extra_params = (
+        text("skill", description="Has this skill (any case)."),
+        text("search", description="Name or email contains this."),
+        text("email", description="This email address exactly (any case)."),
+    )
     unique = {"email": "email"}
     foreign = {"departmentId": (Department, "Department")}
 
@@ -37,8 +50,9 @@ class PeopleResource(Resource):
             # A paginated, counted list has to see every match; on the folded keys it is at least
             # right for non-ASCII names and can use PostgreSQL's trigram indexes.
             needle = "%" + escape_like(fold(values["search"].strip())) + "%"
-            conditions.append(or_(Person.name_key.like(needle, escape="\\"),
-                                  Person.email_key.like(needle, escape="\\")))
+            conditions.append(
+                or_(Person.name_key.like(needle, escape="\\"), Person.email_key.like(needle, escape="\\"))
+            )
         return conditions
 
     def _validate(self, data):
@@ -53,15 +67,21 @@ class PeopleResource(Resource):
     def before_delete(self, obj):
         count = self.db.scalar(select(func.count()).where(Assignment.person_id == obj.id))
         if count:
-            raise ApiError(400, "invalid", f"{obj.name} still has {count} assignment(s). Remove or reassign "
-                           "them before deleting this person.", errors={"assignments": [f"{count} assignment(s)."]})
+            raise ApiError(
+                400,
+                "invalid",
+                f"{obj.name} still has {count} assignment(s). Remove or reassign them before deleting this person.",
+                errors={"assignments": [f"{count} assignment(s)."]},
+            )
         clear_links(self.db, Department.__table__.c.manager_id, obj.id)
         clear_links(self.db, User.__table__.c.person_id, obj.id)
 
 
-SEARCH_PARAMS = (text("q", default="", max_length=MAX_QUERY, description="At least 2 characters, or no results."),
-                 integer("limit", default=DEFAULT_LIMIT, cap=MAX_LIMIT),
-                 boolean("includeInactive", default=False))
+SEARCH_PARAMS = (
+    text("q", default="", max_length=MAX_QUERY, description="At least 2 characters, or no results."),
+    integer("limit", default=DEFAULT_LIMIT, cap=MAX_LIMIT),
+    boolean("includeInactive", default=False),
+)
 
 
 def people_search(request):
@@ -86,8 +106,14 @@ def has_skill(db, skill: str):
 
 def includeme(config):
     register(config, PeopleResource, "people", "person", "people")
-    config.add_view(people_search, route_name="people_search", request_method="GET", permission="view",
-                    renderer="json")
-    describe(config, Operation("/api/people/search/", "GET", "People whose name or email contains q, "
-                               "names starting with q first", response=PeopleSearchOut,
-                               params=SEARCH_PARAMS))
+    config.add_view(people_search, route_name="people_search", request_method="GET", permission="view", renderer="json")
+    describe(
+        config,
+        Operation(
+            "/api/people/search/",
+            "GET",
+            "People whose name or email contains q, names starting with q first",
+            response=PeopleSearchOut,
+            params=SEARCH_PARAMS,
+        ),
+    )

@@ -5,6 +5,7 @@ from sqlmodel import Field
 
 from backend_api.core.model import Editable
 
+
 class ProjectStatus(StrEnum):
     PLANNING = "planning"
     ACTIVE = "active"

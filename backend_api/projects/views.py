@@ -12,9 +12,17 @@ from .schemas import ProjectIn, ProjectOut
 class ProjectsResource(Resource):
     model, schema, out, label = Project, ProjectIn, ProjectOut, "Project"
     filters = {"status": "status", "client": "client", "projectNumber": "project_number"}
-    ordering = {"name": "name", "client": "client", "status": "status", "startDate": "start_date",
-                "endDate": "end_date", "projectNumber": "project_number", "createdAt": "created_at",
-                "updatedAt": "updated_at", "id": "id"}
+    ordering = {
+        "name": "name",
+        "client": "client",
+        "status": "status",
+        "startDate": "start_date",
+        "endDate": "end_date",
+        "projectNumber": "project_number",
+        "createdAt": "created_at",
+        "updatedAt": "updated_at",
+        "id": "id",
+    }
     default_ordering = ("name",)
     extra_params = (text("search", description="Name, client or project number contains this."),)
     unique = {"projectNumber": "project_number"}
@@ -27,8 +35,12 @@ class ProjectsResource(Resource):
     def before_delete(self, obj):
         count = self.db.scalar(select(func.count()).where(Assignment.project_id == obj.id))
         if count:
-            raise ApiError(400, "invalid", f"{obj.name} still has {count} assignment(s). Remove them before "
-                           "deleting this project.", errors={"assignments": [f"{count} assignment(s)."]})
+            raise ApiError(
+                400,
+                "invalid",
+                f"{obj.name} still has {count} assignment(s). Remove them before deleting this project.",
+                errors={"assignments": [f"{count} assignment(s)."]},
+            )
 
 
 def includeme(config):

@@ -6,6 +6,7 @@ from sqlmodel import Field
 
 from backend_api.core.model import Editable
 
+
 class TimeOffKind(StrEnum):
     VACATION = "vacation"
     HOLIDAY = "holiday"
@@ -16,8 +17,9 @@ class TimeOffKind(StrEnum):
 class TimeOff(Editable, table=True):
     __tablename__ = "timeoff"
 
-    person_id: int = Field(sa_column=Column(Integer, ForeignKey("people.id", ondelete="CASCADE"),
-                                            nullable=False, index=True))
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     start_date: date = Field(nullable=False, index=True)
     end_date: date = Field(nullable=False)
     kind: str = Field(default="vacation", max_length=20)

@@ -8,8 +8,13 @@ from .schemas import TimeOffIn, TimeOffOut
 class TimeOffResource(Resource):
     model, schema, out, label = TimeOff, TimeOffIn, TimeOffOut, "Time off"
     filters = {"personId": "person_id", "kind": "kind"}
-    ordering = {"startDate": "start_date", "endDate": "end_date", "createdAt": "created_at",
-                "updatedAt": "updated_at", "id": "id"}
+    ordering = {
+        "startDate": "start_date",
+        "endDate": "end_date",
+        "createdAt": "created_at",
+        "updatedAt": "updated_at",
+        "id": "id",
+    }
     default_ordering = ("startDate",)
     extra_params = DATE_RANGE
     foreign = {"personId": (Person, "Person")}

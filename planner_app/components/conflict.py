@@ -41,8 +41,12 @@ def _change(change: rx.Var) -> rx.Component:
         ),
         rx.grid(
             # The side that changed since the form was filled stands out; the other is muted.
-            _value("Theirs", change.theirs, rx.cond(change.changed_by == "you", styles.MUTED_TEXT, styles.CONFLICT_TEXT)),
-            _value("Yours", change.yours, rx.cond(change.changed_by == "them", styles.MUTED_TEXT, styles.CONFLICT_TEXT)),
+            _value(
+                "Theirs", change.theirs, rx.cond(change.changed_by == "you", styles.MUTED_TEXT, styles.CONFLICT_TEXT)
+            ),
+            _value(
+                "Yours", change.yours, rx.cond(change.changed_by == "them", styles.MUTED_TEXT, styles.CONFLICT_TEXT)
+            ),
             columns="2",
             spacing="3",
             width="100%",
@@ -70,7 +74,11 @@ def conflict_review(state) -> rx.Component:
             rx.vstack(rx.foreach(state.changes, _change), spacing="2", width="100%", role="list", aria_label="Changes"),
             rx.text("The saved version already holds everything in your form.", size="2"),
         ),
-        rx.text("Keep my changes applies only the fields you changed, on top of the latest version.", size="1", color=styles.MUTED_TEXT),
+        rx.text(
+            "Keep my changes applies only the fields you changed, on top of the latest version.",
+            size="1",
+            color=styles.MUTED_TEXT,
+        ),
         rx.button("Keep my changes", type="button", size="2", on_click=state.keep_my_changes, loading=state.resolving),
         spacing="2",
         width="100%",
@@ -86,12 +94,16 @@ def conflict_banner(state) -> rx.Component:
         rx.box(
             rx.hstack(
                 rx.icon("git_compare_arrows", size=18, color=styles.CONFLICT_TEXT, flex_shrink="0"),
-                rx.text(CONFLICT_TEXT, size="2", weight="medium", color=styles.CONFLICT_TEXT, class_name="conflict-text"),
+                rx.text(
+                    CONFLICT_TEXT, size="2", weight="medium", color=styles.CONFLICT_TEXT, class_name="conflict-text"
+                ),
                 align="start",
                 spacing="2",
             ),
             rx.hstack(
-                rx.button("Reload latest", type="button", size="2", on_click=state.reload_latest, loading=state.resolving),
+                rx.button(
+                    "Reload latest", type="button", size="2", on_click=state.reload_latest, loading=state.resolving
+                ),
                 rx.button(
                     rx.cond(state.review_open, "Hide changes", "Review changes"),
                     type="button",

@@ -17,7 +17,9 @@ def labelled_field(label: str, control: rx.Component, field_id: str, error: rx.V
     return rx.vstack(
         rx.el.label(label, html_for=field_id, font_size="var(--font-size-2)", font_weight="500"),
         control,
-        rx.cond(error, rx.text(error, size="1", color="var(--red-11)", id=f"{field_id}-error")) if error is not None else rx.fragment(),
+        rx.cond(error, rx.text(error, size="1", color="var(--red-11)", id=f"{field_id}-error"))
+        if error is not None
+        else rx.fragment(),
         spacing="1",
         width="100%",
     )

@@ -9,7 +9,7 @@ from planner_app.states.auth import AuthState
 
 
 def add_button(label: str, on_click) -> rx.Component:
-    """"Add …" for managers and admins."""
+    """ "Add …" for managers and admins."""
     return rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), label, on_click=on_click))
 
 
@@ -24,8 +24,13 @@ def detail_header(state, item_id: rx.Var, back_label: str, back_href: str) -> rx
             AuthState.can_edit & (item_id != 0),
             rx.hstack(
                 rx.button(rx.icon("pencil", size=16), "Edit", variant="soft", on_click=state.set_dialog_open(True)),
-                rx.button(rx.icon("trash_2", size=16), "Delete", color_scheme="red", variant="soft",
-                          on_click=state.set_confirm_open(True)),
+                rx.button(
+                    rx.icon("trash_2", size=16),
+                    "Delete",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=state.set_confirm_open(True),
+                ),
                 spacing="2",
             ),
         ),

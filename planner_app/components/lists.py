@@ -27,7 +27,9 @@ def responsive_list(
                 rx.el.caption(label, class_name="sr-only"),
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(title) for title, _ in columns])),
                 rx.table.body(
-                    rx.foreach(items, lambda item: rx.table.row(*[rx.table.cell(render(item)) for _, render in columns]))
+                    rx.foreach(
+                        items, lambda item: rx.table.row(*[rx.table.cell(render(item)) for _, render in columns])
+                    )
                 ),
                 variant="surface",
                 width="100%",
@@ -108,7 +110,9 @@ def pager(state: type[rx.State]) -> rx.Component:
                 width="100%",
             ),
             # Said once the new page is in, for those who cannot see the picker change.
-            rx.text(f"Page {state.page} of {state.page_count}", class_name="sr-only", aria_live="polite", role="status"),
+            rx.text(
+                f"Page {state.page} of {state.page_count}", class_name="sr-only", aria_live="polite", role="status"
+            ),
             aria_label="Pages",
             width="100%",
         ),

@@ -75,8 +75,14 @@ def _account() -> rx.Component:
     return rx.vstack(
         rx.text(AuthState.user.username, weight="medium", size="2"),
         rx.text(AuthState.user.role, size="1", color=styles.MUTED_TEXT),
-        rx.button(rx.icon("log_out", size=16), "Sign out", variant="soft", color_scheme="gray",
-                  on_click=AuthState.sign_out, width="100%"),
+        rx.button(
+            rx.icon("log_out", size=16),
+            "Sign out",
+            variant="soft",
+            color_scheme="gray",
+            on_click=AuthState.sign_out,
+            width="100%",
+        ),
         spacing="1",
         width="100%",
     )
@@ -129,7 +135,9 @@ def menu() -> rx.Component:
                 rx.hstack(
                     rx.dialog.title(_brand(), margin="0"),
                     rx.dialog.close(
-                        rx.icon_button(rx.icon("x"), variant="ghost", size="3", aria_label="Close menu", class_name="tap-target"),
+                        rx.icon_button(
+                            rx.icon("x"), variant="ghost", size="3", aria_label="Close menu", class_name="tap-target"
+                        ),
                     ),
                     justify="between",
                     align="center",

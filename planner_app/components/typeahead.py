@@ -12,7 +12,8 @@ import reflex as rx
 
 from planner_app import styles
 from planner_app.components.forms import labelled_field
-from planner_app.states.typeahead import MIN_QUERY, TypeaheadState as TS
+from planner_app.states.typeahead import MIN_QUERY
+from planner_app.states.typeahead import TypeaheadState as TS
 
 DEBOUNCE_MS = 275
 
@@ -21,7 +22,8 @@ DEBOUNCE_MS = 275
 KEEP_KEYS_FOR_THE_LIST = rx.Var(
     "((event) => { const box = event.currentTarget.querySelector('[role=combobox]');"
     " const open = box !== null && box.getAttribute('aria-expanded') === 'true';"
-    " if (event.key === 'ArrowDown' || event.key === 'ArrowUp' || (open && event.key === 'Enter')) event.preventDefault(); })"
+    " if (event.key === 'ArrowDown' || event.key === 'ArrowUp' || (open && event.key === 'Enter'))"
+    " event.preventDefault(); })"
 )
 
 
@@ -91,7 +93,9 @@ def person_typeahead(
             ),
             debounce_timeout=DEBOUNCE_MS,
         ),
-        rx.el.input(type="hidden", name=name, value=rx.cond(TS.chosen.get(box, 0) > 0, TS.chosen.get(box, 0).to(str), "")),
+        rx.el.input(
+            type="hidden", name=name, value=rx.cond(TS.chosen.get(box, 0) > 0, TS.chosen.get(box, 0).to(str), "")
+        ),
         rx.el.ul(
             rx.foreach(hits, lambda hit, index: _option(box, hit, index)),
             id=listbox_id,

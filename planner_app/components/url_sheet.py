@@ -25,16 +25,20 @@ def sheet_link(prefix: str, item_id: rx.Var, label: Any, **props: Any) -> rx.Com
     return rx.link(label, href=f"#{prefix}{item_id}", class_name="sheet-link", **props)
 
 
-def url_sheet(prefix: str, *, title: rx.Var, open_: rx.Var[bool], on_open_item, on_close, on_open_change,
-              body: rx.Component) -> rx.Component:
+def url_sheet(
+    prefix: str, *, title: rx.Var, open_: rx.Var[bool], on_open_item, on_close, on_open_change, body: rx.Component
+) -> rx.Component:
     return rx.fragment(
         UrlSheet.create(prefix=prefix, on_open_item=on_open_item, on_close=on_close),
         rx.dialog.root(
             rx.dialog.content(
                 rx.hstack(
                     rx.dialog.title(title, margin="0", size="5"),
-                    rx.dialog.close(rx.icon_button(rx.icon("x"), variant="ghost", size="3", aria_label="Close details",
-                                                   class_name="tap-target")),
+                    rx.dialog.close(
+                        rx.icon_button(
+                            rx.icon("x"), variant="ghost", size="3", aria_label="Close details", class_name="tap-target"
+                        )
+                    ),
                     justify="between",
                     align="start",
                     width="100%",

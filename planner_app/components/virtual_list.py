@@ -59,8 +59,16 @@ def virtual_list(
             rx.foreach(
                 items,
                 lambda item: rx.fragment(
-                    *[rx.box(render(item), role="cell", padding="0.625rem 0.75rem", min_width="0", overflow_wrap="anywhere")
-                      for _, render in columns]
+                    *[
+                        rx.box(
+                            render(item),
+                            role="cell",
+                            padding="0.625rem 0.75rem",
+                            min_width="0",
+                            overflow_wrap="anywhere",
+                        )
+                        for _, render in columns
+                    ]
                 ),
             ),
             rx.foreach(items, card),

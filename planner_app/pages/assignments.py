@@ -27,6 +27,11 @@ HEADER_TOP = rx.breakpoints(initial=styles.TOPBAR_HEIGHT, md="0")
 CHIP_WIDTH = "3.75rem"
 EDITOR_FONT = "16px"  # phones and tablets zoom into text fields with smaller text
 
+# Every kind of cell the keyboard moves through shows the same focus ring.
+FOCUSABLE_CELLS = ", ".join(
+    f"& {target}:focus-visible" for target in ("input", "[role=gridcell]", "[role=rowheader]", "[role=columnheader]")
+)
+
 # Names wrap between words, and only a word too long for the column is broken (hyphenated).
 WRAP_WORDS = {"overflow_wrap": "break-word", "word_break": "normal", "hyphens": "auto", "white_space": "normal"}
 CELL = {"padding": "0.25rem 0.125rem", "border_bottom": f"1px solid {styles.BORDER}", "text_align": "center"}
@@ -53,12 +58,19 @@ HEADER_CELL = {
     "line_height": "1.2",
 }
 # Sticks both ways, above the other sticky cells.
-CORNER_CELL = {**LABEL_CELL, **HEADER_CELL, "left": "0", "z_index": "3", "text_align": "left", "padding": "0.25rem 0.5rem"}
+CORNER_CELL = {
+    **LABEL_CELL,
+    **HEADER_CELL,
+    "left": "0",
+    "z_index": "3",
+    "text_align": "left",
+    "padding": "0.25rem 0.5rem",
+}
 # Focus is on a cell before its value is edited: no caret until then, and a ring to see it by.
 GRID_CSS = {
     "& input:not([data-editing])": {"caret_color": "transparent", "cursor": "default"},
     "& input[data-editing]": {"outline": "2px solid var(--accent-9)", "outline_offset": "-1px"},
-    "& input:focus-visible, & [role=gridcell]:focus-visible, & [role=rowheader]:focus-visible, & [role=columnheader]:focus-visible": {
+    FOCUSABLE_CELLS: {
         "outline": "2px solid var(--accent-8)",
         "outline_offset": "-2px",
     },
@@ -128,10 +140,22 @@ def assignment_actions(row: rx.Var, icon_size: int, spacing: str, **button: Any)
     return rx.cond(
         AuthState.can_edit,
         rx.hstack(
-            rx.icon_button(rx.icon("copy", size=icon_size), variant="ghost", aria_label=f"Set all weeks for {row.project}",
-                           title="Set all weeks", on_click=S.open_set_all(row.id, row.project), **button),
-            rx.icon_button(rx.icon("trash_2", size=icon_size), variant="ghost", color_scheme="red",
-                           aria_label=f"Remove assignment to {row.project}", on_click=S.ask_delete(row.id, row.project), **button),
+            rx.icon_button(
+                rx.icon("copy", size=icon_size),
+                variant="ghost",
+                aria_label=f"Set all weeks for {row.project}",
+                title="Set all weeks",
+                on_click=S.open_set_all(row.id, row.project),
+                **button,
+            ),
+            rx.icon_button(
+                rx.icon("trash_2", size=icon_size),
+                variant="ghost",
+                color_scheme="red",
+                aria_label=f"Remove assignment to {row.project}",
+                on_click=S.ask_delete(row.id, row.project),
+                **button,
+            ),
             spacing=spacing,
         ),
     )
@@ -147,7 +171,10 @@ def person_label(block: rx.Var, size: str) -> tuple[rx.Component, rx.Component]:
             min_width="0",
             flex="1",
         ),
-        rx.cond(block.over_weeks > 0, rx.badge("Over", color_scheme="red", variant="solid", title="Over-allocated in some weeks")),
+        rx.cond(
+            block.over_weeks > 0,
+            rx.badge("Over", color_scheme="red", variant="solid", title="Over-allocated in some weeks"),
+        ),
     )
 
 
@@ -166,8 +193,19 @@ def hours_cell(cell: rx.Var) -> rx.Component:
     return grid_cell(
         # Out of the Tab order: GridKeys makes the active cell the grid's one Tab stop.
         hours_field(cell, {"tab_index": -1}, width="100%", min_width="0", height="2rem", font_size=EDITOR_FONT),
-        rx.cond(cell.mine != "", use_mine_button(cell, size="1", display="block", margin="0.125rem auto 0", height="auto", padding="0.125rem",
-                                                      white_space="normal", line_height="1.2")),
+        rx.cond(
+            cell.mine != "",
+            use_mine_button(
+                cell,
+                size="1",
+                display="block",
+                margin="0.125rem auto 0",
+                height="auto",
+                padding="0.125rem",
+                white_space="normal",
+                line_height="1.2",
+            ),
+        ),
     )
 
 
@@ -212,7 +250,13 @@ def person_rows(block: rx.Var) -> rx.Component:
                 ),
             ),
             grid_cell(
-                rx.text(block.total, size="1", weight="bold", class_name="person-total", title="Planned / capacity, in hours"),
+                rx.text(
+                    block.total,
+                    size="1",
+                    weight="bold",
+                    class_name="person-total",
+                    title="Planned / capacity, in hours",
+                ),
                 **band,
             ),
             role="row",
@@ -223,8 +267,14 @@ def person_rows(block: rx.Var) -> rx.Component:
             AuthState.can_edit,
             rx.el.tr(
                 rx.el.td(
-                    rx.button(rx.icon("plus", size=14), "Add assignment", size="1", variant="ghost",
-                              aria_label=f"Add assignment for {block.name}", on_click=S.open_add(block.person_id, block.name)),
+                    rx.button(
+                        rx.icon("plus", size=14),
+                        "Add assignment",
+                        size="1",
+                        variant="ghost",
+                        aria_label=f"Add assignment for {block.name}",
+                        on_click=S.open_add(block.person_id, block.name),
+                    ),
                     role="gridcell",
                     col_span=14,
                     style={**CELL, "text_align": "left", "padding": "0.25rem 0.5rem"},
@@ -237,8 +287,11 @@ def person_rows(block: rx.Var) -> rx.Component:
 
 def desktop_grid() -> rx.Component:
     return rx.vstack(
-        muted("Arrow keys move between cells. Type, or press Enter, to change the hours; Enter or Tab saves, Escape undoes. "
-              "Totals turn red above a person's capacity."),
+        muted(
+            "Arrow keys move between cells. Type, or press Enter, to change the hours; "
+            "Enter or Tab saves, Escape undoes. "
+            "Totals turn red above a person's capacity."
+        ),
         grid_keys(
             rx.el.table(
                 rx.el.colgroup(
@@ -249,7 +302,9 @@ def desktop_grid() -> rx.Component:
                 rx.el.thead(
                     rx.el.tr(
                         rx.el.th("Person / project", role="columnheader", scope="col", style=CORNER_CELL),
-                        rx.foreach(S.week_labels, lambda w: rx.el.th(w, role="columnheader", scope="col", style=HEADER_CELL)),
+                        rx.foreach(
+                            S.week_labels, lambda w: rx.el.th(w, role="columnheader", scope="col", style=HEADER_CELL)
+                        ),
                         rx.el.th("Total", role="columnheader", scope="col", style=HEADER_CELL),
                         role="row",
                     ),
@@ -276,7 +331,9 @@ def desktop_grid() -> rx.Component:
 # --- phones: a card per person, a row of week chips per assignment, one editor for the chosen week ---
 
 # On a phone Enter ("Go" on the keyboard) saves by leaving the field, as a tap elsewhere does.
-ENTER_LEAVES_FIELD = rx.Var("((event) => { if (event.key === 'Enter') { event.preventDefault(); event.currentTarget.blur(); } })")
+ENTER_LEAVES_FIELD = rx.Var(
+    "((event) => { if (event.key === 'Enter') { event.preventDefault(); event.currentTarget.blur(); } })"
+)
 
 
 STEPS = ((-4, "−4 h"), (-1, "−1 h"), (1, "+1 h"), (4, "+4 h"))
@@ -308,15 +365,25 @@ def week_chip(cell: rx.Var, index: rx.Var) -> rx.Component:
             "min_height": styles.TAP_TARGET,
             "padding": "0.25rem",
             "border_radius": "var(--radius-2)",
-            "border": rx.cond(conflicted, f"2px solid {styles.CONFLICT_TEXT}",
-                              rx.cond(selected, "2px solid var(--accent-9)", f"1px solid {styles.BORDER}")),
-            "background": rx.cond(conflicted, styles.CONFLICT_BACKGROUND, rx.cond(selected, "var(--accent-3)", "var(--color-surface)")),
+            "border": rx.cond(
+                conflicted,
+                f"2px solid {styles.CONFLICT_TEXT}",
+                rx.cond(selected, "2px solid var(--accent-9)", f"1px solid {styles.BORDER}"),
+            ),
+            "background": rx.cond(
+                conflicted, styles.CONFLICT_BACKGROUND, rx.cond(selected, "var(--accent-3)", "var(--color-surface)")
+            ),
             "color": "var(--gray-12)",
             "font_weight": "600",
             "font_size": "var(--font-size-2)",
             "scroll_snap_align": "start",
-            "&::before": {"content": "attr(data-week)", "font_size": "var(--font-size-1)", "font_weight": "normal",
-                          "color": styles.MUTED_TEXT, "white_space": "nowrap"},
+            "&::before": {
+                "content": "attr(data-week)",
+                "font_size": "var(--font-size-1)",
+                "font_weight": "normal",
+                "color": styles.MUTED_TEXT,
+                "white_space": "nowrap",
+            },
         },
     )
 
@@ -345,8 +412,15 @@ def week_editor(cell: rx.Var) -> rx.Component:
                 AuthState.can_edit,
                 rx.hstack(
                     *[stepper(cell, d, t) for d, t in STEPS[:2]],
-                    hours_field(cell, {"custom_attrs": {"onKeyDown": ENTER_LEAVES_FIELD}}, flex="1 1 3.5rem", min_width="0", width="100%",
-                                height=styles.TAP_TARGET, font_size=EDITOR_FONT),
+                    hours_field(
+                        cell,
+                        {"custom_attrs": {"onKeyDown": ENTER_LEAVES_FIELD}},
+                        flex="1 1 3.5rem",
+                        min_width="0",
+                        width="100%",
+                        height=styles.TAP_TARGET,
+                        font_size=EDITOR_FONT,
+                    ),
                     *[stepper(cell, d, t) for d, t in STEPS[2:]],
                     spacing="1",
                     align="center",
@@ -354,7 +428,9 @@ def week_editor(cell: rx.Var) -> rx.Component:
                 ),
                 hours_field(cell, width="100%", height=styles.TAP_TARGET, font_size=EDITOR_FONT),
             ),
-            rx.cond(cell.mine != "", use_mine_button(cell, size="2", min_height=styles.TAP_TARGET, white_space="nowrap")),
+            rx.cond(
+                cell.mine != "", use_mine_button(cell, size="2", min_height=styles.TAP_TARGET, white_space="nowrap")
+            ),
             spacing="1",
             width="100%",
             class_name="week-editor",
@@ -366,8 +442,17 @@ def assignment_card(row: rx.Var) -> rx.Component:
     return rx.box(
         rx.hstack(
             assignment_label(row),
-            rx.text(rx.el.span(row.total, class_name="row-total"), " h", size="2", weight="medium", white_space="nowrap", title="Hours over the 12 weeks"),
-            assignment_actions(row, icon_size=18, spacing="0", min_width=styles.TAP_TARGET, min_height=styles.TAP_TARGET),
+            rx.text(
+                rx.el.span(row.total, class_name="row-total"),
+                " h",
+                size="2",
+                weight="medium",
+                white_space="nowrap",
+                title="Hours over the 12 weeks",
+            ),
+            assignment_actions(
+                row, icon_size=18, spacing="0", min_width=styles.TAP_TARGET, min_height=styles.TAP_TARGET
+            ),
             align="center",
             width="100%",
         ),
@@ -376,8 +461,14 @@ def assignment_card(row: rx.Var) -> rx.Component:
             rx.foreach(row.cells, week_chip),
             role="group",
             aria_label=f"Weeks for {row.project}",
-            style={"display": "flex", "gap": "0.375rem", "overflow_x": "auto", "scroll_snap_type": "x proximity",
-                   "padding": "0.25rem 0", "margin_top": "0.25rem"},
+            style={
+                "display": "flex",
+                "gap": "0.375rem",
+                "overflow_x": "auto",
+                "scroll_snap_type": "x proximity",
+                "padding": "0.25rem 0",
+                "margin_top": "0.25rem",
+            },
         ),
         rx.foreach(row.cells, week_editor),
         data_assignment=row.id,
@@ -392,15 +483,28 @@ def person_card(block: rx.Var) -> rx.Component:
     return rx.box(
         rx.hstack(
             *person_label(block, size="3"),
-            rx.text(rx.el.span(block.total, class_name="person-total"), " h", size="2", weight="bold", white_space="nowrap", title="Planned / capacity, in hours"),
+            rx.text(
+                rx.el.span(block.total, class_name="person-total"),
+                " h",
+                size="2",
+                weight="bold",
+                white_space="nowrap",
+                title="Planned / capacity, in hours",
+            ),
             align="center",
             width="100%",
         ),
         rx.foreach(block.rows, assignment_card),
         rx.cond(
             AuthState.can_edit,
-            rx.button(rx.icon("plus", size=16), "Add assignment", variant="ghost", aria_label=f"Add assignment for {block.name}",
-                      on_click=S.open_add(block.person_id, block.name), min_height=styles.TAP_TARGET),
+            rx.button(
+                rx.icon("plus", size=16),
+                "Add assignment",
+                variant="ghost",
+                aria_label=f"Add assignment for {block.name}",
+                on_click=S.open_add(block.person_id, block.name),
+                min_height=styles.TAP_TARGET,
+            ),
         ),
         role="listitem",
         data_person=block.person_id,
@@ -416,7 +520,9 @@ def person_card(block: rx.Var) -> rx.Component:
 def phone_cards() -> rx.Component:
     return rx.vstack(
         muted("Tap a week, then change its hours with the buttons or type them. Totals turn red above capacity."),
-        rx.vstack(rx.foreach(S.blocks, person_card), role="list", aria_label="Planning grid", spacing="3", width="100%"),
+        rx.vstack(
+            rx.foreach(S.blocks, person_card), role="list", aria_label="Planning grid", spacing="3", width="100%"
+        ),
         spacing="2",
         width="100%",
     )
@@ -424,9 +530,17 @@ def phone_cards() -> rx.Component:
 
 def filter_select(label: str, field_id: str, field: str, all_label: str, options: rx.Var) -> rx.Component:
     return filter_field(
-        S, field, label, id=field_id, options=options, all_label=all_label, label_size="1",
+        S,
+        field,
+        label,
+        id=field_id,
+        options=options,
+        all_label=all_label,
+        label_size="1",
         select_style={**styles.NATIVE_SELECT, "font_size": EDITOR_FONT, "min_height": styles.TAP_TARGET},
-        min_width="0", flex="1 1 0", max_width=rx.breakpoints(initial="none", sm="18rem"),
+        min_width="0",
+        flex="1 1 0",
+        max_width=rx.breakpoints(initial="none", sm="18rem"),
     )
 
 
@@ -436,7 +550,9 @@ def filters() -> rx.Component:
         rx.hstack(
             filter_select("Department", "grid-department", "department_id", "All departments", S.department_options),
             filter_select("Project", "grid-project", "project_id", "All projects", S.project_options),
-            rx.box(add_button("Add assignment", S.open_add_for_anyone), display=rx.breakpoints(initial="none", sm="block")),
+            rx.box(
+                add_button("Add assignment", S.open_add_for_anyone), display=rx.breakpoints(initial="none", sm="block")
+            ),
             spacing="2",
             align="end",
             width="100%",
@@ -450,7 +566,9 @@ def filters() -> rx.Component:
             loading_indicator(S.loading),
             loading_indicator(S.saving_cell, "Saving…"),
             rx.spacer(),
-            rx.box(add_button("Add assignment", S.open_add_for_anyone), display=rx.breakpoints(initial="block", sm="none")),
+            rx.box(
+                add_button("Add assignment", S.open_add_for_anyone), display=rx.breakpoints(initial="block", sm="none")
+            ),
             align="center",
             width="100%",
         ),
@@ -467,13 +585,27 @@ def assignments() -> rx.Component:
         rx.cond(
             S.blocks.length() > 0,
             by_width(desktop_grid(), phone_cards()),
-            rx.cond(~S.loading, empty_state("Nobody to plan here", "Change the filters, or add people on the People page.", rx.link("Go to People", href="/people"))),
+            rx.cond(
+                ~S.loading,
+                empty_state(
+                    "Nobody to plan here",
+                    "Change the filters, or add people on the People page.",
+                    rx.link("Go to People", href="/people"),
+                ),
+            ),
         ),
         pager(S),
         form_dialog(
             f"Set all weeks: {S.set_all_label}",
             rx.vstack(
-                text_field("Hours per week", "hours", form="set-all", errors=S.field_errors, input_mode="decimal", required=True),
+                text_field(
+                    "Hours per week",
+                    "hours",
+                    form="set-all",
+                    errors=S.field_errors,
+                    input_mode="decimal",
+                    required=True,
+                ),
                 muted("Applies to each of the 12 weeks shown."),
                 form_actions(S.saving, S.close_set_all),
                 spacing="3",
@@ -492,9 +624,18 @@ def assignments() -> rx.Component:
                     S.add_person_id == 0,
                     person_typeahead("Person", "person_id", box=PERSON_BOX, errors=S.field_errors),
                 ),
-                select_field("Project", "project_id", S.project_options, form="add-assignment", errors=S.field_errors, placeholder="Choose a project"),
+                select_field(
+                    "Project",
+                    "project_id",
+                    S.project_options,
+                    form="add-assignment",
+                    errors=S.field_errors,
+                    placeholder="Choose a project",
+                ),
                 text_field("Role on project", "role_on_project", form="add-assignment", errors=S.field_errors),
-                text_field("Hours per week", "hours", form="add-assignment", errors=S.field_errors, input_mode="decimal"),
+                text_field(
+                    "Hours per week", "hours", form="add-assignment", errors=S.field_errors, input_mode="decimal"
+                ),
                 form_actions(S.saving, S.close_add),
                 spacing="3",
                 width="100%",
@@ -505,7 +646,13 @@ def assignments() -> rx.Component:
             error=S.error,
             form_id="add-assignment",
         ),
-        confirm_delete(S.delete_id != 0, "Remove this assignment?", f"{S.delete_label} and its planned hours will be removed.", S.confirm_delete, S.cancel_delete),
+        confirm_delete(
+            S.delete_id != 0,
+            "Remove this assignment?",
+            f"{S.delete_label} and its planned hours will be removed.",
+            S.confirm_delete,
+            S.cancel_delete,
+        ),
         spacing="4",
         width="100%",
     )

@@ -12,7 +12,11 @@ from planner_app.template import template
 def entry(e: rx.Var) -> rx.Component:
     return rx.link(
         rx.badge(
-            rx.cond(e.kind == "deliverable", rx.icon("flag", size=12, flex_shrink="0"), rx.icon("plane", size=12, flex_shrink="0")),
+            rx.cond(
+                e.kind == "deliverable",
+                rx.icon("flag", size=12, flex_shrink="0"),
+                rx.icon("plane", size=12, flex_shrink="0"),
+            ),
             # Long names wrap inside the day instead of pushing the grid wider.
             rx.text(e.text, min_width="0", white_space="normal", overflow_wrap="anywhere", line_height="1.3"),
             color_scheme=rx.cond(e.kind == "deliverable", styles.DELIVERABLE_COLOR, styles.TIMEOFF_COLOR),
@@ -35,7 +39,12 @@ def day_cell(day: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(day.weekday, size="1", color=styles.MUTED_TEXT, class_name="cal-weekday"),
-            rx.text(day.label, size="1", weight=rx.cond(day.today, "bold", "regular"), color=rx.cond(day.today, "var(--accent-11)", "inherit")),
+            rx.text(
+                day.label,
+                size="1",
+                weight=rx.cond(day.today, "bold", "regular"),
+                color=rx.cond(day.today, "var(--accent-11)", "inherit"),
+            ),
             rx.cond(day.today, rx.badge("Today", size="1")),
             spacing="1",
             align="center",
@@ -59,7 +68,9 @@ def calendar() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.hstack(
-                rx.icon_button(rx.icon("chevron_left"), variant="soft", aria_label="Previous weeks", on_click=S.previous),
+                rx.icon_button(
+                    rx.icon("chevron_left"), variant="soft", aria_label="Previous weeks", on_click=S.previous
+                ),
                 rx.button("Today", variant="soft", on_click=S.today),
                 rx.icon_button(rx.icon("chevron_right"), variant="soft", aria_label="Next weeks", on_click=S.next),
                 spacing="2",
@@ -68,7 +79,9 @@ def calendar() -> rx.Component:
             loading_indicator(S.loading),
             rx.spacer(),
             rx.hstack(
-                rx.badge(rx.icon("flag", size=12), "Deliverable", color_scheme=styles.DELIVERABLE_COLOR, variant="soft"),
+                rx.badge(
+                    rx.icon("flag", size=12), "Deliverable", color_scheme=styles.DELIVERABLE_COLOR, variant="soft"
+                ),
                 rx.badge(rx.icon("plane", size=12), "Time off", color_scheme=styles.TIMEOFF_COLOR, variant="soft"),
                 spacing="2",
             ),
@@ -79,7 +92,10 @@ def calendar() -> rx.Component:
         ),
         error_callout(S.error),
         rx.grid(
-            *[rx.text(name, size="1", weight="medium", color=styles.MUTED_TEXT, text_align="center") for name in DAY_NAMES],
+            *[
+                rx.text(name, size="1", weight="medium", color=styles.MUTED_TEXT, text_align="center")
+                for name in DAY_NAMES
+            ],
             display=rx.breakpoints(initial="none", sm="grid"),
             columns="7",
             spacing="2",

@@ -14,7 +14,13 @@ def stat(label: str, value: rx.Var, icon: str, note: rx.Var | str = "") -> rx.Co
     return rx.card(
         rx.hstack(
             rx.icon(icon, color="var(--accent-9)"),
-            rx.vstack(muted(label), rx.text(value, size="6", weight="bold"), rx.text(note, size="1", color=styles.MUTED_TEXT), spacing="0", min_width="0"),
+            rx.vstack(
+                muted(label),
+                rx.text(value, size="6", weight="bold"),
+                rx.text(note, size="1", color=styles.MUTED_TEXT),
+                spacing="0",
+                min_width="0",
+            ),
             align="center",
             spacing="3",
         ),
@@ -93,7 +99,10 @@ def team_overview() -> rx.Component:
         rx.vstack(
             rx.heading("Team overview", size="4", as_="h2"),
             rx.hstack(
-                *[rx.badge(label, color_scheme=styles.BAND_COLORS[key], variant="soft") for key, label in styles.BAND_LABELS.items()],
+                *[
+                    rx.badge(label, color_scheme=styles.BAND_COLORS[key], variant="soft")
+                    for key, label in styles.BAND_LABELS.items()
+                ],
                 wrap="wrap",
                 spacing="2",
             ),
@@ -110,7 +119,12 @@ def team_overview() -> rx.Component:
                         ("Peak week", lambda r: r.peak),
                     ],
                     lambda r: list_card(
-                        rx.hstack(rx.link(r.name, href=f"/people/{r.person_id}", weight="medium"), band_badge(r), justify="between", width="100%"),
+                        rx.hstack(
+                            rx.link(r.name, href=f"/people/{r.person_id}", weight="medium"),
+                            band_badge(r),
+                            justify="between",
+                            width="100%",
+                        ),
                         muted(r.department),
                         muted(rx.text.span(r.allocated, " of ", r.capacity, " h · peak ", r.peak)),
                     ),
@@ -118,12 +132,17 @@ def team_overview() -> rx.Component:
                     list_id="team",
                     grid_columns="minmax(9rem, 2fr) minmax(8rem, 1.5fr) 7rem 8rem minmax(8rem, 1.5fr)",
                 ),
-                rx.cond(~DashboardState.loading, empty_state("No people in this view", "Pick another department, or add people on the People page.")),
+                rx.cond(
+                    ~DashboardState.loading,
+                    empty_state("No people in this view", "Pick another department, or add people on the People page."),
+                ),
             ),
             rx.cond(
                 DashboardState.team_size > TEAM_PREVIEW,
                 rx.button(
-                    rx.cond(DashboardState.show_whole_team, "Show fewer", f"Show everyone ({DashboardState.team_size})"),
+                    rx.cond(
+                        DashboardState.show_whole_team, "Show fewer", f"Show everyone ({DashboardState.team_size})"
+                    ),
                     variant="soft",
                     on_click=DashboardState.toggle_whole_team,
                 ),
@@ -141,7 +160,12 @@ def most_available() -> rx.Component:
         rx.vstack(
             rx.foreach(
                 DashboardState.available,
-                lambda p: rx.hstack(rx.link(p.name, href=f"/people/{p.person_id}"), muted(f"{p.free_hours} h free"), justify="between", width="100%"),
+                lambda p: rx.hstack(
+                    rx.link(p.name, href=f"/people/{p.person_id}"),
+                    muted(f"{p.free_hours} h free"),
+                    justify="between",
+                    width="100%",
+                ),
             ),
             spacing="2",
             margin_top="0.5rem",
@@ -157,7 +181,9 @@ def recent_assignments() -> rx.Component:
         rx.vstack(
             rx.foreach(
                 DashboardState.recent,
-                lambda a: rx.hstack(rx.text(a.person, " → ", a.project, size="2"), muted(a.when), justify="between", width="100%"),
+                lambda a: rx.hstack(
+                    rx.text(a.person, " → ", a.project, size="2"), muted(a.when), justify="between", width="100%"
+                ),
             ),
             spacing="2",
             margin_top="0.5rem",

@@ -18,8 +18,16 @@ def row_actions(d: rx.Var) -> rx.Component:
     return rx.cond(
         AuthState.can_edit,
         rx.hstack(
-            rx.icon_button(rx.icon("pencil", size=16), variant="ghost", aria_label=f"Edit {d.name}", on_click=S.open_edit(d.id)),
-            rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete {d.name}", on_click=S.ask_delete(d.id, d.name)),
+            rx.icon_button(
+                rx.icon("pencil", size=16), variant="ghost", aria_label=f"Edit {d.name}", on_click=S.open_edit(d.id)
+            ),
+            rx.icon_button(
+                rx.icon("trash_2", size=16),
+                variant="ghost",
+                color_scheme="red",
+                aria_label=f"Delete {d.name}",
+                on_click=S.ask_delete(d.id, d.name),
+            ),
             spacing="2",
         ),
     )
@@ -61,14 +69,29 @@ def departments() -> rx.Component:
                 ),
                 label="Departments",
             ),
-            rx.cond(~S.loading, empty_state("No departments yet", "Add a department to group people.", rx.cond(AuthState.can_edit, rx.button("Add department", on_click=S.open_create)))),
+            rx.cond(
+                ~S.loading,
+                empty_state(
+                    "No departments yet",
+                    "Add a department to group people.",
+                    rx.cond(AuthState.can_edit, rx.button("Add department", on_click=S.open_create)),
+                ),
+            ),
         ),
         pager(S),
         form_dialog(
             rx.cond(S.editing_id == 0, "Add department", "Edit department"),
             rx.vstack(
                 text_field("Name", "name", form=form, value=S.draft.name, errors=S.field_errors, required=True),
-                select_field("Part of", "parent_id", S.parent_options, form=form, value=S.draft.parent_id, errors=S.field_errors, placeholder="Top level"),
+                select_field(
+                    "Part of",
+                    "parent_id",
+                    S.parent_options,
+                    form=form,
+                    value=S.draft.parent_id,
+                    errors=S.field_errors,
+                    placeholder="Top level",
+                ),
                 person_typeahead("Manager", "manager_id", box=MANAGER_BOX, errors=S.field_errors),
                 text_area("Description", "description", form=form, value=S.draft.description),
                 form_actions(S.saving, S.set_dialog_open(False)),
@@ -82,7 +105,13 @@ def departments() -> rx.Component:
             form_id=form,
             conflict=S,
         ),
-        confirm_delete(S.delete_id != 0, "Delete this department?", f"{S.delete_label} will be removed. People in it keep their records.", S.confirm_delete, S.cancel_delete),
+        confirm_delete(
+            S.delete_id != 0,
+            "Delete this department?",
+            f"{S.delete_label} will be removed. People in it keep their records.",
+            S.confirm_delete,
+            S.cancel_delete,
+        ),
         spacing="4",
         width="100%",
     )

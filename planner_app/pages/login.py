@@ -13,17 +13,27 @@ def login() -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.hstack(rx.icon("calendar_range", color="var(--accent-9)"), rx.heading("Planner", size="6", as_="h1"), align="center"),
+                    rx.hstack(
+                        rx.icon("calendar_range", color="var(--accent-9)"),
+                        rx.heading("Planner", size="6", as_="h1"),
+                        align="center",
+                    ),
                     rx.text("Sign in to plan your team's weeks.", color=styles.MUTED_TEXT, size="2"),
                     rx.cond(
                         AuthState.login_notice != "",
-                        rx.callout(AuthState.login_notice, icon="info", color_scheme="amber", role="status", width="100%"),
+                        rx.callout(
+                            AuthState.login_notice, icon="info", color_scheme="amber", role="status", width="100%"
+                        ),
                     ),
                     rx.cond(
                         AuthState.login_error != "",
-                        rx.callout(AuthState.login_error, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
+                        rx.callout(
+                            AuthState.login_error, icon="triangle_alert", color_scheme="red", role="alert", width="100%"
+                        ),
                     ),
-                    rx.el.label("Username", html_for="login-username", font_weight="500", font_size="var(--font-size-2)"),
+                    rx.el.label(
+                        "Username", html_for="login-username", font_weight="500", font_size="var(--font-size-2)"
+                    ),
                     rx.input(
                         id="login-username",
                         name="username",
@@ -36,9 +46,25 @@ def login() -> rx.Component:
                         width="100%",
                         size="3",
                     ),
-                    rx.el.label("Password", html_for="login-password", font_weight="500", font_size="var(--font-size-2)"),
-                    rx.input(id="login-password", name="password", type="password", auto_complete="current-password", width="100%", size="3"),
-                    rx.button("Sign in", type="submit", loading=AuthState.signing_in, width="100%", size="3", margin_top="0.5rem"),
+                    rx.el.label(
+                        "Password", html_for="login-password", font_weight="500", font_size="var(--font-size-2)"
+                    ),
+                    rx.input(
+                        id="login-password",
+                        name="password",
+                        type="password",
+                        auto_complete="current-password",
+                        width="100%",
+                        size="3",
+                    ),
+                    rx.button(
+                        "Sign in",
+                        type="submit",
+                        loading=AuthState.signing_in,
+                        width="100%",
+                        size="3",
+                        margin_top="0.5rem",
+                    ),
                     spacing="2",
                     width="100%",
                 ),

@@ -14,17 +14,44 @@ from planner_app.states.people import PeopleState, PersonState
 from planner_app.template import template
 
 
-def person_fields(form: str, draft: rx.Var, errors: rx.Var, departments: rx.Var, on_cancel: rx.EventHandler, saving: rx.Var) -> rx.Component:
+def person_fields(
+    form: str, draft: rx.Var, errors: rx.Var, departments: rx.Var, on_cancel: rx.EventHandler, saving: rx.Var
+) -> rx.Component:
     """The person form; labels are the ones people and tests look for."""
     return rx.vstack(
         text_field("Name", "name", form=form, value=draft.name, errors=errors, required=True),
         rx.grid(
             # Not type=email: the browser's own check refuses internationalised addresses the API
             # accepts, silently; the API is the one validator and says why under the field.
-            text_field("Email", "email", form=form, value=draft.email, errors=errors, input_mode="email", auto_complete="off", auto_capitalize="none", spell_check=False),
+            text_field(
+                "Email",
+                "email",
+                form=form,
+                value=draft.email,
+                errors=errors,
+                input_mode="email",
+                auto_complete="off",
+                auto_capitalize="none",
+                spell_check=False,
+            ),
             text_field("Job title", "job_title", form=form, value=draft.job_title, errors=errors),
-            select_field("Department", "department_id", departments, form=form, value=draft.department_id, errors=errors, placeholder="No department"),
-            text_field("Weekly capacity", "weekly_capacity", form=form, value=draft.weekly_capacity, errors=errors, input_mode="decimal"),
+            select_field(
+                "Department",
+                "department_id",
+                departments,
+                form=form,
+                value=draft.department_id,
+                errors=errors,
+                placeholder="No department",
+            ),
+            text_field(
+                "Weekly capacity",
+                "weekly_capacity",
+                form=form,
+                value=draft.weekly_capacity,
+                errors=errors,
+                input_mode="decimal",
+            ),
             text_field("Phone", "phone", form=form, value=draft.phone, errors=errors, type="tel"),
             text_field("Location", "location", form=form, value=draft.location, errors=errors),
             text_field("Hire date", "hire_date", form=form, value=draft.hire_date, errors=errors, type="date"),
@@ -44,12 +71,27 @@ def person_fields(form: str, draft: rx.Var, errors: rx.Var, departments: rx.Var,
 def people_filters() -> rx.Component:
     S = PeopleState
     return rx.flex(
-        filter_field(S, "search", "Search", id="people-search", type="search", placeholder="Name or email", flex="2 1 12rem"),
-        filter_field(S, "department_id", "Department", id="people-department", options=S.department_options,
-                     all_label="All departments", flex="1 1 10rem"),
+        filter_field(
+            S, "search", "Search", id="people-search", type="search", placeholder="Name or email", flex="2 1 12rem"
+        ),
+        filter_field(
+            S,
+            "department_id",
+            "Department",
+            id="people-department",
+            options=S.department_options,
+            all_label="All departments",
+            flex="1 1 10rem",
+        ),
         filter_field(S, "skill", "Skill", id="people-skill", placeholder="e.g. revit", flex="1 1 8rem"),
-        filter_field(S, "active", "Status", id="people-active", options=[("true", "Active"), ("false", "Inactive"), ("", "Everyone")],
-                     flex="1 1 7rem"),
+        filter_field(
+            S,
+            "active",
+            "Status",
+            id="people-active",
+            options=[("true", "Active"), ("false", "Inactive"), ("", "Everyone")],
+            flex="1 1 7rem",
+        ),
         gap="0.75rem",
         wrap="wrap",
         align="end",
@@ -58,7 +100,11 @@ def people_filters() -> rx.Component:
 
 
 def active_badge(p: rx.Var) -> rx.Component:
-    return rx.cond(p.is_active, rx.badge("Active", color_scheme="green", variant="soft"), rx.badge("Inactive", color_scheme="gray", variant="soft"))
+    return rx.cond(
+        p.is_active,
+        rx.badge("Active", color_scheme="green", variant="soft"),
+        rx.badge("Inactive", color_scheme="gray", variant="soft"),
+    )
 
 
 def page_header(*actions: rx.Component) -> rx.Component:
@@ -89,26 +135,48 @@ def people() -> rx.Component:
                     ("Status", active_badge),
                 ],
                 lambda p: list_card(
-                    rx.hstack(rx.link(p.name, href=f"/people/{p.id}", weight="medium"), active_badge(p), justify="between", width="100%"),
+                    rx.hstack(
+                        rx.link(p.name, href=f"/people/{p.id}", weight="medium"),
+                        active_badge(p),
+                        justify="between",
+                        width="100%",
+                    ),
                     muted(p.job_title),
                     muted(rx.text.span(p.department_name, " · ", p.weekly_capacity, " h/week")),
                 ),
                 label="People",
                 list_id="people",
-                grid_columns="minmax(9rem, 2fr) minmax(7rem, 1.5fr) minmax(7rem, 1.5fr) 5.5rem minmax(8rem, 2fr) 6.5rem",
+                grid_columns=(
+                    "minmax(9rem, 2fr) minmax(7rem, 1.5fr) minmax(7rem, 1.5fr) 5.5rem minmax(8rem, 2fr) 6.5rem"
+                ),
             ),
             rx.cond(
                 ~PeopleState.loading,
                 rx.cond(
                     PeopleState.filtered,
-                    empty_state("No people match these filters", "Try fewer filters.", rx.button("Clear filters", variant="soft", on_click=PeopleState.clear_filters)),
-                    empty_state("No people yet", "Add the first person to start planning.", rx.cond(AuthState.can_edit, rx.button("Add person", on_click=PeopleState.open_create))),
+                    empty_state(
+                        "No people match these filters",
+                        "Try fewer filters.",
+                        rx.button("Clear filters", variant="soft", on_click=PeopleState.clear_filters),
+                    ),
+                    empty_state(
+                        "No people yet",
+                        "Add the first person to start planning.",
+                        rx.cond(AuthState.can_edit, rx.button("Add person", on_click=PeopleState.open_create)),
+                    ),
                 ),
             ),
         ),
         form_dialog(
             "Add person",
-            person_fields("person-new", PeopleState.draft, PeopleState.field_errors, PeopleState.department_options, PeopleState.set_dialog_open(False), PeopleState.saving),
+            person_fields(
+                "person-new",
+                PeopleState.draft,
+                PeopleState.field_errors,
+                PeopleState.department_options,
+                PeopleState.set_dialog_open(False),
+                PeopleState.saving,
+            ),
             open_=PeopleState.dialog_open,
             on_open_change=PeopleState.set_dialog_open,
             on_submit=PeopleState.save,
@@ -174,7 +242,9 @@ def person_detail() -> rx.Component:
                             rx.foreach(
                                 PersonState.assignment_rows,
                                 lambda a: rx.hstack(
-                                    rx.vstack(rx.link(a.project, href=f"/projects/{a.project_id}"), muted(a.role), spacing="0"),
+                                    rx.vstack(
+                                        rx.link(a.project, href=f"/projects/{a.project_id}"), muted(a.role), spacing="0"
+                                    ),
                                     muted(f"{a.total} h in the next 12 weeks"),
                                     justify="between",
                                     width="100%",
@@ -184,7 +254,14 @@ def person_detail() -> rx.Component:
                             spacing="2",
                             margin_top="0.5rem",
                         ),
-                        rx.box(empty_state("No assignments", "Plan this person's weeks on the Assignments page.", rx.link("Open assignments", href="/assignments")), margin_top="0.5rem"),
+                        rx.box(
+                            empty_state(
+                                "No assignments",
+                                "Plan this person's weeks on the Assignments page.",
+                                rx.link("Open assignments", href="/assignments"),
+                            ),
+                            margin_top="0.5rem",
+                        ),
                     ),
                     width="100%",
                 ),
@@ -194,7 +271,14 @@ def person_detail() -> rx.Component:
         ),
         form_dialog(
             "Edit person",
-            person_fields("person-edit", PersonState.person, PersonState.field_errors, PersonState.department_options, PersonState.set_dialog_open(False), PersonState.saving),
+            person_fields(
+                "person-edit",
+                PersonState.person,
+                PersonState.field_errors,
+                PersonState.department_options,
+                PersonState.set_dialog_open(False),
+                PersonState.saving,
+            ),
             open_=PersonState.dialog_open,
             on_open_change=PersonState.set_dialog_open,
             on_submit=PersonState.save,

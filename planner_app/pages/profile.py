@@ -36,7 +36,10 @@ def sessions_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Active sessions", size="4", as_="h2"),
-            muted("Every browser signed in to your account. Revoke one you do not recognise: it is signed out at its next step."),
+            muted(
+                "Every browser signed in to your account. "
+                "Revoke one you do not recognise: it is signed out at its next step."
+            ),
             responsive_list(
                 S.sessions,
                 [
@@ -49,7 +52,9 @@ def sessions_card() -> rx.Component:
                 lambda s: list_card(
                     device(s),
                     muted(f"{s.ip} · signed in {s.signed_in}"),
-                    rx.hstack(muted(f"Last seen {s.last_seen}"), rx.spacer(), revoke_button(s), align="center", width="100%"),
+                    rx.hstack(
+                        muted(f"Last seen {s.last_seen}"), rx.spacer(), revoke_button(s), align="center", width="100%"
+                    ),
                 ),
                 label="Active sessions",
             ),
@@ -78,12 +83,21 @@ def account_card() -> rx.Component:
                 rx.data_list.item(rx.data_list.label("Last sign-in"), rx.data_list.value(S.last_login)),
                 rx.cond(
                     u.person_id,
-                    rx.data_list.item(rx.data_list.label("Person record"), rx.data_list.value(rx.link("Open", href=f"/people/{u.person_id}"))),
+                    rx.data_list.item(
+                        rx.data_list.label("Person record"),
+                        rx.data_list.value(rx.link("Open", href=f"/people/{u.person_id}")),
+                    ),
                 ),
                 orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
             ),
-            rx.button(rx.icon("log_out", size=16), "Sign out", color_scheme="gray", variant="surface", on_click=AuthState.sign_out,
-                      min_height=styles.TAP_TARGET),
+            rx.button(
+                rx.icon("log_out", size=16),
+                "Sign out",
+                color_scheme="gray",
+                variant="surface",
+                on_click=AuthState.sign_out,
+                min_height=styles.TAP_TARGET,
+            ),
             spacing="4",
         ),
         width="100%",

@@ -27,19 +27,31 @@ from planner_app.template import template
 def status_badge(status: rx.Var) -> rx.Component:
     return rx.match(
         status,
-        *[(key, rx.badge(label, color_scheme=styles.STATUS_COLORS[key], variant="soft")) for key, label in STATUS_LABELS.items()],
+        *[
+            (key, rx.badge(label, color_scheme=styles.STATUS_COLORS[key], variant="soft"))
+            for key, label in STATUS_LABELS.items()
+        ],
         rx.badge(status, variant="soft"),
     )
 
 
-def project_fields(form: str, draft: rx.Var, errors: rx.Var, saving: rx.Var, on_cancel: rx.EventHandler) -> rx.Component:
+def project_fields(
+    form: str, draft: rx.Var, errors: rx.Var, saving: rx.Var, on_cancel: rx.EventHandler
+) -> rx.Component:
     return rx.vstack(
         text_field("Name", "name", form=form, value=draft.name, errors=errors, required=True),
         rx.grid(
             text_field("Client", "client", form=form, value=draft.client, errors=errors),
             select_field("Status", "status", STATUS_OPTIONS, form=form, value=draft.status, errors=errors),
             text_field("Project number", "project_number", form=form, value=draft.project_number, errors=errors),
-            text_field("Estimated hours", "estimated_hours", form=form, value=draft.estimated_hours, errors=errors, input_mode="decimal"),
+            text_field(
+                "Estimated hours",
+                "estimated_hours",
+                form=form,
+                value=draft.estimated_hours,
+                errors=errors,
+                input_mode="decimal",
+            ),
             text_field("Start date", "start_date", form=form, value=draft.start_date, errors=errors, type="date"),
             text_field("End date", "end_date", form=form, value=draft.end_date, errors=errors, type="date"),
             columns=rx.breakpoints(initial="1", sm="2"),
@@ -64,8 +76,19 @@ def row_actions(p: rx.Var) -> rx.Component:
         rx.cond(
             AuthState.can_edit,
             rx.hstack(
-                rx.icon_button(rx.icon("pencil", size=16), variant="ghost", aria_label=f"Edit {p.name}", on_click=ProjectsState.open_edit(p.id)),
-                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete {p.name}", on_click=ProjectsState.ask_delete(p.id, p.name)),
+                rx.icon_button(
+                    rx.icon("pencil", size=16),
+                    variant="ghost",
+                    aria_label=f"Edit {p.name}",
+                    on_click=ProjectsState.open_edit(p.id),
+                ),
+                rx.icon_button(
+                    rx.icon("trash_2", size=16),
+                    variant="ghost",
+                    color_scheme="red",
+                    aria_label=f"Delete {p.name}",
+                    on_click=ProjectsState.ask_delete(p.id, p.name),
+                ),
                 spacing="2",
             ),
         ),
@@ -108,8 +131,10 @@ def project_sheet() -> rx.Component:
                 rx.vstack(
                     status_badge(p.status),
                     project_facts(p, P.preview_dates, orientation="vertical"),
-                    rx.link(rx.hstack(rx.text("Open the project page"), rx.icon("arrow_right", size=16), align="center"),
-                            href=f"/projects/{p.id}"),
+                    rx.link(
+                        rx.hstack(rx.text("Open the project page"), rx.icon("arrow_right", size=16), align="center"),
+                        href=f"/projects/{p.id}",
+                    ),
                     spacing="3",
                     width="100%",
                 ),
@@ -126,9 +151,24 @@ def projects() -> rx.Component:
     S = ProjectsState
     return rx.vstack(
         rx.flex(
-            filter_field(S, "search", "Search", id="projects-search", type="search", placeholder="Name, client or number", flex="2 1 12rem"),
-            filter_field(S, "status", "Status filter", id="projects-status", options=list(STATUS_OPTIONS), all_label="All statuses",
-                         flex="1 1 10rem"),
+            filter_field(
+                S,
+                "search",
+                "Search",
+                id="projects-search",
+                type="search",
+                placeholder="Name, client or number",
+                flex="2 1 12rem",
+            ),
+            filter_field(
+                S,
+                "status",
+                "Status filter",
+                id="projects-status",
+                options=list(STATUS_OPTIONS),
+                all_label="All statuses",
+                flex="1 1 10rem",
+            ),
             loading_indicator(S.loading),
             rx.spacer(),
             add_button("Add project", S.open_create),
@@ -152,7 +192,12 @@ def projects() -> rx.Component:
                     ("", row_actions),
                 ],
                 lambda p: list_card(
-                    rx.hstack(rx.link(p.name, href=f"/projects/{p.id}", weight="medium"), status_badge(p.status), justify="between", width="100%"),
+                    rx.hstack(
+                        rx.link(p.name, href=f"/projects/{p.id}", weight="medium"),
+                        status_badge(p.status),
+                        justify="between",
+                        width="100%",
+                    ),
                     muted(rx.text.span(p.client, " · ", p.project_number)),
                     rx.hstack(dates(p), rx.spacer(), row_actions(p), width="100%", align="center"),
                 ),
@@ -161,7 +206,14 @@ def projects() -> rx.Component:
                 grid_columns="minmax(9rem, 2fr) 6rem minmax(7rem, 1.5fr) 7rem minmax(9rem, 1.5fr) 9.5rem",
                 card_estimate=128,
             ),
-            rx.cond(~S.loading, empty_state("No projects here", "Change the filters or add a project.", rx.cond(AuthState.can_edit, rx.button("Add project", on_click=S.open_create)))),
+            rx.cond(
+                ~S.loading,
+                empty_state(
+                    "No projects here",
+                    "Change the filters or add a project.",
+                    rx.cond(AuthState.can_edit, rx.button("Add project", on_click=S.open_create)),
+                ),
+            ),
         ),
         form_dialog(
             rx.cond(S.editing_id == 0, "Add project", "Edit project"),
@@ -173,7 +225,13 @@ def projects() -> rx.Component:
             form_id="project",
             conflict=S,
         ),
-        confirm_delete(S.delete_id != 0, "Delete this project?", f"{S.delete_label}, its deliverables and assignments will be removed.", S.confirm_delete, S.cancel_delete),
+        confirm_delete(
+            S.delete_id != 0,
+            "Delete this project?",
+            f"{S.delete_label}, its deliverables and assignments will be removed.",
+            S.confirm_delete,
+            S.cancel_delete,
+        ),
         project_sheet(),
         spacing="4",
         width="100%",
@@ -187,7 +245,12 @@ def deliverables_card() -> rx.Component:
             rx.hstack(
                 rx.heading("Deliverables", size="4", as_="h2"),
                 rx.spacer(),
-                rx.cond(AuthState.can_edit, rx.button(rx.icon("plus", size=16), "Add deliverable", variant="soft", on_click=S.set_add_open(True))),
+                rx.cond(
+                    AuthState.can_edit,
+                    rx.button(
+                        rx.icon("plus", size=16), "Add deliverable", variant="soft", on_click=S.set_add_open(True)
+                    ),
+                ),
                 width="100%",
                 align="center",
             ),
@@ -206,7 +269,11 @@ def deliverables_card() -> rx.Component:
                                 aria_label=f"Completed: {d.description}",
                             ),
                             rx.vstack(
-                                rx.text(d.description, weight="medium", text_decoration=rx.cond(d.is_completed, "line-through", "none")),
+                                rx.text(
+                                    d.description,
+                                    weight="medium",
+                                    text_decoration=rx.cond(d.is_completed, "line-through", "none"),
+                                ),
                                 muted(rx.text.span(d.date, " · ", d.percentage)),
                                 spacing="0",
                                 flex="1",
@@ -214,7 +281,13 @@ def deliverables_card() -> rx.Component:
                             ),
                             rx.cond(
                                 AuthState.can_edit,
-                                rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete deliverable {d.description}", on_click=S.ask_delete(d.id, d.description)),
+                                rx.icon_button(
+                                    rx.icon("trash_2", size=16),
+                                    variant="ghost",
+                                    color_scheme="red",
+                                    aria_label=f"Delete deliverable {d.description}",
+                                    on_click=S.ask_delete(d.id, d.description),
+                                ),
                             ),
                             align="center",
                             width="100%",
@@ -241,7 +314,9 @@ def deliverable_dialogs() -> rx.Component:
                 text_field("Description", "description", form="deliverable", errors=D.field_errors, required=True),
                 rx.grid(
                     text_field("Date", "date", form="deliverable", errors=D.field_errors, type="date"),
-                    text_field("Percentage", "percentage", form="deliverable", errors=D.field_errors, input_mode="numeric"),
+                    text_field(
+                        "Percentage", "percentage", form="deliverable", errors=D.field_errors, input_mode="numeric"
+                    ),
                     columns="2",
                     spacing="3",
                     width="100%",
@@ -256,7 +331,13 @@ def deliverable_dialogs() -> rx.Component:
             error=D.error,
             form_id="deliverable",
         ),
-        confirm_delete(D.delete_id != 0, "Delete this deliverable?", "It will be removed from the project.", D.confirm_delete, D.cancel_delete),
+        confirm_delete(
+            D.delete_id != 0,
+            "Delete this deliverable?",
+            "It will be removed from the project.",
+            D.confirm_delete,
+            D.cancel_delete,
+        ),
     )
 
 
@@ -280,7 +361,11 @@ def team_card() -> rx.Component:
                     spacing="2",
                     width="100%",
                 ),
-                empty_state("Nobody is assigned", "Assign people on the Assignments page.", rx.link("Open assignments", href="/assignments")),
+                empty_state(
+                    "Nobody is assigned",
+                    "Assign people on the Assignments page.",
+                    rx.link("Open assignments", href="/assignments"),
+                ),
             ),
             spacing="3",
             width="100%",
@@ -301,7 +386,9 @@ def project_detail() -> rx.Component:
             rx.vstack(
                 rx.card(
                     rx.vstack(
-                        rx.hstack(rx.heading(p.name, size="6", as_="h2"), status_badge(p.status), align="center", wrap="wrap"),
+                        rx.hstack(
+                            rx.heading(p.name, size="6", as_="h2"), status_badge(p.status), align="center", wrap="wrap"
+                        ),
                         project_facts(p, S.dates, orientation=rx.breakpoints(initial="vertical", sm="horizontal")),
                         spacing="3",
                     ),
@@ -324,7 +411,13 @@ def project_detail() -> rx.Component:
             conflict=S,
         ),
         deliverable_dialogs(),
-        confirm_delete(S.confirm_open, "Delete this project?", f"{p.name}, its deliverables and assignments will be removed.", S.delete, S.set_confirm_open(False)),
+        confirm_delete(
+            S.confirm_open,
+            "Delete this project?",
+            f"{p.name}, its deliverables and assignments will be removed.",
+            S.delete,
+            S.set_confirm_open(False),
+        ),
         spacing="4",
         width="100%",
     )

@@ -20,8 +20,12 @@ def forbidden() -> rx.Component:
     return rx.vstack(
         rx.icon("lock", size=36, color=styles.MUTED_TEXT),
         rx.heading("Only admins can open Settings", size="5", as_="h2"),
-        rx.text("Your role is ", rx.text.span(AuthState.user.role, weight="bold"), ". Ask an admin if you need a change made here.",
-                color=styles.MUTED_TEXT),
+        rx.text(
+            "Your role is ",
+            rx.text.span(AuthState.user.role, weight="bold"),
+            ". Ask an admin if you need a change made here.",
+            color=styles.MUTED_TEXT,
+        ),
         rx.link("Back to the dashboard", href="/"),
         align="center",
         spacing="3",
@@ -49,7 +53,9 @@ def role_select(u: rx.Var) -> rx.Component:
 
 def active_switch(u: rx.Var) -> rx.Component:
     return rx.el.label(
-        rx.switch(checked=u.is_active, on_change=lambda _checked: S.toggle_active(u.id), aria_label=f"Active: {u.username}"),
+        rx.switch(
+            checked=u.is_active, on_change=lambda _checked: S.toggle_active(u.id), aria_label=f"Active: {u.username}"
+        ),
         rx.text(rx.cond(u.is_active, "Active", "Disabled"), size="2"),
         display="flex",
         gap="0.5rem",
@@ -61,10 +67,25 @@ def active_switch(u: rx.Var) -> rx.Component:
 
 def row_actions(u: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.icon_button(rx.icon("key_round", size=16), variant="ghost", aria_label=f"Set password of {u.username}",
-                       title="Set password", on_click=S.open_password(u.id, u.username), min_width=styles.TAP_TARGET, min_height=styles.TAP_TARGET),
-        rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete {u.username}",
-                       title="Delete", on_click=S.ask_delete(u.id, u.username), min_width=styles.TAP_TARGET, min_height=styles.TAP_TARGET),
+        rx.icon_button(
+            rx.icon("key_round", size=16),
+            variant="ghost",
+            aria_label=f"Set password of {u.username}",
+            title="Set password",
+            on_click=S.open_password(u.id, u.username),
+            min_width=styles.TAP_TARGET,
+            min_height=styles.TAP_TARGET,
+        ),
+        rx.icon_button(
+            rx.icon("trash_2", size=16),
+            variant="ghost",
+            color_scheme="red",
+            aria_label=f"Delete {u.username}",
+            title="Delete",
+            on_click=S.ask_delete(u.id, u.username),
+            min_width=styles.TAP_TARGET,
+            min_height=styles.TAP_TARGET,
+        ),
         spacing="2",
     )
 
@@ -79,14 +100,23 @@ def users_card() -> rx.Component:
             rx.hstack(
                 rx.heading("Users", size="4", as_="h2"),
                 rx.spacer(),
-                rx.button(rx.icon("user_plus", size=16), "Add user", on_click=S.open_create, min_height=styles.TAP_TARGET),
+                rx.button(
+                    rx.icon("user_plus", size=16), "Add user", on_click=S.open_create, min_height=styles.TAP_TARGET
+                ),
                 align="center",
                 width="100%",
             ),
             rx.vstack(
                 rx.el.label("Search users", html_for="user-search", font_size="var(--font-size-2)", font_weight="500"),
                 rx.debounce_input(
-                    rx.input(id="user-search", value=S.search, on_change=S.set_search, placeholder="Username or email", type="search", width="100%"),
+                    rx.input(
+                        id="user-search",
+                        value=S.search,
+                        on_change=S.set_search,
+                        placeholder="Username or email",
+                        type="search",
+                        width="100%",
+                    ),
                     debounce_timeout=300,
                 ),
                 spacing="1",
@@ -155,11 +185,28 @@ def dialogs() -> rx.Component:
         form_dialog(
             "Add user",
             rx.vstack(
-                text_field("Username", "username", form="new-user", errors=S.field_errors, required=True, auto_complete="off"),
+                text_field(
+                    "Username", "username", form="new-user", errors=S.field_errors, required=True, auto_complete="off"
+                ),
                 # The API is the one validator of addresses (the browser's type=email refuses valid ones).
-                text_field("Email", "email", form="new-user", errors=S.field_errors, input_mode="email", auto_capitalize="none", spell_check=False),
-                text_field("Password", "password", form="new-user", errors=S.field_errors, type="password", required=True,
-                           auto_complete="new-password"),
+                text_field(
+                    "Email",
+                    "email",
+                    form="new-user",
+                    errors=S.field_errors,
+                    input_mode="email",
+                    auto_capitalize="none",
+                    spell_check=False,
+                ),
+                text_field(
+                    "Password",
+                    "password",
+                    form="new-user",
+                    errors=S.field_errors,
+                    type="password",
+                    required=True,
+                    auto_complete="new-password",
+                ),
                 select_field("Role", "role", ROLE_OPTIONS, form="new-user", value="user", errors=S.field_errors),
                 person_typeahead("Person", "person_id", box=PERSON_BOX, errors=S.field_errors),
                 muted("Optional: the person this account belongs to."),
@@ -176,8 +223,15 @@ def dialogs() -> rx.Component:
         form_dialog(
             f"Set password: {S.password_username}",
             rx.vstack(
-                text_field("New password", "password", form="set-password", errors=S.field_errors, type="password", required=True,
-                           auto_complete="new-password"),
+                text_field(
+                    "New password",
+                    "password",
+                    form="set-password",
+                    errors=S.field_errors,
+                    type="password",
+                    required=True,
+                    auto_complete="new-password",
+                ),
                 muted("They are signed out everywhere and sign in again with the new password."),
                 form_actions(S.saving, S.password_open_change(False)),
                 spacing="3",
@@ -189,8 +243,13 @@ def dialogs() -> rx.Component:
             error=S.error,
             form_id="set-password",
         ),
-        confirm_delete(S.delete_id != 0, "Delete this user?", f"The account {S.delete_label} will be removed. Their person record stays.",
-                       S.confirm_delete, S.cancel_delete),
+        confirm_delete(
+            S.delete_id != 0,
+            "Delete this user?",
+            f"The account {S.delete_label} will be removed. Their person record stays.",
+            S.confirm_delete,
+            S.cancel_delete,
+        ),
     )
 
 

@@ -27,8 +27,19 @@ def row_actions(t: rx.Var) -> rx.Component:
     return rx.cond(
         AuthState.can_edit,
         rx.hstack(
-            rx.icon_button(rx.icon("pencil", size=16), variant="ghost", aria_label=f"Edit time off of {t.person_name}", on_click=S.open_edit(t.id)),
-            rx.icon_button(rx.icon("trash_2", size=16), variant="ghost", color_scheme="red", aria_label=f"Delete time off of {t.person_name}", on_click=S.ask_delete(t.id, t.person_name)),
+            rx.icon_button(
+                rx.icon("pencil", size=16),
+                variant="ghost",
+                aria_label=f"Edit time off of {t.person_name}",
+                on_click=S.open_edit(t.id),
+            ),
+            rx.icon_button(
+                rx.icon("trash_2", size=16),
+                variant="ghost",
+                color_scheme="red",
+                aria_label=f"Delete time off of {t.person_name}",
+                on_click=S.ask_delete(t.id, t.person_name),
+            ),
             spacing="2",
         ),
     )
@@ -57,13 +68,25 @@ def timeoff() -> rx.Component:
                     ("", row_actions),
                 ],
                 lambda t: list_card(
-                    rx.hstack(rx.link(t.person_name, href=f"/people/{t.person_id}", weight="medium"), kind_badge(t), justify="between", width="100%"),
+                    rx.hstack(
+                        rx.link(t.person_name, href=f"/people/{t.person_id}", weight="medium"),
+                        kind_badge(t),
+                        justify="between",
+                        width="100%",
+                    ),
                     rx.hstack(period(t), rx.spacer(), row_actions(t), width="100%", align="center"),
                     muted(t.notes),
                 ),
                 label="Time off",
             ),
-            rx.cond(~S.loading, empty_state("No time off planned", "Record holidays and leave so plans stay realistic.", rx.cond(AuthState.can_edit, rx.button("Add time off", on_click=S.open_create)))),
+            rx.cond(
+                ~S.loading,
+                empty_state(
+                    "No time off planned",
+                    "Record holidays and leave so plans stay realistic.",
+                    rx.cond(AuthState.can_edit, rx.button("Add time off", on_click=S.open_create)),
+                ),
+            ),
         ),
         pager(S),
         form_dialog(
@@ -71,8 +94,24 @@ def timeoff() -> rx.Component:
             rx.vstack(
                 person_typeahead("Person", "person_id", box=PERSON_BOX, errors=S.field_errors),
                 rx.grid(
-                    text_field("Start date", "start_date", form=form, value=S.draft.start_date, errors=S.field_errors, type="date", required=True),
-                    text_field("End date", "end_date", form=form, value=S.draft.end_date, errors=S.field_errors, type="date", required=True),
+                    text_field(
+                        "Start date",
+                        "start_date",
+                        form=form,
+                        value=S.draft.start_date,
+                        errors=S.field_errors,
+                        type="date",
+                        required=True,
+                    ),
+                    text_field(
+                        "End date",
+                        "end_date",
+                        form=form,
+                        value=S.draft.end_date,
+                        errors=S.field_errors,
+                        type="date",
+                        required=True,
+                    ),
                     columns="2",
                     spacing="3",
                     width="100%",
@@ -90,7 +129,13 @@ def timeoff() -> rx.Component:
             form_id=form,
             conflict=S,
         ),
-        confirm_delete(S.delete_id != 0, "Delete this time off?", f"The time off of {S.delete_label} will be removed.", S.confirm_delete, S.cancel_delete),
+        confirm_delete(
+            S.delete_id != 0,
+            "Delete this time off?",
+            f"The time off of {S.delete_label} will be removed.",
+            S.confirm_delete,
+            S.cancel_delete,
+        ),
         spacing="4",
         width="100%",
     )

@@ -74,7 +74,6 @@ class Credentials:
         return f"uid:{subject}" if subject else "uid:anon"
 
 
-
 def _query(filters: Mapping[str, Any]) -> dict[str, str]:
     """snake_case filters → camelCase query parameters; empty ones are left out."""
     params = {}
@@ -216,11 +215,7 @@ class ApiClient:
             await self._refresh_once(self.credentials.access)
         used = self.credentials.access
         resp = await self._exchange(method, path, params, json, headers, authenticated)
-        if (
-            resp.status_code == 401
-            and authenticated
-            and ApiError.from_response(resp).code not in SESSION_ENDED_CODES
-        ):
+        if resp.status_code == 401 and authenticated and ApiError.from_response(resp).code not in SESSION_ENDED_CODES:
             # The access token was refused although our clock thought it fine: refresh once, retry once.
             await self._refresh_once(used)
             resp = await self._exchange(method, path, params, json, headers, authenticated)
@@ -353,7 +348,9 @@ class ApiClient:
 
     # --- read models ------------------------------------------------------------------------
 
-    async def dashboard(self, weeks: int = 4, department_id: int | None = None, person_id: int | None = None) -> Dashboard:
+    async def dashboard(
+        self, weeks: int = 4, department_id: int | None = None, person_id: int | None = None
+    ) -> Dashboard:
         params = _query({"weeks": weeks, "department_id": department_id, "person_id": person_id})
         resp = await self.request("GET", "/dashboard/", params=params)
         return _parse(Dashboard, resp)

@@ -119,6 +119,5 @@ def error_from(resp: httpx.Response) -> ApiError:
     return err
 
 
-
 def _to_snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)

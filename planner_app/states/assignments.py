@@ -76,7 +76,10 @@ CellKey = tuple[int, str]
 
 
 def build_blocks(
-    people: list[Person], assignments: dict[int, list[Assignment]], weeks: list[str], mine: dict[CellKey, float | None] | None = None
+    people: list[Person],
+    assignments: dict[int, list[Assignment]],
+    weeks: list[str],
+    mine: dict[CellKey, float | None] | None = None,
 ) -> list[Block]:
     """The grid's rows and totals: hours per week per assignment, summed per person against capacity.
     `mine`: the values typed into cells someone else saved first, by (assignment id, week)."""
@@ -92,8 +95,21 @@ def build_blocks(
                 week_sums[week] += value or 0
                 key = (a.id, week)
                 typed = hours(mine[key]) or "0" if key in mine else ""
-                cells.append(Cell(a.id, week, f"{person.name}, {a.project_name}, week of {short_date(week)}", hours(value), typed))
-            rows.append(Row(a.id, a.project_id, a.project_name, a.role_on_project or "", cells, hours(sum(a.weekly_hours.get(w, 0) for w in weeks))))
+                cells.append(
+                    Cell(
+                        a.id, week, f"{person.name}, {a.project_name}, week of {short_date(week)}", hours(value), typed
+                    )
+                )
+            rows.append(
+                Row(
+                    a.id,
+                    a.project_id,
+                    a.project_name,
+                    a.role_on_project or "",
+                    cells,
+                    hours(sum(a.weekly_hours.get(w, 0) for w in weeks)),
+                )
+            )
         capacity = person.weekly_capacity or 0
         totals = [WeekTotal(hours(week_sums[w]), week_sums[w] > capacity) for w in weeks]
         blocks.append(
@@ -161,7 +177,14 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
             assignment = self._find(assignment_id)
             theirs = assignment.weekly_hours.get(week) if assignment else None
             changed_by = "you" if (theirs or 0) == (shown or 0) else "both"
-            lines.append(FieldChange(labels.get((assignment_id, week), f"{assignment_id}:{week}"), hours(theirs) or "0", hours(typed) or "0", changed_by))
+            lines.append(
+                FieldChange(
+                    labels.get((assignment_id, week), f"{assignment_id}:{week}"),
+                    hours(theirs) or "0",
+                    hours(typed) or "0",
+                    changed_by,
+                )
+            )
         self._show_conflict(lines)
 
     @rx.event
@@ -174,11 +197,18 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
 
         async def fetch(api: ApiClient) -> tuple[Page[Person], list[Page[Assignment]]]:
             people = await api.people.list(
-                page=self.page, page_size=GRID_PAGE_SIZE, ordering="name", is_active=True, department_id=self.department_id
+                page=self.page,
+                page_size=GRID_PAGE_SIZE,
+                ordering="name",
+                is_active=True,
+                department_id=self.department_id,
             )
             # Ordered by id: the API's default (latest change first) would move a row on every edit.
             pages = await asyncio.gather(
-                *[api.assignments.list(person_id=p.id, project_id=self.project_id, page_size=100, ordering="id") for p in people.results]
+                *[
+                    api.assignments.list(person_id=p.id, project_id=self.project_id, page_size=100, ordering="id")
+                    for p in people.results
+                ]
             )
             if not self.department_options:
                 self.department_options = await department_options(api)
@@ -210,7 +240,10 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
     def _replace(self, updated: Assignment) -> None:
         rows = self._assignments.get(updated.person_id, [])
         # Reassigned, not mutated in place, so the change is certainly persisted with the state.
-        self._assignments = {**self._assignments, updated.person_id: [updated if a.id == updated.id else a for a in rows]}
+        self._assignments = {
+            **self._assignments,
+            updated.person_id: [updated if a.id == updated.id else a for a in rows],
+        }
 
     async def _patch_hours(self, assignment_id: int, weekly_hours: dict[str, float | None]) -> ApiError | None:
         """Save some weeks of one assignment; returns the error instead of raising it. When someone
@@ -221,7 +254,9 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         try:
             async with self.api() as api:
                 # Against the version of the row on screen (list rows carry their ETag).
-                updated = await api.assignments.update(assignment_id, {"weekly_hours": weekly_hours}, if_match=assignment.etag)
+                updated = await api.assignments.update(
+                    assignment_id, {"weekly_hours": weekly_hours}, if_match=assignment.etag
+                )
         except ConcurrencyError as err:
             conflicts = dict(self._conflicts)
             for week, typed in weekly_hours.items():
@@ -409,11 +444,16 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         self.saving = False
         self.add_open = False
         if any(p.id == created.person_id for p in self._people):
-            self._assignments = {**self._assignments, created.person_id: [*self._assignments.get(created.person_id, []), created]}
+            self._assignments = {
+                **self._assignments,
+                created.person_id: [*self._assignments.get(created.person_id, []), created],
+            }
             self._rebuild()
         else:
             # Only this page of people is on screen: say where the new row went.
-            self.notice = f"Added {created.person_name} to {created.project_name}. They are on another page of the grid."
+            self.notice = (
+                f"Added {created.person_name} to {created.project_name}. They are on another page of the grid."
+            )
 
     async def _delete(self, assignment_id: int):
         self._clear_errors()
@@ -423,4 +463,3 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
             return
         self._assignments = {pid: [a for a in rows if a.id != assignment_id] for pid, rows in self._assignments.items()}
         self._rebuild()
-

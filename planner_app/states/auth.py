@@ -162,7 +162,7 @@ class AuthState(rx.State):
 
     def _new_challenge(self) -> str:
         verifier = secrets.token_urlsafe(48)
-        kept = list(self._verifiers.items())[-(PENDING_GRANTS - 1):]
+        kept = list(self._verifiers.items())[-(PENDING_GRANTS - 1) :]
         self._verifiers = {**dict(kept), challenge_of(verifier): verifier}
         return challenge_of(verifier)
 
@@ -309,7 +309,9 @@ class AuthState(rx.State):
         self.login_error = ""
         # The browser posts the form's fields itself (the cookie must be set on it); the password
         # is never sent back to it.
-        return rx.call_script(f"plannerAuth.signIn({json.dumps(self._new_challenge())})", callback=AuthState.finish_sign_in)
+        return rx.call_script(
+            f"plannerAuth.signIn({json.dumps(self._new_challenge())})", callback=AuthState.finish_sign_in
+        )
 
     @rx.event
     async def finish_sign_in(self, result: dict):

@@ -73,12 +73,16 @@ class CalendarState(PageMixin, AuthState):
         for d in deliverables.results:
             if d.date:
                 text = f"{d.project_name}: {d.description or 'Deliverable'}"
-                entries.setdefault(d.date, []).append(Entry("deliverable", text, f"/projects/{d.project_id}", d.is_completed))
+                entries.setdefault(d.date, []).append(
+                    Entry("deliverable", text, f"/projects/{d.project_id}", d.is_completed)
+                )
         for t in timeoff.results:
             day = max(dt.date.fromisoformat(t.start_date), first)
             end = min(dt.date.fromisoformat(t.end_date), last)
             while day <= end:
-                entries.setdefault(day.isoformat(), []).append(Entry("timeoff", f"{t.person_name} ({t.kind})", f"/people/{t.person_id}", False))
+                entries.setdefault(day.isoformat(), []).append(
+                    Entry("timeoff", f"{t.person_name} ({t.kind})", f"/people/{t.person_id}", False)
+                )
                 day += dt.timedelta(days=1)
         today = dt.date.today()
         self.weeks = [

@@ -90,7 +90,14 @@ def review_lines(
             continue
         you, them = not same(mine[field], base.get(field)), not same(theirs.get(field), base.get(field))
         changed_by = "both" if you and them else "you" if you else "them"
-        lines.append(FieldChange(label, as_text(theirs.get(field), choices.get(field)), as_text(mine[field], choices.get(field)), changed_by))
+        lines.append(
+            FieldChange(
+                label,
+                as_text(theirs.get(field), choices.get(field)),
+                as_text(mine[field], choices.get(field)),
+                changed_by,
+            )
+        )
     return lines
 
 
@@ -176,9 +183,13 @@ class EditFormMixin(ConflictMixin, mixin=True):
     def _conflicted(self, err: ConcurrencyError, mine: dict[str, Any]) -> None:
         self._form_mine = mine
         self._form_latest, self._form_latest_etag = snake_fields(err.current), err.etag
-        self._show_conflict(review_lines(self._form_base, mine, self._form_latest, self._form_labels(), self._form_choices()))
+        self._show_conflict(
+            review_lines(self._form_base, mine, self._form_latest, self._form_labels(), self._form_choices())
+        )
 
-    async def _save_form(self, api: ApiClient, changes: dict[str, Any], *, if_match: str, mine: dict[str, Any]) -> Wire | None:
+    async def _save_form(
+        self, api: ApiClient, changes: dict[str, Any], *, if_match: str, mine: dict[str, Any]
+    ) -> Wire | None:
         """PATCH the form's item; None when someone else saved first (the banner then shows).
         `mine` is everything the form holds, for the review and a later "Keep my changes"."""
         try:
@@ -207,7 +218,8 @@ class EditFormMixin(ConflictMixin, mixin=True):
         # The base stays the version the form was filled from: if yet another save comes
         # first, the review again compares what this person typed, not what was sent.
         item = await self._call(
-            lambda api: self._save_form(api, mine, if_match=self._form_latest_etag, mine=self._form_mine), busy="resolving"
+            lambda api: self._save_form(api, mine, if_match=self._form_latest_etag, mine=self._form_mine),
+            busy="resolving",
         )
         if isinstance(item, Failed):
             yield item.event

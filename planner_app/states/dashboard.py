@@ -104,7 +104,7 @@ class DashboardState(WindowMixin, AuthState):
 
     async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
         shown = self._team if self.show_whole_team else self._team[:TEAM_PREVIEW]
-        return shown[page * size:(page + 1) * size], len(shown)
+        return shown[page * size : (page + 1) * size], len(shown)
 
     @rx.event
     async def toggle_whole_team(self):
@@ -128,7 +128,9 @@ class DashboardState(WindowMixin, AuthState):
         yield
 
         async def fetch(api: ApiClient) -> tuple[Dashboard, Page[Department]]:
-            board = await api.dashboard(int(self.weeks), int(self.department_id) if self.department_id.isdigit() else None)
+            board = await api.dashboard(
+                int(self.weeks), int(self.department_id) if self.department_id.isdigit() else None
+            )
             return board, await api.departments.list(page_size=200, ordering="name")
 
         fetched = await self._call(fetch)
@@ -176,7 +178,9 @@ class DashboardState(WindowMixin, AuthState):
 
     @rx.var
     def recent(self) -> list[RecentRow]:
-        return [RecentRow(a.person_name, a.project_name, short_date(a.updated_at)) for a in self.data.recent_assignments]
+        return [
+            RecentRow(a.person_name, a.project_name, short_date(a.updated_at)) for a in self.data.recent_assignments
+        ]
 
     @rx.var
     def avg_utilization(self) -> str:

@@ -22,7 +22,9 @@ def hook(declaration: F) -> F:
 
 def undefined_hooks(cls: type) -> list[str]:
     """The hooks `cls` still resolves to their declaration."""
-    names = {name for base in cls.__mro__ for name, value in vars(base).items() if getattr(value, "__state_hook__", False)}
+    names = {
+        name for base in cls.__mro__ for name, value in vars(base).items() if getattr(value, "__state_hook__", False)
+    }
     return sorted(name for name in names if getattr(getattr(cls, name), "__state_hook__", False))
 
 

@@ -162,7 +162,9 @@ class WindowMixin(PageMixin, mixin=True):
         held: dict[int, list] = {}
         if keep:
             rows, start = getattr(self, self._window_var), self.window_start // WINDOW_PAGE
-            held = {start + n: rows[n * WINDOW_PAGE:(n + 1) * WINDOW_PAGE] for n in range(-(-len(rows) // WINDOW_PAGE))}
+            held = {
+                start + n: rows[n * WINDOW_PAGE : (n + 1) * WINDOW_PAGE] for n in range(-(-len(rows) // WINDOW_PAGE))
+            }
         wanted = window_pages(self._shown_first, self._shown_last, self.count)
         if all(page in held for page in wanted):
             return

@@ -190,7 +190,11 @@ class PersonState(DetailPageMixin, AuthState):
         weeks = week_keys(dt.date.today())
         return [
             PersonAssignment(
-                a.id, a.project_id, a.project_name, a.role_on_project or "", hours(sum(a.weekly_hours.get(w, 0) for w in weeks))
+                a.id,
+                a.project_id,
+                a.project_name,
+                a.role_on_project or "",
+                hours(sum(a.weekly_hours.get(w, 0) for w in weeks)),
             )
             for a in self.assignments
         ]

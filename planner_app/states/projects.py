@@ -84,7 +84,9 @@ class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, FilterMixi
 
     async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
         async with self.api() as api:
-            result = await api.projects.list(page=page + 1, page_size=size, ordering="name", status=self.status, search=self.search)
+            result = await api.projects.list(
+                page=page + 1, page_size=size, ordering="name", status=self.status, search=self.search
+            )
         return result.results, result.count
 
     @rx.event
@@ -146,7 +148,9 @@ class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
         async def fetch(api: ApiClient) -> tuple[Page[Deliverable], Page[Assignment]]:
             await self._fill_form(api, self._route_id())
             deliverables = await api.deliverables.list(project_id=self.project.id, page_size=100, ordering="date")
-            return deliverables, await api.assignments.list(project_id=self.project.id, page_size=100, ordering="personId")
+            return deliverables, await api.assignments.list(
+                project_id=self.project.id, page_size=100, ordering="personId"
+            )
 
         fetched = await self._call(fetch)
         if isinstance(fetched, Failed):
@@ -168,7 +172,9 @@ class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
     def team_rows(self) -> list[ProjectMember]:
         weeks = week_keys(dt.date.today())
         return [
-            ProjectMember(a.person_id, a.person_name, a.role_on_project or "", hours(sum(a.weekly_hours.get(w, 0) for w in weeks)))
+            ProjectMember(
+                a.person_id, a.person_name, a.role_on_project or "", hours(sum(a.weekly_hours.get(w, 0) for w in weeks))
+            )
             for a in self.team
         ]
 

@@ -47,11 +47,21 @@ class TimeOffState(CrudMixin, AuthState):
         self.draft = item
 
     def _form_labels(self) -> dict[str, str]:
-        return {"person_id": "Person", "start_date": "Start date", "end_date": "End date", "kind": "Kind", "notes": "Notes"}
+        return {
+            "person_id": "Person",
+            "start_date": "Start date",
+            "end_date": "End date",
+            "kind": "Kind",
+            "notes": "Notes",
+        }
 
     def _form_choices(self) -> dict[str, dict[str, str]]:
         # The names this state knows: of the version the form was filled from, and of the latest.
-        people = {str(v["person_id"]): v.get("person_name", "") for v in (self._form_base, self._form_latest) if v.get("person_id")}
+        people = {
+            str(v["person_id"]): v.get("person_name", "")
+            for v in (self._form_base, self._form_latest)
+            if v.get("person_id")
+        }
         return {"person_id": people, "kind": dict(KIND_OPTIONS)}
 
     async def _prepare_dialog(self) -> None:
@@ -74,6 +84,13 @@ class TimeOffState(CrudMixin, AuthState):
     def rows(self) -> list[TimeOffRow]:
         kinds = dict(KIND_OPTIONS)
         return [
-            TimeOffRow(t.id, t.person_id, t.person_name, date_range(t.start_date, t.end_date), kinds.get(t.kind, t.kind), t.notes or "")
+            TimeOffRow(
+                t.id,
+                t.person_id,
+                t.person_name,
+                date_range(t.start_date, t.end_date),
+                kinds.get(t.kind, t.kind),
+                t.notes or "",
+            )
             for t in self.entries
         ]

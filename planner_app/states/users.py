@@ -54,7 +54,11 @@ def audit_rows(entries: list[AuditEntry], usernames: dict[int, str]) -> list[Aud
     `usernames` (the users on screen), else by id."""
     rows = []
     for e in entries:
-        whom = e.meta.get("username") or usernames.get(e.target_id or 0) or (f"user #{e.target_id}" if e.target_id else "—")
+        whom = (
+            e.meta.get("username")
+            or usernames.get(e.target_id or 0)
+            or (f"user #{e.target_id}" if e.target_id else "—")
+        )
         rows.append(AuditRow(e.id, e.actor.username, describe_action(e), str(whom), ago(e.created_at)))
     return rows
 

@@ -78,9 +78,24 @@ class RealServer:
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "backend_api", "serve", "--port", str(self.port), "--workers", str(workers),
-             "--threads", "8"], cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, **env},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "backend_api",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--threads",
+                "8",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": database_url, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def wait_until_healthy(self) -> "RealServer":
         deadline = time.monotonic() + 30

@@ -21,14 +21,18 @@ BUDGETS = {"short": {"examples": 10, "steps": 6}, "full": {"examples": 200, "ste
 # what is stored or on who asks, or tie two fields together. Each is tested in its feature's tests;
 # here a 400 with one of these codes or messages is not a failure of the contract.
 STATE_CODES = {"duplicate", "last_admin"}
-STATE_RULES = re.compile("|".join([
-    r"does not exist\.",                      # a linked row that is not there
-    r"You cannot (delete|disable) your own",  # the caller's own account
-    r"still has \d+ assignment",              # delete refused while rows point at it
-    r"cannot sit inside itself",              # a department loop
-    r"The end date must not be before",       # two fields together
-    r"is not a Monday",                       # weeklyHours keys are Mondays
-]))
+STATE_RULES = re.compile(
+    "|".join(
+        [
+            r"does not exist\.",  # a linked row that is not there
+            r"You cannot (delete|disable) your own",  # the caller's own account
+            r"still has \d+ assignment",  # delete refused while rows point at it
+            r"cannot sit inside itself",  # a department loop
+            r"The end date must not be before",  # two fields together
+            r"is not a Monday",  # weeklyHours keys are Mondays
+        ]
+    )
+)
 
 
 @dataclass
@@ -41,22 +45,28 @@ class Outcome:
 
 def config(token: str, budget: str, seed: int | None) -> SchemathesisConfig:
     size = BUDGETS[budget]
-    return SchemathesisConfig.from_dict({
-        "seed": seed,
-        "headers": {"Authorization": f"Bearer {token}"},
-        # All of them, as `--checks all`. A schema-valid If-Match the fuzzer made up cannot match the
-        # object's current ETag: 412 is then the right answer to valid data.
-        "checks": {"enabled": True, "positive_data_acceptance": {
-            "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]},
-            # A PATCH/PUT without its required If-Match is a 428 Precondition Required (RFC 6585).
-            "missing_required_header": {"expected-statuses": ["400", "401", "403", "406", "415", "422", "428"]}},
-        # No example database: a run is given by its seed alone.
-        "generation": {"max-examples": size["examples"], "database": "none"},
-        "phases": {"stateful": {"max-steps": size["steps"]}},
-        # Nothing written next to the checkout: every run starts from what the schema says.
-        "cache": {"enabled": False},
-        "workers": 1,
-    })
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": seed,
+            "headers": {"Authorization": f"Bearer {token}"},
+            # All of them, as `--checks all`. A schema-valid If-Match the fuzzer made up cannot match the
+            # object's current ETag: 412 is then the right answer to valid data.
+            "checks": {
+                "enabled": True,
+                "positive_data_acceptance": {
+                    "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]
+                },
+                # A PATCH/PUT without its required If-Match is a 428 Precondition Required (RFC 6585).
+                "missing_required_header": {"expected-statuses": ["400", "401", "403", "406", "415", "422", "428"]},
+            },
+            # No example database: a run is given by its seed alone.
+            "generation": {"max-examples": size["examples"], "database": "none"},
+            "phases": {"stateful": {"max-steps": size["steps"]}},
+            # Nothing written next to the checkout: every run starts from what the schema says.
+            "cache": {"enabled": False},
+            "workers": 1,
+        }
+    )
 
 
 def run(wsgi_app, token: str, budget: str | None = None, seed: int | None = None) -> Outcome:
@@ -71,8 +81,14 @@ def run(wsgi_app, token: str, budget: str | None = None, seed: int | None = None
             statistic.on_scenario_finished(event.recorder)
             phase = event.phase.value
             by_phase[phase] = by_phase.get(phase, 0) + len(event.recorder.cases)
-            failed.update({case_id: event.recorder.cases[case_id].value for groups in statistic.failures.values()
-                           for case_id in groups if case_id in event.recorder.cases})
+            failed.update(
+                {
+                    case_id: event.recorder.cases[case_id].value
+                    for groups in statistic.failures.values()
+                    for case_id in groups
+                    if case_id in event.recorder.cases
+                }
+            )
         elif isinstance(event, events.FatalError):
             raise event.exception
     return Outcome(statistic.total_cases, statistic.total_failures, _report(statistic, failed), by_phase)

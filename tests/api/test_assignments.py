@@ -25,19 +25,22 @@ def test_create_with_names_and_weeks(manager, pair):
     assert list(body["weeklyHours"]) == ["2026-11-23", "2026-11-30"]  # sorted by week
 
 
-@pytest.mark.parametrize("weeks", [
-    {"2026-11-24": 8},          # a Tuesday
-    {"2026-11-29": 8},          # a Sunday
-    {"20261123": 8},            # a Monday, but not written YYYY-MM-DD
-    {"2026-11-23T00:00": 8},
-    {"next week": 8},
-    {"2026-11-23": -1},
-    {"2026-11-23": 168.5},
-    {"2026-11-23": "eight"},
-    {"2026-11-23": float("nan")},
-    {"2026-11-23": float("inf")},
-    ["2026-11-23"],
-])
+@pytest.mark.parametrize(
+    "weeks",
+    [
+        {"2026-11-24": 8},  # a Tuesday
+        {"2026-11-29": 8},  # a Sunday
+        {"20261123": 8},  # a Monday, but not written YYYY-MM-DD
+        {"2026-11-23T00:00": 8},
+        {"next week": 8},
+        {"2026-11-23": -1},
+        {"2026-11-23": 168.5},
+        {"2026-11-23": "eight"},
+        {"2026-11-23": float("nan")},
+        {"2026-11-23": float("inf")},
+        ["2026-11-23"],
+    ],
+)
 def test_bad_weekly_hours_are_400(manager, pair, weeks):
     response = _post(manager, pair, weeklyHours=weeks)
     assert response.status_int == 400
@@ -68,11 +71,14 @@ def test_person_and_project_are_required(manager, pair, field):
 
 
 def test_patch_merges_weeks_and_null_removes_a_week(manager, pair):
-    created = _post(manager, pair, roleOnProject="Engineer",
-                    weeklyHours={"2026-11-23": 16, "2026-11-30": 8, "2026-12-07": 4})
-    patched = manager.patch(f"/api/assignments/{created.json['id']}/",
-                            {"weeklyHours": {"2026-11-30": 20, "2026-12-07": None, "2026-12-14": 2}},
-                            {"If-Match": created.headers["ETag"]})
+    created = _post(
+        manager, pair, roleOnProject="Engineer", weeklyHours={"2026-11-23": 16, "2026-11-30": 8, "2026-12-07": 4}
+    )
+    patched = manager.patch(
+        f"/api/assignments/{created.json['id']}/",
+        {"weeklyHours": {"2026-11-30": 20, "2026-12-07": None, "2026-12-14": 2}},
+        {"If-Match": created.headers["ETag"]},
+    )
     assert patched.status_int == 200
     assert patched.json["weeklyHours"] == {"2026-11-23": 16, "2026-11-30": 20, "2026-12-14": 2}
     assert patched.json["roleOnProject"] == "Engineer"
@@ -80,8 +86,11 @@ def test_patch_merges_weeks_and_null_removes_a_week(manager, pair):
 
 def test_patch_validates_merged_weeks(manager, pair):
     created = _post(manager, pair, weeklyHours={"2026-11-23": 16})
-    response = manager.patch(f"/api/assignments/{created.json['id']}/", {"weeklyHours": {"2026-11-25": 3}},
-                             {"If-Match": created.headers["ETag"]})
+    response = manager.patch(
+        f"/api/assignments/{created.json['id']}/",
+        {"weeklyHours": {"2026-11-25": 3}},
+        {"If-Match": created.headers["ETag"]},
+    )
     assert response.status_int == 400 and list(response.json["errors"]) == ["weeklyHours"]
     assert manager.get(f"/api/assignments/{created.json['id']}/").json["weeklyHours"] == {"2026-11-23": 16}
 
@@ -89,9 +98,11 @@ def test_patch_validates_merged_weeks(manager, pair):
 def test_put_replaces_weeks(manager, pair):
     created = _post(manager, pair, roleOnProject="Engineer", weeklyHours={"2026-11-23": 16, "2026-11-30": 8})
     person, project = pair
-    put = manager.put(f"/api/assignments/{created.json['id']}/",
-                      {"personId": person.id, "projectId": project.id, "weeklyHours": {"2026-12-07": 4}},
-                      {"If-Match": created.headers["ETag"]})
+    put = manager.put(
+        f"/api/assignments/{created.json['id']}/",
+        {"personId": person.id, "projectId": project.id, "weeklyHours": {"2026-12-07": 4}},
+        {"If-Match": created.headers["ETag"]},
+    )
     assert put.status_int == 200
     assert put.json["weeklyHours"] == {"2026-12-07": 4}
     assert put.json["roleOnProject"] == ""
@@ -100,11 +111,13 @@ def test_put_replaces_weeks(manager, pair):
 def test_patch_person_updates_person_name(manager, pair, registry):
     created = _post(manager, pair)
     other = make_person(registry, name="Bea")
-    patched = manager.patch(f"/api/assignments/{created.json['id']}/", {"personId": other.id},
-                            {"If-Match": created.headers["ETag"]})
+    patched = manager.patch(
+        f"/api/assignments/{created.json['id']}/", {"personId": other.id}, {"If-Match": created.headers["ETag"]}
+    )
     assert (patched.json["personId"], patched.json["personName"]) == (other.id, "Bea")
-    unknown = manager.patch(f"/api/assignments/{created.json['id']}/", {"personId": 987654},
-                            {"If-Match": patched.headers["ETag"]})
+    unknown = manager.patch(
+        f"/api/assignments/{created.json['id']}/", {"personId": 987654}, {"If-Match": patched.headers["ETag"]}
+    )
     assert unknown.status_int == 400 and list(unknown.json["errors"]) == ["personId"]
 
 

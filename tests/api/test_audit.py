@@ -22,9 +22,11 @@ def audit(client, query: str = "") -> list[dict]:
 
 def test_every_action_is_recorded_with_actor_change_request_id_and_ip(admin, registry):
     actor = me(admin)
-    created = admin.post("/api/auth/users/", {"username": "newbie", "email": "n@example.com",
-                                              "password": NEW_PASSWORD, "role": "user"},
-                         headers={"X-Request-ID": "req-create_user"})
+    created = admin.post(
+        "/api/auth/users/",
+        {"username": "newbie", "email": "n@example.com", "password": NEW_PASSWORD, "role": "user"},
+        headers={"X-Request-ID": "req-create_user"},
+    )
     target = created.json["id"]
     url = f"/api/auth/users/{target}"
     changes = [
@@ -36,8 +38,13 @@ def test_every_action_is_recorded_with_actor_change_request_id_and_ip(admin, reg
     assert [r.status_int for r in [created, *changes]] == [201, 204, 200, 200, 204]
 
     entries = audit(admin)
-    assert [e["action"] for e in entries] == ["delete_user", "toggle_active", "change_role", "set_password",
-                                              "create_user"]  # newest first
+    assert [e["action"] for e in entries] == [
+        "delete_user",
+        "toggle_active",
+        "change_role",
+        "set_password",
+        "create_user",
+    ]  # newest first
     for entry in entries:
         assert set(entry) == ENTRY_KEYS
         assert entry["actor"] == {"id": actor["id"], "username": actor["username"]}
@@ -61,8 +68,18 @@ def test_meta_never_holds_a_password_or_a_token(admin, registry, testapp):
     entries = audit(admin)
     assert len(entries) == 3
     text = json.dumps([e["meta"] for e in entries]).lower()
-    for secret in (NEW_PASSWORD, "another long secret", PASSWORD, signed_in.access, signed_in.refresh,
-                   admin.access, admin.refresh, "password", "token", "$2b$"):
+    for secret in (
+        NEW_PASSWORD,
+        "another long secret",
+        PASSWORD,
+        signed_in.access,
+        signed_in.refresh,
+        admin.access,
+        admin.refresh,
+        "password",
+        "token",
+        "$2b$",
+    ):
         assert secret.lower() not in text
 
 
@@ -95,7 +112,9 @@ def test_rows_outlive_the_users_they_mention(admin, registry, testapp):
     assert by_deputy[0]["actor"] == {"id": None, "username": "deputy"}
     deleted = [e for e in entries if e["action"] == "delete_user"]
     assert {(e["targetId"], e["meta"]["username"]) for e in deleted} == {
-        (created.json["id"], "newbie"), (deputy.id, "deputy")}
+        (created.json["id"], "newbie"),
+        (deputy.id, "deputy"),
+    }
 
 
 def test_filters_and_pagination(admin, client_for, registry):

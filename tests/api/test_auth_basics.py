@@ -38,8 +38,7 @@ def test_me_is_the_signed_in_user(testapp, registry, role):
     user = make_user(registry, role, username=f"the-{role}", email=f"{role}@example.com")
     access = _token(testapp, user.username).json["access"]
     me = testapp.get("/api/auth/me/", headers=_bearer(access)).json
-    assert set(me) == {"id", "username", "email", "role", "isActive", "isStaff", "personId", "dateJoined",
-                       "lastLogin"}
+    assert set(me) == {"id", "username", "email", "role", "isActive", "isStaff", "personId", "dateJoined", "lastLogin"}
     assert (me["id"], me["username"], me["email"], me["role"]) == (user.id, f"the-{role}", f"{role}@example.com", role)
     assert me["isActive"] is True and me["isStaff"] is (role == "admin")
     assert me["lastLogin"] is not None and me["lastLogin"].endswith("Z")
@@ -49,8 +48,11 @@ def test_unknown_user_and_wrong_password_get_the_same_401(testapp, registry):
     make_user(registry, "user", username="ann")
     unknown, wrong = _token(testapp, "nobody"), _token(testapp, "ann", "not the password")
     assert unknown.status_int == wrong.status_int == 401
-    assert unknown.json == wrong.json == {"detail": "The username or password is incorrect.",
-                                          "code": "invalid_credentials"}
+    assert (
+        unknown.json
+        == wrong.json
+        == {"detail": "The username or password is incorrect.", "code": "invalid_credentials"}
+    )
     assert unknown.headers["WWW-Authenticate"] == wrong.headers["WWW-Authenticate"] == "Bearer"
 
 
@@ -96,14 +98,24 @@ def test_access_token_cannot_refresh(testapp, registry):
     assert response.status_int == 401 and response.json["code"] == "token_invalid"
 
 
-@pytest.mark.parametrize("header, code", [
-    (None, "not_authenticated"),
-    ("Bearer", "not_authenticated"),
-    ("Basic dXNlcjpwYXNz", "not_authenticated"),
-    ("Bearer not.a.jwt", "token_invalid"),
-    ("Bearer " + jwt.encode({"sub": "1", "sid": 1, "type": "access", "jti": "j", "iat": 0, "exp": 9999999999},
-                            "some other secret of a decent length, 32+ bytes", algorithm="HS256"), "token_invalid"),
-])
+@pytest.mark.parametrize(
+    "header, code",
+    [
+        (None, "not_authenticated"),
+        ("Bearer", "not_authenticated"),
+        ("Basic dXNlcjpwYXNz", "not_authenticated"),
+        ("Bearer not.a.jwt", "token_invalid"),
+        (
+            "Bearer "
+            + jwt.encode(
+                {"sub": "1", "sid": 1, "type": "access", "jti": "j", "iat": 0, "exp": 9999999999},
+                "some other secret of a decent length, 32+ bytes",
+                algorithm="HS256",
+            ),
+            "token_invalid",
+        ),
+    ],
+)
 def test_401_carries_the_reason_and_www_authenticate(testapp, header, code):
     response = testapp.get("/api/auth/me/", headers={"Authorization": header} if header else {}, status="*")
     assert response.status_int == 401
@@ -121,8 +133,13 @@ def test_malformed_or_incomplete_bodies_are_400(testapp, url, body):
 
 
 def test_malformed_body_on_an_authenticated_auth_endpoint_is_400(staff, testapp):
-    response = testapp.post("/api/auth/sessions/revoke/", "{oops", content_type="application/json",
-                            headers=_bearer(staff.access), status="*")
+    response = testapp.post(
+        "/api/auth/sessions/revoke/",
+        "{oops",
+        content_type="application/json",
+        headers=_bearer(staff.access),
+        status="*",
+    )
     assert response.status_int == 400 and response.json["code"] == "invalid"
     response = staff.post("/api/auth/sessions/revoke/", {"sessionId": "first"})
     assert response.status_int == 400 and list(response.json["errors"]) == ["sessionId"]

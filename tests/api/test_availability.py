@@ -48,8 +48,9 @@ def test_an_outage_is_503_ready_says_so_health_does_not_and_service_comes_back(c
     assert_unavailable(cut_app.get("/api/health/ready/", status="*"))
     assert_unavailable(_sign_in(cut_app, user.username))
     # A signed-in call fails already while its token's session is looked up.
-    assert_unavailable(cut_app.get("/api/people/", headers={"Authorization": f"Bearer {signed_in.json['access']}"},
-                                   status="*"))
+    assert_unavailable(
+        cut_app.get("/api/people/", headers={"Authorization": f"Bearer {signed_in.json['access']}"}, status="*")
+    )
     assert cut_app.get("/api/health/").status_int == 200
 
     outage.up()
@@ -116,8 +117,10 @@ def test_with_redis_down_sign_in_works_and_is_still_throttled(database_url, regi
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    app = TestApp(main({}, database_url=database_url, redis_url=f"redis://127.0.0.1:{closed}/4",
-                       throttle_user_failures=2), extra_environ={"REMOTE_ADDR": "10.0.0.1"})
+    app = TestApp(
+        main({}, database_url=database_url, redis_url=f"redis://127.0.0.1:{closed}/4", throttle_user_failures=2),
+        extra_environ={"REMOTE_ADDR": "10.0.0.1"},
+    )
     user = make_user(registry)
     assert _sign_in(app, user.username).status_int == 200
     for _ in range(2):

@@ -17,7 +17,8 @@ def test_tokens_are_never_stored(testapp, registry):
     assert failed.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("path", ["/api/auth/token/cookie/", "/api/auth/token/app/", "/api/auth/token/access/",
-                                  "/api/auth/logout/cookie/"])
+@pytest.mark.parametrize(
+    "path", ["/api/auth/token/cookie/", "/api/auth/token/app/", "/api/auth/token/access/", "/api/auth/logout/cookie/"]
+)
 def test_the_browsers_token_answers_are_never_stored_either(testapp, path):
     assert testapp.post_json(path, {}, expect_errors=True).headers["Cache-Control"] == "no-store"

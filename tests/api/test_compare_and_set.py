@@ -11,8 +11,10 @@ from tests.factories import make_person
 
 def test_write_between_check_and_update_gives_412(admin, registry, monkeypatch):
     if registry.planner_engine.dialect.name == "sqlite":
-        pytest.skip("on SQLite a write request holds the write lock from its first statement, "
-                    "so no other write can land in between (core/db.py)")
+        pytest.skip(
+            "on SQLite a write request holds the write lock from its first statement, "
+            "so no other write can land in between (core/db.py)"
+        )
     person = make_person(registry, job_title="original")
     etag = admin.get(f"/api/people/{person.id}/").headers["ETag"]
     original_check = Resource.check
@@ -21,8 +23,9 @@ def test_write_between_check_and_update_gives_412(admin, registry, monkeypatch):
         original_check(self, values, obj)
         _, writer = registry.planner_sessions
         with writer() as other, other.begin():
-            other.execute(update(Person).where(Person.id == person.id)
-                          .values(job_title="theirs", version=Person.version + 1))
+            other.execute(
+                update(Person).where(Person.id == person.id).values(job_title="theirs", version=Person.version + 1)
+            )
 
     monkeypatch.setattr(Resource, "check", check_then_someone_else_writes)
     response = admin.patch(f"/api/people/{person.id}/", {"jobTitle": "mine"}, {"If-Match": etag})

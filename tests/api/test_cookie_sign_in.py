@@ -25,19 +25,20 @@ def set_cookies(response, name: str) -> list[str]:
 
 
 def sign_in(app, username, password=PASSWORD, headers=None):
-    return app.post_json("/api/auth/token/cookie/", {"username": username, "password": password},
-                         headers=headers, status="*")
+    return app.post_json(
+        "/api/auth/token/cookie/", {"username": username, "password": password}, headers=headers, status="*"
+    )
 
 
 def grant(app, challenge, csrf="from-cookie", headers=None):
     sent = {"X-CSRF-Token": cookie(app, "planner_csrf") if csrf == "from-cookie" else csrf} if csrf else {}
-    return app.post_json("/api/auth/token/app/", {"challenge": challenge}, headers={**sent, **(headers or {})},
-                         status="*")
+    return app.post_json(
+        "/api/auth/token/app/", {"challenge": challenge}, headers={**sent, **(headers or {})}, status="*"
+    )
 
 
 def redeem(app, code, verifier, headers=None):
-    return app.post_json("/api/auth/token/access/", {"code": code, "verifier": verifier}, headers=headers,
-                         status="*")
+    return app.post_json("/api/auth/token/access/", {"code": code, "verifier": verifier}, headers=headers, status="*")
 
 
 def access_of(app) -> str:
@@ -77,8 +78,9 @@ def test_cookie_secure_follows_the_setting_and_https(wsgi_app, registry, user, m
     # A TLS proxy says so in X-Forwarded-Proto, believed only from TRUSTED_PROXIES.
     assert secure(browser(wsgi_app, REMOTE_ADDR="127.0.0.1"), **{"X-Forwarded-Proto": "https"})
     assert not secure(browser(wsgi_app), **{"X-Forwarded-Proto": "https"})
-    monkeypatch.setattr(registry, "planner_settings", dataclasses.replace(registry.planner_settings,
-                                                                          cookie_secure="true"))
+    monkeypatch.setattr(
+        registry, "planner_settings", dataclasses.replace(registry.planner_settings, cookie_secure="true")
+    )
     assert secure(browser(wsgi_app))
 
 
@@ -143,8 +145,9 @@ def test_another_sessions_csrf_token_does_not_pass(wsgi_app, registry, user):
     assert refused.status_int == 403 and refused.json["code"] == "csrf_failed"
 
 
-@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"},
-                                     {"Origin": "null"}])
+@pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}, {"Origin": "null"}]
+)
 def test_cross_site_requests_are_refused(wsgi_app, user, headers):
     app = browser(wsgi_app)
     refused = sign_in(app, user.username, headers=headers)
@@ -153,8 +156,9 @@ def test_cross_site_requests_are_refused(wsgi_app, user, headers):
     sign_in(app, user.username)
     refused = grant(app, challenge_of(secrets.token_urlsafe(48)), headers=headers)
     assert refused.status_int == 403 and refused.json["code"] == "cross_site"
-    refused = app.post("/api/auth/logout/cookie/", headers={"X-CSRF-Token": cookie(app, "planner_csrf"), **headers},
-                       status="*")
+    refused = app.post(
+        "/api/auth/logout/cookie/", headers={"X-CSRF-Token": cookie(app, "planner_csrf"), **headers}, status="*"
+    )
     assert refused.status_int == 403 and refused.json["code"] == "cross_site"
 
 
@@ -170,8 +174,9 @@ def test_the_apps_own_origin_passes(wsgi_app, user):
 
 
 def test_a_replayed_old_cookie_revokes_the_session(wsgi_app, registry, user, monkeypatch):
-    monkeypatch.setattr(registry, "planner_settings",
-                        dataclasses.replace(registry.planner_settings, refresh_reuse_grace_seconds=0))
+    monkeypatch.setattr(
+        registry, "planner_settings", dataclasses.replace(registry.planner_settings, refresh_reuse_grace_seconds=0)
+    )
     app = browser(wsgi_app)
     sign_in(app, user.username)
     stolen = cookie(app, "planner_refresh")
@@ -220,8 +225,10 @@ def test_the_cookie_sign_in_is_throttled_with_the_json_one(wsgi_app, registry, u
             app.post_json("/api/auth/token/", {"username": user.username, "password": "wrong"}, status=401)
     throttled = sign_in(app, user.username)
     assert throttled.status_int == 429 and throttled.json["code"] == "throttled"
-    assert app.post_json("/api/auth/token/", {"username": user.username, "password": PASSWORD},
-                         status="*").status_int == 429
+    assert (
+        app.post_json("/api/auth/token/", {"username": user.username, "password": PASSWORD}, status="*").status_int
+        == 429
+    )
 
 
 def test_a_wrong_password_sets_no_cookie(wsgi_app, user):
@@ -230,13 +237,16 @@ def test_a_wrong_password_sets_no_cookie(wsgi_app, user):
     assert not app.cookiejar
 
 
-@pytest.mark.parametrize("path, body", [
-    ("/api/auth/token/app/", {"challenge": "short"}),
-    ("/api/auth/token/app/", {"challenge": "a" * 43, "extra": 1}),
-    ("/api/auth/token/access/", {"code": "x", "verifier": "not a verifier"}),
-    ("/api/auth/token/access/", {"verifier": "a" * 43}),
-    ("/api/auth/token/cookie/", {"username": "x"}),
-])
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/auth/token/app/", {"challenge": "short"}),
+        ("/api/auth/token/app/", {"challenge": "a" * 43, "extra": 1}),
+        ("/api/auth/token/access/", {"code": "x", "verifier": "not a verifier"}),
+        ("/api/auth/token/access/", {"verifier": "a" * 43}),
+        ("/api/auth/token/cookie/", {"username": "x"}),
+    ],
+)
 def test_bad_bodies_are_400(wsgi_app, user, path, body):
     app = browser(wsgi_app)
     sign_in(app, user.username)

@@ -3,7 +3,7 @@ over Monday–Friday, bands, peak week, available people and recent assignments.
 
 The clock is pinned to Wednesday 2026-11-25, so the current week starts Monday 2026-11-23."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,8 +14,7 @@ W1, W2, W3, W4 = "2026-11-23", "2026-11-30", "2026-12-07", "2026-12-14"
 
 @pytest.fixture(autouse=True)
 def pinned_clock(monkeypatch):
-    monkeypatch.setattr("backend_api.dashboard.services.now",
-                        lambda: datetime(2026, 11, 25, 15, 30, tzinfo=timezone.utc))
+    monkeypatch.setattr("backend_api.dashboard.services.now", lambda: datetime(2026, 11, 25, 15, 30, tzinfo=UTC))
 
 
 def _board(client, query=""):
@@ -45,8 +44,14 @@ def test_weeks_default_to_4_from_the_current_monday(staff):
 
 def test_empty_dashboard(staff):
     board = _board(staff)
-    assert board["summary"] == {"totalPeople": 0, "avgUtilization": 0.0, "peakUtilization": 0.0, "peakPerson": None,
-                                "totalAssignments": 0, "overallocatedCount": 0}
+    assert board["summary"] == {
+        "totalPeople": 0,
+        "avgUtilization": 0.0,
+        "peakUtilization": 0.0,
+        "peakPerson": None,
+        "totalAssignments": 0,
+        "overallocatedCount": 0,
+    }
     assert board["utilizationDistribution"] == {"underutilized": 0, "optimal": 0, "high": 0, "overallocated": 0}
     assert board["teamOverview"] == board["availablePeople"] == board["recentAssignments"] == []
 
@@ -58,9 +63,16 @@ def test_utilisation_peak_week_and_hours_outside_the_window(staff, registry):
     row = _row(_board(staff), ada)
     assert [week["hours"] for week in row.pop("weekly")] == [0, 50, 10, 0]
     assert row == {
-        "personId": ada.id, "name": "Ada", "departmentName": None,
-        "allocatedHours": 60.0, "capacity": 160.0, "utilizationPercent": 37.5, "band": "underutilized",
-        "isOverallocated": True, "peakUtilizationPercent": 125.0, "peakWeek": W2,
+        "personId": ada.id,
+        "name": "Ada",
+        "departmentName": None,
+        "allocatedHours": 60.0,
+        "capacity": 160.0,
+        "utilizationPercent": 37.5,
+        "band": "underutilized",
+        "isOverallocated": True,
+        "peakUtilizationPercent": 125.0,
+        "peakWeek": W2,
     }
 
 
@@ -90,8 +102,14 @@ def test_bands_and_distribution(staff, registry):
         make_assignment(registry, person=people[name], weekly_hours={W1: hours})
     board = _board(staff, "?weeks=1")
     bands = {row["name"]: (row["band"], row["isOverallocated"]) for row in board["teamOverview"]}
-    assert bands == {"A69": ("underutilized", False), "B70": ("optimal", False), "C84": ("optimal", False),
-                     "D85": ("high", False), "E100": ("high", False), "F101": ("overallocated", True)}
+    assert bands == {
+        "A69": ("underutilized", False),
+        "B70": ("optimal", False),
+        "C84": ("optimal", False),
+        "D85": ("high", False),
+        "E100": ("high", False),
+        "F101": ("overallocated", True),
+    }
     assert board["utilizationDistribution"] == {"underutilized": 1, "optimal": 2, "high": 2, "overallocated": 1}
     assert board["summary"]["overallocatedCount"] == 1
     assert board["summary"]["peakUtilization"] == 100.5
@@ -117,8 +135,13 @@ def test_available_people_are_the_five_with_most_free_hours(staff, registry):
     for name, hours in [("P0", 0), ("P1", 5), ("P2", 10), ("P3", 15), ("P4", 20), ("P5", 36)]:
         make_assignment(registry, person=make_person(registry, name=name, weekly_capacity=36), weekly_hours={W1: hours})
     available = _board(staff, "?weeks=1")["availablePeople"]
-    assert [(p["name"], p["freeHours"]) for p in available] == \
-        [("P0", 36), ("P1", 31), ("P2", 26), ("P3", 21), ("P4", 16)]
+    assert [(p["name"], p["freeHours"]) for p in available] == [
+        ("P0", 36),
+        ("P1", 31),
+        ("P2", 26),
+        ("P3", 21),
+        ("P4", 16),
+    ]
 
 
 def test_recent_assignments_newest_first_limited_to_ten(manager, registry):
@@ -126,7 +149,9 @@ def test_recent_assignments_newest_first_limited_to_ten(manager, registry):
     made = [make_assignment(registry, person=ada, project=harbour, weekly_hours={W1: 1}) for _ in range(12)]
     oldest = made[0]
     etag = manager.get(f"/api/assignments/{oldest.id}/").headers["ETag"]
-    assert manager.patch(f"/api/assignments/{oldest.id}/", {"roleOnProject": "Lead"}, {"If-Match": etag}).status_int == 200
+    assert (
+        manager.patch(f"/api/assignments/{oldest.id}/", {"roleOnProject": "Lead"}, {"If-Match": etag}).status_int == 200
+    )
     recent = _board(manager)["recentAssignments"]
     assert len(recent) == 10
     assert recent[0]["id"] == oldest.id
@@ -163,8 +188,11 @@ def test_hours_with_no_capacity_rank_first_without_a_finite_figure(staff, regist
     make_person(registry, name="Idle", weekly_capacity=0)
     board = _board(staff, "?weeks=1")
     rows = [(r["name"], r["utilizationPercent"], r["band"], r["isOverallocated"]) for r in board["teamOverview"]]
-    assert rows == [("Nocap", None, "overallocated", True), ("Busy", 150.0, "overallocated", True),
-                    ("Idle", 0.0, "underutilized", False)]
+    assert rows == [
+        ("Nocap", None, "overallocated", True),
+        ("Busy", 150.0, "overallocated", True),
+        ("Idle", 0.0, "underutilized", False),
+    ]
     assert board["summary"]["overallocatedCount"] == 2
     assert board["summary"]["avgUtilization"] == 75.0  # over the finite figures only
 

@@ -9,14 +9,24 @@ from tests.factories import make_deliverable, make_project
 
 def test_create_with_project_name(manager, registry):
     project = make_project(registry, name="Harbour")
-    response = manager.post("/api/deliverables/", {"projectId": project.id, "date": "2026-12-14",
-                                                   "description": "Tender", "percentage": 100})
+    response = manager.post(
+        "/api/deliverables/",
+        {"projectId": project.id, "date": "2026-12-14", "description": "Tender", "percentage": 100},
+    )
     assert response.status_int == 201
     assert (response.json["projectName"], response.json["isCompleted"]) == ("Harbour", False)
 
 
-@pytest.mark.parametrize("field, value", [("percentage", 101), ("percentage", -1), ("date", "14.12.2026"),
-                                          ("isCompleted", "yes please"), ("projectId", "one")])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("percentage", 101),
+        ("percentage", -1),
+        ("date", "14.12.2026"),
+        ("isCompleted", "yes please"),
+        ("projectId", "one"),
+    ],
+)
 def test_bad_values_are_400(manager, registry, field, value):
     project = make_project(registry)
     response = manager.post("/api/deliverables/", {"projectId": project.id, field: value})

@@ -18,8 +18,16 @@ def _envelope(response, status=400, code="invalid"):
     return response.json
 
 
-@pytest.mark.parametrize("path", ["/api/people/%ff/", "/api/people/?search=%ff", "/api/people/?search=a%00b",
-                                  "/api/people/?skill=%00", "/api/people/%00/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/people/%ff/",
+        "/api/people/?search=%ff",
+        "/api/people/?search=a%00b",
+        "/api/people/?skill=%00",
+        "/api/people/%00/",
+    ],
+)
 def test_bad_bytes_in_the_path_or_query_are_400(admin, path):
     _envelope(admin.get(path))
 
@@ -48,8 +56,15 @@ def test_login_refuses_a_nul_and_deep_json_without_signing_in(testapp, registry)
 
 
 def test_json_nested_deeper_than_any_request_needs_is_400(admin):
-    _envelope(admin.app.post("/api/people/", '{"name": "a", "notes": ' + DEEP + "}", content_type="application/json",
-                             headers=admin._headers(None), status="*"))
+    _envelope(
+        admin.app.post(
+            "/api/people/",
+            '{"name": "a", "notes": ' + DEEP + "}",
+            content_type="application/json",
+            headers=admin._headers(None),
+            status="*",
+        )
+    )
     nested = {"name": "a", "skills": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}
     assert "skills" in _envelope(admin.post("/api/people/", nested))["errors"]
 
@@ -60,14 +75,22 @@ def test_ordering_by_thousands_of_terms_is_400(admin):
 
 
 def test_a_body_over_the_cap_is_413_before_it_is_read(testapp):
-    body = _envelope(testapp.post("/api/auth/token/", b"x" * (2 * 1024 * 1024 + 1), content_type="application/json",
-                                  status="*"), 413, "too_large")
+    body = _envelope(
+        testapp.post("/api/auth/token/", b"x" * (2 * 1024 * 1024 + 1), content_type="application/json", status="*"),
+        413,
+        "too_large",
+    )
     assert "KiB" in body["detail"]
 
 
 def test_every_answer_says_nosniff(testapp, admin):
-    for response in (testapp.get("/api/health/"), testapp.get("/api/openapi.json"), admin.get("/api/people/"),
-                     testapp.get("/api/people/", status="*"), testapp.get("/api/nowhere/", status="*")):
+    for response in (
+        testapp.get("/api/health/"),
+        testapp.get("/api/openapi.json"),
+        admin.get("/api/people/"),
+        testapp.get("/api/people/", status="*"),
+        testapp.get("/api/nowhere/", status="*"),
+    ):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -77,25 +100,35 @@ def test_through_the_real_server_the_cap_holds_for_sized_and_chunked_bodies(live
         sized = client.post("/api/auth/token/", content=big, headers={"Content-Type": "application/json"})
         assert sized.status_code == 413 and sized.json()["code"] == "too_large"
         assert sized.headers["X-Content-Type-Options"] == "nosniff"
-        chunked = client.post("/api/auth/token/", content=iter([big[i:i + 65536] for i in range(0, len(big), 65536)]),
-                              headers={"Content-Type": "application/json"})
+        chunked = client.post(
+            "/api/auth/token/",
+            content=iter([big[i : i + 65536] for i in range(0, len(big), 65536)]),
+            headers={"Content-Type": "application/json"},
+        )
         assert chunked.status_code == 413 and chunked.json()["code"] == "too_large"
     # Far over: waitress stops reading at twice the cap.
-    huge = httpx.post(f"{live_server}/api/auth/token/", content=b" " * (5 * 1024 * 1024),
-                      headers={"Content-Type": "application/json"}, timeout=30)
+    huge = httpx.post(
+        f"{live_server}/api/auth/token/",
+        content=b" " * (5 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
     assert huge.status_code == 413
     assert httpx.get(f"{live_server}/api/people/%ff/").json()["code"] == "invalid"
 
 
-@pytest.mark.parametrize("path, body, field", [
-    ("/api/people/", {"name": "Ana", "isActive": 0}, "isActive"),
-    ("/api/people/", {"name": "Ana", "weeklyCapacity": "36"}, "weeklyCapacity"),
-    ("/api/people/", {"name": "Ana", "weeklyCapacity": True}, "weeklyCapacity"),
-    ("/api/people/", {"name": "Ana", "departmentId": True}, "departmentId"),
-    ("/api/people/", {"name": 5}, "name"),
-    ("/api/projects/", {"name": "P", "projectNumber": "S-1", "estimatedHours": False}, "estimatedHours"),
-    ("/api/departments/", {"name": "D", "managerId": "3"}, "managerId"),
-])
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        ("/api/people/", {"name": "Ana", "isActive": 0}, "isActive"),
+        ("/api/people/", {"name": "Ana", "weeklyCapacity": "36"}, "weeklyCapacity"),
+        ("/api/people/", {"name": "Ana", "weeklyCapacity": True}, "weeklyCapacity"),
+        ("/api/people/", {"name": "Ana", "departmentId": True}, "departmentId"),
+        ("/api/people/", {"name": 5}, "name"),
+        ("/api/projects/", {"name": "P", "projectNumber": "S-1", "estimatedHours": False}, "estimatedHours"),
+        ("/api/departments/", {"name": "D", "managerId": "3"}, "managerId"),
+    ],
+)
 def test_json_types_are_taken_as_they_are_no_bool_or_number_coercion(admin, path, body, field):
     assert field in _envelope(admin.post(path, body))["errors"]
     assert admin.get(path).json["count"] == 0
@@ -112,9 +145,17 @@ def test_a_patch_is_as_strict_as_a_create_and_still_ignores_echoed_read_only_fie
 
 def test_sign_in_and_admin_bodies_are_strict_too(testapp, admin, registry):
     make_user(registry, username="ana")
-    assert "username" in _envelope(testapp.post_json("/api/auth/token/", {"username": ["ana"], "password": PASSWORD},
-                                                     expect_errors=True))["errors"]
+    assert (
+        "username"
+        in _envelope(
+            testapp.post_json("/api/auth/token/", {"username": ["ana"], "password": PASSWORD}, expect_errors=True)
+        )["errors"]
+    )
     user = make_user(registry, username="ben")
     assert "role" in _envelope(admin.post(f"/api/auth/users/{user.id}/change_role/", {"role": 2}))["errors"]
-    assert "personId" in _envelope(admin.post("/api/auth/users/", {"username": "cy", "password": PASSWORD * 2,
-                                                                   "personId": "3"}))["errors"]
+    assert (
+        "personId"
+        in _envelope(admin.post("/api/auth/users/", {"username": "cy", "password": PASSWORD * 2, "personId": "3"}))[
+            "errors"
+        ]
+    )

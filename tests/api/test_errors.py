@@ -21,15 +21,22 @@ def test_unknown_path_is_a_json_404(testapp, url):
     _is_envelope(testapp.get(url, status="*"), 404, "not_found")
 
 
-@pytest.mark.parametrize("method, url, allow", [
-    ("post", "/api/health/", "GET, HEAD"), ("delete", "/api/people/", "GET, HEAD, POST"),
-    ("put", "/api/projects/", "GET, HEAD, POST"), ("post", "/api/dashboard/", "GET, HEAD"),
-    ("get", "/api/auth/token/", "POST"), ("post", "/api/people/1/", "DELETE, GET, HEAD, PATCH, PUT"),
-    ("delete", "/api/auth/me/", "GET, HEAD"),
-])
+@pytest.mark.parametrize(
+    "method, url, allow",
+    [
+        ("post", "/api/health/", "GET, HEAD"),
+        ("delete", "/api/people/", "GET, HEAD, POST"),
+        ("put", "/api/projects/", "GET, HEAD, POST"),
+        ("post", "/api/dashboard/", "GET, HEAD"),
+        ("get", "/api/auth/token/", "POST"),
+        ("post", "/api/people/1/", "DELETE, GET, HEAD, PATCH, PUT"),
+        ("delete", "/api/auth/me/", "GET, HEAD"),
+    ],
+)
 def test_wrong_method_is_a_json_405_with_allow(testapp, staff, method, url, allow):
-    response = testapp.request(url, method=method.upper(), status="*",
-                               headers={"Authorization": f"Bearer {staff.access}"})
+    response = testapp.request(
+        url, method=method.upper(), status="*", headers={"Authorization": f"Bearer {staff.access}"}
+    )
     _is_envelope(response, 405, "method_not_allowed")
     assert response.headers["Allow"] == allow
 
@@ -42,8 +49,12 @@ def test_validation_error_envelope_has_field_errors(manager):
 
 
 def test_request_id_is_echoed(testapp, staff):
-    for url, headers in [("/api/health/", {}), ("/api/people/", {"Authorization": f"Bearer {staff.access}"}),
-                         ("/api/people/", {}), ("/api/nope/", {})]:
+    for url, headers in [
+        ("/api/health/", {}),
+        ("/api/people/", {"Authorization": f"Bearer {staff.access}"}),
+        ("/api/people/", {}),
+        ("/api/nope/", {}),
+    ]:
         response = testapp.get(url, headers={**headers, "X-Request-ID": "abc-123.x:y_z"}, status="*")
         assert response.headers["X-Request-ID"] == "abc-123.x:y_z", url
 
@@ -79,8 +90,9 @@ def test_request_id_is_generated_when_absent_or_unsafe(testapp):
 def test_a_failed_write_does_not_leak_the_etag_of_the_view(manager, registry):
     created = manager.post("/api/people/", {"name": "Ada", "email": "ada@example.com"})
     other = manager.post("/api/people/", {"name": "Bob", "email": "bob@example.com"})
-    response = manager.patch(f"/api/people/{other.json['id']}/", {"email": "ada@example.com"},
-                             {"If-Match": other.headers["ETag"]})
+    response = manager.patch(
+        f"/api/people/{other.json['id']}/", {"email": "ada@example.com"}, {"If-Match": other.headers["ETag"]}
+    )
     assert response.status_int == 400 and response.json["code"] == "duplicate"
     assert "ETag" not in response.headers
     assert created.status_int == 201

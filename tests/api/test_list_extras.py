@@ -37,6 +37,10 @@ def test_assignments_order_by_person_then_project_name(admin, registry):
             make_assignment(registry, person=person, project=project)
     rows = admin.get("/api/assignments/?ordering=personName,projectName").json["results"]
     assert [(r["personName"], r["projectName"]) for r in rows] == [
-        ("Amy", "Alpha"), ("Amy", "Beta"), ("Zed", "Alpha"), ("Zed", "Beta")]
+        ("Amy", "Alpha"),
+        ("Amy", "Beta"),
+        ("Zed", "Alpha"),
+        ("Zed", "Beta"),
+    ]
     rows = admin.get("/api/assignments/?ordering=-personName,projectName").json["results"]
     assert rows[0]["personName"] == "Zed"

@@ -21,8 +21,13 @@ REQUESTS = 20
 def metrics_server(database_url, tmp_path):
     port = free_port()
     (tmp_path / "counter_1.db").write_bytes(b"stale")  # an earlier run's numbers: must not count
-    server = RealServer(database_url, workers=2, METRICS_PORT=str(port), PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
-                        THROTTLE_USER_FAILURES="2").wait_until_healthy()
+    server = RealServer(
+        database_url,
+        workers=2,
+        METRICS_PORT=str(port),
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
+        THROTTLE_USER_FAILURES="2",
+    ).wait_until_healthy()
     server.metrics_url, server.multiproc_dir = f"http://127.0.0.1:{port}/metrics", tmp_path
     yield server
     server.stop()
@@ -30,8 +35,11 @@ def metrics_server(database_url, tmp_path):
 
 def scrape(url: str) -> dict[tuple, float]:
     text = httpx.get(url, timeout=5).text
-    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
-            for family in text_string_to_metric_families(text) for sample in family.samples}
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
 
 
 def value(samples, name, **labels) -> float:
@@ -63,7 +71,6 @@ def test_counts_add_up_across_two_workers(metrics_server, registry):
     print(f"\nmetrics: {REQUESTS} requests over 2 workers counted {REQUESTS}")
 
 
-
 def test_the_counts_of_a_worker_that_died_stay_in_the_sum(metrics_server, registry):
     api, metrics_url = metrics_server.base, metrics_server.metrics_url
     labels = {"method": "GET", "route": "health", "status": "200"}
@@ -73,8 +80,9 @@ def test_the_counts_of_a_worker_that_died_stay_in_the_sum(metrics_server, regist
     parent = psutil.Process(metrics_server.process.pid)
     workers = {child.pid for child in parent.children()}
     # A worker that has counted (its file exists): its numbers must outlive it.
-    victim = psutil.Process(next(pid for pid in sorted(workers)
-                                 if (metrics_server.multiproc_dir / f"counter_{pid}.db").exists()))
+    victim = psutil.Process(
+        next(pid for pid in sorted(workers) if (metrics_server.multiproc_dir / f"counter_{pid}.db").exists())
+    )
     victim.kill()
     victim.wait(timeout=10)
     deadline = time.monotonic() + 30
@@ -87,14 +95,17 @@ def test_the_counts_of_a_worker_that_died_stay_in_the_sum(metrics_server, regist
     assert value(samples, "planner_http_requests_total", **labels) == counted + 10
     assert value(samples, "planner_http_requests_in_flight") == 0
 
+
 def test_login_failures_throttled_attempts_and_412_conflicts_are_counted(metrics_server, registry):
     api, metrics_url = metrics_server.base, metrics_server.metrics_url
     user = make_user(registry, "manager")
     person = make_person(registry)
     with httpx.Client(base_url=api, timeout=10) as client:
         # THROTTLE_USER_FAILURES=2: two wrong passwords are checked, the next two are throttled.
-        statuses = [client.post("/api/auth/token/", json={"username": user.username, "password": "wrong wrong"})
-                    .status_code for _ in range(4)]
+        statuses = [
+            client.post("/api/auth/token/", json={"username": user.username, "password": "wrong wrong"}).status_code
+            for _ in range(4)
+        ]
         other = make_user(registry, "manager")
         token = client.post("/api/auth/token/", json={"username": other.username, "password": PASSWORD}).json()
         headers = {"Authorization": f"Bearer {token['access']}"}

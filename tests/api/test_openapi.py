@@ -45,8 +45,11 @@ def _refs(node):
 def test_looks_like_openapi_3(document):
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"] and document["info"]["version"]
-    assert document["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer",
-                                                                   "bearerFormat": "JWT"}
+    assert document["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
     assert document["paths"]
     for path, item in document["paths"].items():
         assert path.startswith("/api/")
@@ -56,8 +59,9 @@ def test_looks_like_openapi_3(document):
             assert operation["responses"], (path, method)
             assert all(code.isdigit() and len(code) == 3 for code in operation["responses"])
             if "{id}" in path:
-                assert {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}} \
-                    in operation["parameters"]
+                assert {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}} in operation[
+                    "parameters"
+                ]
 
 
 def test_every_ref_resolves(document):
@@ -83,9 +87,18 @@ def test_the_contract_endpoints_are_all_there(document):
     for resource in ("people", "departments", "projects", "assignments", "deliverables", "timeoff"):
         assert set(paths[f"/api/{resource}/"]) == {"get", "post"}
         assert set(paths[f"/api/{resource}/{{id}}/"]) == {"get", "patch", "put", "delete"}
-    for path in ("/api/health/", "/api/health/ready/", "/api/openapi.json", "/api/dashboard/",
-                 "/api/auth/token/", "/api/auth/token/refresh/", "/api/auth/logout/", "/api/auth/me/", "/api/auth/sessions/",
-                 "/api/auth/sessions/revoke/"):
+    for path in (
+        "/api/health/",
+        "/api/health/ready/",
+        "/api/openapi.json",
+        "/api/dashboard/",
+        "/api/auth/token/",
+        "/api/auth/token/refresh/",
+        "/api/auth/logout/",
+        "/api/auth/me/",
+        "/api/auth/sessions/",
+        "/api/auth/sessions/revoke/",
+    ):
         assert path in paths, path
 
 
@@ -105,18 +118,29 @@ def test_schemas_come_from_the_wire_models(document):
     assert {"id", "departmentName", "createdAt", "updatedAt"} <= set(schemas[out_ref.rsplit("/", 1)[1]]["properties"])
     params = {p["name"] for p in listing["parameters"]}
     assert {"page", "pageSize", "ordering", "departmentId", "skill"} <= params
-    status = schemas[paths["/api/projects/"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-                     .rsplit("/", 1)[1]]["properties"]["status"]
+    status = schemas[
+        paths["/api/projects/"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[
+            1
+        ]
+    ]["properties"]["status"]
     status = schemas[status["$ref"].rsplit("/", 1)[1]] if "$ref" in status else status  # a StrEnum's own schema
     assert status["enum"] == ["planning", "active", "on_hold", "completed", "cancelled"]
 
 
 def test_public_operations_have_no_security_and_the_rest_do(document):
-    public = {("/api/health/", "get"), ("/api/health/ready/", "get"), ("/api/openapi.json", "get"), ("/api/auth/token/", "post"),
-              ("/api/auth/token/refresh/", "post"), ("/api/auth/logout/", "post"),
-              # The browser's cookie flow: the cookie (or a grant code) is the credential.
-              ("/api/auth/token/cookie/", "post"), ("/api/auth/token/app/", "post"),
-              ("/api/auth/token/access/", "post"), ("/api/auth/logout/cookie/", "post")}
+    public = {
+        ("/api/health/", "get"),
+        ("/api/health/ready/", "get"),
+        ("/api/openapi.json", "get"),
+        ("/api/auth/token/", "post"),
+        ("/api/auth/token/refresh/", "post"),
+        ("/api/auth/logout/", "post"),
+        # The browser's cookie flow: the cookie (or a grant code) is the credential.
+        ("/api/auth/token/cookie/", "post"),
+        ("/api/auth/token/app/", "post"),
+        ("/api/auth/token/access/", "post"),
+        ("/api/auth/logout/cookie/", "post"),
+    }
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if (path, method) in public:
@@ -140,10 +164,18 @@ def test_query_parameters_are_typed(document):
     assert re.fullmatch(people["ordering"]["schema"]["pattern"], "name,-updatedAt")
     assert not re.fullmatch(people["ordering"]["schema"]["pattern"], "password")
     assert _params(paths["/api/projects/"]["get"])["status"]["schema"]["enum"] == [
-        "planning", "active", "on_hold", "completed", "cancelled"]
+        "planning",
+        "active",
+        "on_hold",
+        "completed",
+        "cancelled",
+    ]
     assert _params(paths["/api/timeoff/"]["get"])["from"]["schema"] == {"type": "string", "format": "date"}
-    assert _params(paths["/api/dashboard/"]["get"])["weeks"]["schema"] == {"type": "integer", "minimum": 1,
-                                                                           "maximum": 12}
+    assert _params(paths["/api/dashboard/"]["get"])["weeks"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 12,
+    }
     assert _params(paths["/api/auth/users/"]["get"])["role"]["schema"]["enum"] == ["admin", "manager", "user"]
 
 
@@ -224,7 +256,8 @@ def test_links_lead_from_a_create_to_its_object_with_its_etag(document):
     assert len(operation_ids) == len(set(operation_ids))
     links = paths["/api/projects/"]["post"]["responses"]["201"]["links"]
     assert {link["operationId"] for link in links.values()} == {
-        paths["/api/projects/{id}/"][method]["operationId"] for method in ("get", "patch", "put", "delete")}
+        paths["/api/projects/{id}/"][method]["operationId"] for method in ("get", "patch", "put", "delete")
+    }
     patch = paths["/api/projects/{id}/"]["patch"]["operationId"]
     assert links[patch]["parameters"] == {"path.id": "$response.body#/id", "header.If-Match": "$response.header.ETag"}
     after_get = paths["/api/projects/{id}/"]["get"]["responses"]["200"]["links"]

@@ -17,23 +17,26 @@ def test_defaults(manager):
     assert person["departmentId"] is None and person["departmentName"] is None
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"name": ""}, "name"),
-    ({"name": "   "}, "name"),
-    ({"name": "x" * 201}, "name"),
-    ({"email": "not-an-email"}, "email"),
-    ({"email": "two@@example.com"}, "email"),
-    ({"email": "no-dot@example"}, "email"),
-    ({"weeklyCapacity": -1}, "weeklyCapacity"),
-    ({"weeklyCapacity": 168.5}, "weeklyCapacity"),
-    ({"weeklyCapacity": "lots"}, "weeklyCapacity"),
-    ({"weeklyCapacity": float("nan")}, "weeklyCapacity"),
-    ({"weeklyCapacity": float("inf")}, "weeklyCapacity"),
-    ({"hireDate": "2026-02-30"}, "hireDate"),
-    ({"skills": "revit"}, "skills"),
-    ({"skills": [""]}, "skills"),
-    ({"isActive": "perhaps"}, "isActive"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": ""}, "name"),
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "two@@example.com"}, "email"),
+        ({"email": "no-dot@example"}, "email"),
+        ({"weeklyCapacity": -1}, "weeklyCapacity"),
+        ({"weeklyCapacity": 168.5}, "weeklyCapacity"),
+        ({"weeklyCapacity": "lots"}, "weeklyCapacity"),
+        ({"weeklyCapacity": float("nan")}, "weeklyCapacity"),
+        ({"weeklyCapacity": float("inf")}, "weeklyCapacity"),
+        ({"hireDate": "2026-02-30"}, "hireDate"),
+        ({"skills": "revit"}, "skills"),
+        ({"skills": [""]}, "skills"),
+        ({"isActive": "perhaps"}, "isActive"),
+    ],
+)
 def test_invalid_fields_are_400(manager, body, field):
     response = manager.post("/api/people/", {"name": "Grace Hopper", **body})
     assert response.status_int == 400
@@ -128,27 +131,37 @@ def test_department_can_be_set_and_cleared(manager, registry):
     department = make_department(registry, name="Structures")
     created = _post(manager, departmentId=department.id)
     assert created.json["departmentName"] == "Structures"
-    cleared = manager.patch(f"/api/people/{created.json['id']}/", {"departmentId": None},
-                            {"If-Match": created.headers["ETag"]})
+    cleared = manager.patch(
+        f"/api/people/{created.json['id']}/", {"departmentId": None}, {"If-Match": created.headers["ETag"]}
+    )
     assert cleared.status_int == 200
     assert cleared.json["departmentId"] is None and cleared.json["departmentName"] is None
 
 
 def test_put_replaces_and_resets_omitted_fields_to_defaults(manager):
     created = _post(manager, jobTitle="Engineer", skills=["Revit"], weeklyCapacity=20)
-    put = manager.put(f"/api/people/{created.json['id']}/", {"name": "G. Hopper"},
-                      {"If-Match": created.headers["ETag"]})
+    put = manager.put(
+        f"/api/people/{created.json['id']}/", {"name": "G. Hopper"}, {"If-Match": created.headers["ETag"]}
+    )
     assert put.status_int == 200
-    assert (put.json["name"], put.json["jobTitle"], put.json["skills"], put.json["weeklyCapacity"]) == \
-        ("G. Hopper", "", [], 36)
+    assert (put.json["name"], put.json["jobTitle"], put.json["skills"], put.json["weeklyCapacity"]) == (
+        "G. Hopper",
+        "",
+        [],
+        36,
+    )
 
 
 def test_patch_merges(manager):
     created = _post(manager, jobTitle="Engineer", skills=["Revit"])
-    patched = manager.patch(f"/api/people/{created.json['id']}/", {"location": "Oslo"},
-                            {"If-Match": created.headers["ETag"]})
-    assert (patched.json["jobTitle"], patched.json["skills"], patched.json["location"]) == \
-        ("Engineer", ["Revit"], "Oslo")
+    patched = manager.patch(
+        f"/api/people/{created.json['id']}/", {"location": "Oslo"}, {"If-Match": created.headers["ETag"]}
+    )
+    assert (patched.json["jobTitle"], patched.json["skills"], patched.json["location"]) == (
+        "Engineer",
+        ["Revit"],
+        "Oslo",
+    )
 
 
 def test_delete_with_assignments_is_400_and_nothing_is_deleted(manager, registry):
@@ -160,8 +173,10 @@ def test_delete_with_assignments_is_400_and_nothing_is_deleted(manager, registry
     assert response.json["code"] == "invalid"
     assert "2 assignment" in response.json["detail"]
     assert manager.get(f"/api/people/{person.id}/").status_int == 200
-    assert {a["id"] for a in manager.get(f"/api/assignments/?personId={person.id}").json["results"]} == \
-        {first.id, second.id}
+    assert {a["id"] for a in manager.get(f"/api/assignments/?personId={person.id}").json["results"]} == {
+        first.id,
+        second.id,
+    }
     assert manager.get(f"/api/timeoff/?personId={person.id}").json["count"] == 1
 
 

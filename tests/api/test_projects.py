@@ -38,13 +38,15 @@ def test_end_on_start_day_is_fine(manager):
 
 def test_patch_start_after_existing_end_is_400(manager):
     created = manager.post("/api/projects/", {"name": "Harbour", "startDate": "2026-12-01", "endDate": "2026-12-31"})
-    response = manager.patch(f"/api/projects/{created.json['id']}/", {"startDate": "2027-01-15"},
-                             {"If-Match": created.headers["ETag"]})
+    response = manager.patch(
+        f"/api/projects/{created.json['id']}/", {"startDate": "2027-01-15"}, {"If-Match": created.headers["ETag"]}
+    )
     assert response.status_int == 400 and list(response.json["errors"]) == ["endDate"]
 
 
-@pytest.mark.parametrize("field, value", [("startDate", "01/12/2026"), ("endDate", "2026-13-01"),
-                                          ("estimatedHours", -1), ("name", "")])
+@pytest.mark.parametrize(
+    "field, value", [("startDate", "01/12/2026"), ("endDate", "2026-13-01"), ("estimatedHours", -1), ("name", "")]
+)
 def test_bad_values_are_400(manager, field, value):
     response = manager.post("/api/projects/", {"name": "Harbour", field: value})
     assert response.status_int == 400 and list(response.json["errors"]) == [field]
@@ -53,8 +55,13 @@ def test_bad_values_are_400(manager, field, value):
 @pytest.mark.parametrize("value", ["Infinity", "NaN", "-Infinity"])
 def test_estimated_hours_must_be_a_finite_number(manager, testapp, value):
     # Python's json accepts these tokens; stored, Infinity would be rendered back as invalid JSON.
-    response = testapp.post("/api/projects/", f'{{"name": "Harbour", "estimatedHours": {value}}}', status="*",
-                            content_type="application/json", headers={"Authorization": f"Bearer {manager.access}"})
+    response = testapp.post(
+        "/api/projects/",
+        f'{{"name": "Harbour", "estimatedHours": {value}}}',
+        status="*",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {manager.access}"},
+    )
     assert response.status_int == 400 and list(response.json["errors"]) == ["estimatedHours"]
 
 

@@ -24,8 +24,9 @@ def test_sixteen_concurrent_patches_have_exactly_one_winner(live_server, registr
     def racer(n: int) -> None:
         with httpx.Client(base_url=live_server, timeout=30) as client:
             barrier.wait()
-            results[n] = client.patch(f"/api/people/{person.id}/", json={"jobTitle": f"racer {n}"},
-                                      headers={**headers, "If-Match": etag})
+            results[n] = client.patch(
+                f"/api/people/{person.id}/", json={"jobTitle": f"racer {n}"}, headers={**headers, "If-Match": etag}
+            )
 
     threads = [threading.Thread(target=racer, args=(n,)) for n in range(RACERS)]
     for thread in threads:

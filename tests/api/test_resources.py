@@ -4,7 +4,7 @@ filters and the wire format. Parametrised over People, Departments, Projects, As
 Deliverables and Time off (specs.py)."""
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -104,19 +104,21 @@ def test_stale_if_match_is_412_with_current_object_and_etag(spec, manager, regis
     assert manager.get(url).json == winner.json
 
 
-@pytest.mark.parametrize("header", ['W/{etag}', '"nope"', '"nope", W/{etag}'])
+@pytest.mark.parametrize("header", ["W/{etag}", '"nope"', '"nope", W/{etag}'])
 def test_if_match_uses_strong_comparison(spec, manager, registry, header):
     created = _created(manager, spec, registry)
-    response = manager.patch(spec.url(created.json["id"]), spec.change,
-                             {"If-Match": header.format(etag=created.headers["ETag"])})
+    response = manager.patch(
+        spec.url(created.json["id"]), spec.change, {"If-Match": header.format(etag=created.headers["ETag"])}
+    )
     assert response.status_int == 412 and response.json["code"] == "precondition_failed"
 
 
 @pytest.mark.parametrize("header", ["*", "{etag}", '"a", {etag}, "b"', ' {etag} ,"x"'])
 def test_if_match_star_and_lists_match(spec, manager, registry, header):
     created = _created(manager, spec, registry)
-    response = manager.patch(spec.url(created.json["id"]), spec.change,
-                             {"If-Match": header.format(etag=created.headers["ETag"])})
+    response = manager.patch(
+        spec.url(created.json["id"]), spec.change, {"If-Match": header.format(etag=created.headers["ETag"])}
+    )
     assert response.status_int == 200, response.json
     for key, value in spec.change.items():
         assert response.json[key] == value
@@ -154,7 +156,7 @@ def test_two_writes_in_one_clock_tick_give_two_etags(spec, manager, registry, mo
     """The ETag includes the version: a frozen clock must not make two versions look alike."""
     created = _created(manager, spec, registry)
     url = spec.url(created.json["id"])
-    frozen = datetime(2026, 11, 24, 10, 15, tzinfo=timezone.utc)
+    frozen = datetime(2026, 11, 24, 10, 15, tzinfo=UTC)
     monkeypatch.setattr("backend_api.core.resource.now", lambda: frozen)
     first = manager.patch(url, {}, {"If-Match": created.headers["ETag"]})
     second = manager.patch(url, {}, {"If-Match": first.headers["ETag"]})
@@ -247,8 +249,17 @@ def test_page_size_defaults_to_50_and_is_capped_at_200(spec, staff, registry):
     assert len(staff.get(capped["next"]).json["results"]) == 1
 
 
-@pytest.mark.parametrize("query, status", [("page=2", 404), ("page=0", 400), ("page=abc", 400),
-                                            ("pageSize=0", 400), ("pageSize=-5", 400), ("pageSize=x", 400)])
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("page=2", 404),
+        ("page=0", 400),
+        ("page=abc", 400),
+        ("pageSize=0", 400),
+        ("pageSize=-5", 400),
+        ("pageSize=x", 400),
+    ],
+)
 def test_invalid_page_or_page_size(spec, staff, registry, query, status):
     spec.make(registry)
     response = staff.get(f"{spec.path}?{query}")
@@ -264,8 +275,10 @@ def test_empty_list_first_page_is_fine(spec, staff):
 def test_ordering_ascending_and_descending(spec, staff, registry):
     wire, column, values = spec.order
     # Made in a shuffled order, so the id order cannot pass for the requested one.
-    made = {value: spec.make(registry, **spec.columns_for_order(column, value))
-            for value in (values[1], values[2], values[0])}
+    made = {
+        value: spec.make(registry, **spec.columns_for_order(column, value))
+        for value in (values[1], values[2], values[0])
+    }
     expected = [made[v].id for v in values]
     ascending = staff.get(f"{spec.path}?ordering={wire}").json["results"]
     descending = staff.get(f"{spec.path}?ordering=-{wire}").json["results"]
@@ -307,10 +320,20 @@ def test_filter_with_a_value_of_the_wrong_type_is_400(spec, staff):
     assert param in response.json["errors"]
 
 
-INTEGER_FILTERS = {"people": "departmentId", "departments": "parentId", "assignments": "personId",
-                   "deliverables": "projectId", "timeoff": "personId"}
-FOREIGN_KEYS = {"people": "departmentId", "departments": "managerId", "assignments": "projectId",
-                "deliverables": "projectId", "timeoff": "personId"}
+INTEGER_FILTERS = {
+    "people": "departmentId",
+    "departments": "parentId",
+    "assignments": "personId",
+    "deliverables": "projectId",
+    "timeoff": "personId",
+}
+FOREIGN_KEYS = {
+    "people": "departmentId",
+    "departments": "managerId",
+    "assignments": "projectId",
+    "deliverables": "projectId",
+    "timeoff": "personId",
+}
 
 
 @pytest.mark.parametrize("value", ["2147483648", "1,99999999999999999999", "-2147483649"])
@@ -351,8 +374,13 @@ def test_unknown_field_in_patch_is_400(spec, manager, registry):
 
 
 def test_read_only_fields_echoed_back_are_ignored(spec, manager, registry):
-    body = {**spec.body(registry), "id": 424242, "createdAt": "1999-01-01T00:00:00Z",
-            "updatedAt": "not even a date", **{key: "Made up" for key in spec.read_only}}
+    body = {
+        **spec.body(registry),
+        "id": 424242,
+        "createdAt": "1999-01-01T00:00:00Z",
+        "updatedAt": "not even a date",
+        **{key: "Made up" for key in spec.read_only},
+    }
     created = manager.post(spec.path, body)
     assert created.status_int == 201, created.json
     assert created.json["id"] != 424242
@@ -368,8 +396,13 @@ def test_read_only_fields_echoed_back_are_ignored(spec, manager, registry):
 
 @pytest.mark.parametrize("body", ["[1, 2]", '"text"', "{not json", ""])
 def test_body_that_is_not_a_json_object_is_400(spec, manager, testapp, body):
-    response = testapp.post(spec.path, body, status="*", content_type="application/json",
-                            headers={"Authorization": f"Bearer {manager.access}"})
+    response = testapp.post(
+        spec.path,
+        body,
+        status="*",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {manager.access}"},
+    )
     assert response.status_int == 400
     assert response.content_type == "application/json"
     assert response.json["code"] == "invalid"

@@ -69,19 +69,22 @@ def test_anonymous_gets_401_on_every_resource_operation(spec, testapp, manager, 
         else:
             response = getattr(testapp, f"{method}_json")(target, body, headers=headers, status="*")
         assert response.status_int == 401, (method, target)
-        assert response.json == {"detail": "Authentication credentials were not provided.",
-                                 "code": "not_authenticated"}
+        assert response.json == {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
         assert response.headers["WWW-Authenticate"] == "Bearer"
     assert manager.get(url).json == created.json
 
 
-@pytest.mark.parametrize("method, url", [
-    ("get", "/api/dashboard/"), ("get", "/api/auth/me/"), ("get", "/api/auth/sessions/"),
-    ("post", "/api/auth/sessions/revoke/"),
-])
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", "/api/dashboard/"),
+        ("get", "/api/auth/me/"),
+        ("get", "/api/auth/sessions/"),
+        ("post", "/api/auth/sessions/revoke/"),
+    ],
+)
 def test_anonymous_gets_401_on_the_other_endpoints(testapp, method, url):
-    response = (testapp.get(url, status="*") if method == "get"
-                else testapp.post_json(url, {"sessionId": 1}, status="*"))
+    response = testapp.get(url, status="*") if method == "get" else testapp.post_json(url, {"sessionId": 1}, status="*")
     assert response.status_int == 401
     assert response.json["code"] == "not_authenticated"
     assert response.headers["WWW-Authenticate"] == "Bearer"

@@ -49,8 +49,7 @@ def test_sigterm_stops_the_workers_and_exits_0(server):
     workers = _workers(server)
     server.process.send_signal(signal.SIGTERM)
     assert server.exit_code() == 0
-    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-                   for pid in workers)
+    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE for pid in workers)
 
 
 def test_a_port_in_use_exits_1(database_url):
@@ -62,8 +61,9 @@ def test_a_port_in_use_exits_1(database_url):
     assert "cannot listen" in server.output()
 
 
-@pytest.mark.parametrize("unreachable", ["sqlite:///{tmp}/no-such-dir/planner.db",
-                                         "postgresql://postgres@127.0.0.1:{closed}/planner"])
+@pytest.mark.parametrize(
+    "unreachable", ["sqlite:///{tmp}/no-such-dir/planner.db", "postgresql://postgres@127.0.0.1:{closed}/planner"]
+)
 def test_a_database_that_cannot_be_reached_at_start_exits_1(unreachable, tmp_path):
     with socket.socket() as probe:  # a port nobody listens on: connections are refused
         probe.bind(("127.0.0.1", 0))
@@ -85,8 +85,11 @@ def test_an_app_that_cannot_be_built_exits_1_instead_of_respawning_forever(datab
     assert "the app cannot be built" in server.output()
 
 
-@pytest.mark.skipif(ENGINE != "postgres", reason="a SQLite worker keeps its open file; the outage is tested "
-                    "in-process (test_availability) and at start above")
+@pytest.mark.skipif(
+    ENGINE != "postgres",
+    reason="a SQLite worker keeps its open file; the outage is tested "
+    "in-process (test_availability) and at start above",
+)
 def test_a_database_outage_is_503_until_it_is_back(outage, registry):
     user = make_user(registry)
     server = RealServer(outage.url, workers=2).wait_until_healthy()
@@ -95,8 +98,11 @@ def test_a_database_outage_is_503_until_it_is_back(outage, registry):
         assert httpx.post(f"{server.base}/api/auth/token/", json=body).status_code == 200
         outage.down()
         for url in ("/api/health/ready/", "/api/auth/token/"):
-            response = httpx.request("GET" if url.endswith("ready/") else "POST", f"{server.base}{url}",
-                                     json=None if url.endswith("ready/") else body)
+            response = httpx.request(
+                "GET" if url.endswith("ready/") else "POST",
+                f"{server.base}{url}",
+                json=None if url.endswith("ready/") else body,
+            )
             assert (response.status_code, response.headers.get("Retry-After")) == (503, "5"), url
             assert response.json()["code"] == "unavailable"
         assert httpx.get(f"{server.base}/api/health/").status_code == 200

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
-
 import jwt
 import pytest
 from sqlalchemy import update
@@ -21,8 +20,9 @@ from tests.factories import PASSWORD, make_user
 
 
 def login(testapp, username, **environ):
-    return testapp.post_json("/api/auth/token/", {"username": username, "password": PASSWORD},
-                             extra_environ=environ or None, status="*")
+    return testapp.post_json(
+        "/api/auth/token/", {"username": username, "password": PASSWORD}, extra_environ=environ or None, status="*"
+    )
 
 
 def me(testapp, access):
@@ -168,8 +168,11 @@ def test_unknown_user_and_wrong_password_look_the_same(testapp, registry):
     unknown = testapp.post_json("/api/auth/token/", {"username": "ghost", "password": "whatever1234"}, status="*")
     wrong = testapp.post_json("/api/auth/token/", {"username": user.username, "password": "whatever1234"}, status="*")
     assert unknown.status_int == wrong.status_int == 401
-    assert unknown.json == wrong.json == {"detail": "The username or password is incorrect.",
-                                          "code": "invalid_credentials"}
+    assert (
+        unknown.json
+        == wrong.json
+        == {"detail": "The username or password is incorrect.", "code": "invalid_credentials"}
+    )
 
 
 def test_login_is_throttled_per_username_with_retry_after(testapp, registry):
@@ -199,8 +202,9 @@ def test_parallel_guesses_across_workers_get_exactly_the_limit(live_server, regi
     limit = registry.planner_settings.throttle_user_failures
 
     def guess(_):
-        return httpx.post(f"{live_server}/api/auth/token/", json={"username": user.username, "password": "nope nope"},
-                          timeout=60).status_code
+        return httpx.post(
+            f"{live_server}/api/auth/token/", json={"username": user.username, "password": "nope nope"}, timeout=60
+        ).status_code
 
     with ThreadPoolExecutor(24) as pool:
         statuses = list(pool.map(guess, range(24)))
@@ -214,8 +218,12 @@ def test_the_unlock_command_lets_a_locked_out_admin_back_in(testapp, registry, d
     for _ in range(registry.planner_settings.throttle_user_failures + 1):
         login_with(testapp, admin.username, "nope nope")
     assert login(testapp, admin.username).status_int == 429
-    done = subprocess.run([sys.executable, "-m", "backend_api", "unlock", "--username", admin.username.upper()],
-                          env={**os.environ, "DATABASE_URL": database_url}, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "backend_api", "unlock", "--username", admin.username.upper()],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert login(testapp, admin.username).status_int == 200
 
@@ -223,8 +231,12 @@ def test_the_unlock_command_lets_a_locked_out_admin_back_in(testapp, registry, d
 def test_login_is_throttled_per_ip(testapp, registry):
     limit = registry.planner_settings.throttle_ip_failures
     for n in range(limit):
-        testapp.post_json("/api/auth/token/", {"username": f"spray{n}", "password": "nope nope"},
-                          extra_environ={"REMOTE_ADDR": "10.9.9.9"}, status="*")
+        testapp.post_json(
+            "/api/auth/token/",
+            {"username": f"spray{n}", "password": "nope nope"},
+            extra_environ={"REMOTE_ADDR": "10.9.9.9"},
+            status="*",
+        )
     blocked = login(testapp, make_user(registry).username, REMOTE_ADDR="10.9.9.9")
     assert blocked.status_int == 429
     assert login(testapp, make_user(registry).username, REMOTE_ADDR="10.9.9.10").status_int == 200
@@ -304,8 +316,11 @@ def test_every_integer_id_on_sqlite_is_autoincrement(registry):
     if engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL sequences never reuse ids")
     with engine.connect() as conn:
-        tables = [(name, sql) for name, sql in conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'table'") if re.search(r"^\s*id INTEGER", sql, re.M)]
+        tables = [
+            (name, sql)
+            for name, sql in conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            if re.search(r"^\s*id INTEGER", sql, re.M)
+        ]
     assert len(tables) == 9
     assert [name for name, sql in tables if "AUTOINCREMENT" not in sql] == []
 
@@ -331,8 +346,16 @@ def test_trusted_proxies_may_be_networks(database_url, registry):
     app = TestApp(main({}, database_url=database_url, trusted_proxies=networks("192.0.2.7, 10.0.0.0/8")))
     user = make_user(registry)
     for peer in ("10.20.30.40", "192.0.2.7", "192.0.2.8"):
-        tokens = login(app, user.username, REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR="203.0.113.9",
-                       HTTP_X_CLIENT_USER_AGENT=f"browser via {peer}").json
+        tokens = login(
+            app,
+            user.username,
+            REMOTE_ADDR=peer,
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            HTTP_X_CLIENT_USER_AGENT=f"browser via {peer}",
+        ).json
     listed = app.get("/api/auth/sessions/", headers={"Authorization": f"Bearer {tokens['access']}"}).json["results"]
     assert sorted((s["ip"], s["userAgent"]) for s in listed) == [
-        ("192.0.2.8", ""), ("203.0.113.9", "browser via 10.20.30.40"), ("203.0.113.9", "browser via 192.0.2.7")]
+        ("192.0.2.8", ""),
+        ("203.0.113.9", "browser via 10.20.30.40"),
+        ("203.0.113.9", "browser via 192.0.2.7"),
+    ]

@@ -13,8 +13,9 @@ def person(registry):
 
 
 def _post(client, person, **fields):
-    return client.post("/api/timeoff/", {"personId": person.id, "startDate": "2026-12-21",
-                                         "endDate": "2026-12-24", **fields})
+    return client.post(
+        "/api/timeoff/", {"personId": person.id, "startDate": "2026-12-21", "endDate": "2026-12-24", **fields}
+    )
 
 
 @pytest.mark.parametrize("kind", ["vacation", "holiday", "sick", "other"])
@@ -59,8 +60,9 @@ def test_unknown_person_is_400(manager, person):
 
 def test_patch_end_before_start_is_400(manager, person):
     created = _post(manager, person)
-    response = manager.patch(f"/api/timeoff/{created.json['id']}/", {"endDate": "2026-12-01"},
-                             {"If-Match": created.headers["ETag"]})
+    response = manager.patch(
+        f"/api/timeoff/{created.json['id']}/", {"endDate": "2026-12-01"}, {"If-Match": created.headers["ETag"]}
+    )
     assert response.status_int == 400 and list(response.json["errors"]) == ["endDate"]
 
 

@@ -122,7 +122,12 @@ def test_create_user_can_then_sign_in(admin, testapp, role, staff):
     user = response.json
     assert set(user) == USER_KEYS
     assert (user["username"], user["email"], user["role"], user["isStaff"], user["isActive"]) == (
-        "newbie", "newbie@example.com", role, staff, True)
+        "newbie",
+        "newbie@example.com",
+        role,
+        staff,
+        True,
+    )
     assert user["personId"] is None and user["lastLogin"] is None
     assert sign_in(testapp, "newbie", NEW_PASSWORD).status_int == 200
 
@@ -142,12 +147,15 @@ def test_a_username_differing_only_in_case_or_width_is_taken(admin, registry, sp
     assert response.json["errors"]["username"] == ["This username is already taken (as taken)."]
 
 
-@pytest.mark.parametrize("username,says", [
-    ("\u0430dmin", "look-alike"),       # Cyrillic а, then Latin letters
-    ("ad\u200bmin", "invisible"),       # zero-width space
-    ("admin\u202e", "invisible"),       # right-to-left override
-    ("ad\u200dmin", "invisible"),       # zero-width joiner
-])
+@pytest.mark.parametrize(
+    "username,says",
+    [
+        ("\u0430dmin", "look-alike"),  # Cyrillic а, then Latin letters
+        ("ad\u200bmin", "invisible"),  # zero-width space
+        ("admin\u202e", "invisible"),  # right-to-left override
+        ("ad\u200dmin", "invisible"),  # zero-width joiner
+    ],
+)
 def test_usernames_that_could_pass_for_another_are_refused(admin, username, says):
     response = admin.post("/api/auth/users/", new_user(username=username))
     assert response.status_int == 400 and response.json["code"] == "invalid"
@@ -167,13 +175,16 @@ def test_password_policy_on_create(admin, password):
     assert response.json["code"] == "invalid" and response.json["errors"]["password"]
 
 
-@pytest.mark.parametrize("body,field", [
-    (new_user(role="boss"), "role"),
-    (new_user(email="not-an-email"), "email"),
-    (new_user(username=""), "username"),
-    ({"username": "newbie", "role": "user"}, "password"),
-    (new_user(isSuperuser=True), "isSuperuser"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        (new_user(role="boss"), "role"),
+        (new_user(email="not-an-email"), "email"),
+        (new_user(username=""), "username"),
+        ({"username": "newbie", "role": "user"}, "password"),
+        (new_user(isSuperuser=True), "isSuperuser"),
+    ],
+)
 def test_invalid_create_bodies_are_400_with_the_field(admin, body, field):
     response = admin.post("/api/auth/users/", body)
     assert response.status_int == 400
@@ -249,11 +260,15 @@ def _actor(user) -> Actor:
     return Actor(user.id, user.username, session_id=0, request_id="test", ip="127.0.0.1")
 
 
-@pytest.mark.parametrize("action", [
-    lambda db, actor, target: admin.toggle_active(db, actor, target),
-    lambda db, actor, target: admin.delete_user(db, actor, target),
-    lambda db, actor, target: admin.change_role(db, actor, target, "user"),
-], ids=["disable", "delete", "demote"])
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda db, actor, target: admin.toggle_active(db, actor, target),
+        lambda db, actor, target: admin.delete_user(db, actor, target),
+        lambda db, actor, target: admin.change_role(db, actor, target, "user"),
+    ],
+    ids=["disable", "delete", "demote"],
+)
 def test_nobody_can_remove_the_last_active_admin(registry, action):
     # Over HTTP the caller is always an active admin other than the target, so this guard only
     # bites in a race (below); here the rule itself, called as any other caller (a script) would.
@@ -269,8 +284,7 @@ def test_nobody_can_remove_the_last_active_admin(registry, action):
 def _active_admins(registry) -> int:
     reader, _ = registry.planner_sessions
     with reader() as db:
-        return db.scalar(select(func.count()).select_from(User).where(User.role == "admin",
-                                                                      User.is_active.is_(True)))
+        return db.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.is_active.is_(True)))
 
 
 def _wait_until_a_transaction_waits_for_a_lock(engine) -> None:
@@ -281,8 +295,9 @@ def _wait_until_a_transaction_waits_for_a_lock(engine) -> None:
     deadline = time.monotonic() + 10
     # Autocommit: pg_stat_activity is a per-transaction snapshot, so each poll must be its own.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        query = text("SELECT count(*) FROM pg_stat_activity "
-                     "WHERE datname = current_database() AND wait_event_type = 'Lock'")
+        query = text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
         while conn.scalar(query) == 0:
             assert time.monotonic() < deadline, "the second demotion never waited for the first one's lock"
 

@@ -83,7 +83,13 @@ def test_admin_actions_and_their_audit_trail(signed_in, registry):
     assert promoted.role == "manager" and not disabled.is_active
     assert weak.field_errors()["password"].startswith("The password must have at least")
     assert [u.username for u in listed.results] == ["newbie"]
-    assert [e.action for e in audit.results[:5]] == ["delete_user", "create_user", "set_password", "toggle_active", "change_role"]
+    assert [e.action for e in audit.results[:5]] == [
+        "delete_user",
+        "create_user",
+        "set_password",
+        "toggle_active",
+        "change_role",
+    ]
     assert audit.results[4].meta["to"] == "manager" and audit.results[4].target_id == target.id
 
 

@@ -18,22 +18,39 @@ CHROME_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
     [
         (CHROME_LINUX, "Chrome on Linux"),
         (CHROME_LINUX.replace("Chrome/", "HeadlessChrome/"), "Chrome on Linux"),
-        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0",
-         "Edge on Windows"),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0",
+            "Edge on Windows",
+        ),
         ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox on macOS"),
-        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
-         "Safari on macOS"),
-        ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
-         "Safari on iOS"),
-        ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0 Mobile/15E148 Safari/604.1",
-         "Chrome on iOS"),
-        ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",
-         "Chrome on Android"),
-        ("Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0 Mobile Safari/537.36",
-         "Samsung Internet on Android"),
-        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 OPR/115.0",
-         "Opera on Windows"),
-        ("Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36", "Chrome on ChromeOS"),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+            "Safari on macOS",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+            "Safari on iOS",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0 Mobile/15E148 Safari/604.1",
+            "Chrome on iOS",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",
+            "Chrome on Android",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0 Mobile Safari/537.36",
+            "Samsung Internet on Android",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 OPR/115.0",
+            "Opera on Windows",
+        ),
+        (
+            "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+            "Chrome on ChromeOS",
+        ),
         ("python-httpx/0.28.1", "python-httpx"),
         ("curl/8.5.0", "curl"),
         ("", "Unknown device"),
@@ -44,7 +61,7 @@ def test_user_agents_in_words(agent, words):
     assert device_name(agent) == words
 
 
-NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(
@@ -67,8 +84,21 @@ def test_ago(iso, words):
 
 def test_session_rows_put_this_device_first_and_leave_revoked_out():
     sessions = [
-        Session(id=3, issued_at="2026-11-24T10:00:00Z", last_used_at="2026-11-24T10:00:00Z", ip="10.0.0.3", user_agent=CHROME_LINUX),
-        Session(id=2, issued_at="2026-11-23T10:00:00Z", last_used_at="2026-11-24T10:00:00Z", ip="", user_agent="", current=True),
+        Session(
+            id=3,
+            issued_at="2026-11-24T10:00:00Z",
+            last_used_at="2026-11-24T10:00:00Z",
+            ip="10.0.0.3",
+            user_agent=CHROME_LINUX,
+        ),
+        Session(
+            id=2,
+            issued_at="2026-11-23T10:00:00Z",
+            last_used_at="2026-11-24T10:00:00Z",
+            ip="",
+            user_agent="",
+            current=True,
+        ),
         Session(id=1, issued_at="2026-11-20T10:00:00Z", last_used_at="2026-11-20T10:00:00Z", is_active=False),
     ]
     rows = session_rows(sessions)
@@ -78,8 +108,15 @@ def test_session_rows_put_this_device_first_and_leave_revoked_out():
 
 
 def _entry(action: str, meta: dict, target_id: int = 7) -> AuditEntry:
-    return AuditEntry(id=1, actor=AuditActor(id=1, username="admin"), action=action, target_type="user", target_id=target_id,
-                      meta=meta, created_at="2026-11-24T10:00:00Z")
+    return AuditEntry(
+        id=1,
+        actor=AuditActor(id=1, username="admin"),
+        action=action,
+        target_type="user",
+        target_id=target_id,
+        meta=meta,
+        created_at="2026-11-24T10:00:00Z",
+    )
 
 
 def test_audit_actions_in_words():

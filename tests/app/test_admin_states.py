@@ -34,6 +34,7 @@ def test_a_refused_role_change_is_said_on_that_users_row(embedded_api, registry,
     users = substate(root_state, AuthState, UsersState)
     asyncio.run(drain(users.set_search(admin.username)))
     (me,) = users.users
+
     # Make this admin the only active one, then try to demote them.
     async def disable_other_admins():
         auth = substate(root_state, AuthState)

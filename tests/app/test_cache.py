@@ -29,7 +29,9 @@ class Recorder(httpx.AsyncBaseTransport):
         await self.release.wait()
         resp = await self.inner.handle_async_request(request)
         await resp.aread()
-        return httpx.Response(resp.status_code, headers=[*resp.headers.multi_items(), ("X-Answered-For", uid)], content=resp.content)
+        return httpx.Response(
+            resp.status_code, headers=[*resp.headers.multi_items(), ("X-Answered-For", uid)], content=resp.content
+        )
 
 
 @pytest.fixture
@@ -83,10 +85,17 @@ def test_two_users_at_once_never_receive_each_others_answers(recorder, registry)
     sent_first = recorder.sent[:4]
     # One request per user and URL while they were in flight together: shared within a user only.
     assert sorted((u, p) for u, p, _ in sent_first) == sorted(
-        [(str(ada.id), "/api/auth/me/"), (str(ada.id), f"/api{path}"), (str(bob.id), "/api/auth/me/"), (str(bob.id), f"/api{path}")]
+        [
+            (str(ada.id), "/api/auth/me/"),
+            (str(ada.id), f"/api{path}"),
+            (str(bob.id), "/api/auth/me/"),
+            (str(bob.id), f"/api{path}"),
+        ]
     )
     revalidations = [(u, inm) for u, p, inm in recorder.sent[4:] if p == f"/api{path}"]
-    assert sorted(u for u, _ in revalidations) == sorted([str(ada.id), str(bob.id)]) and all(revalidations[0][1] == inm for _, inm in revalidations)
+    assert sorted(u for u, _ in revalidations) == sorted([str(ada.id), str(bob.id)]) and all(
+        revalidations[0][1] == inm for _, inm in revalidations
+    )
     assert all(key.startswith((f"uid:{ada.id}|", f"uid:{bob.id}|")) for key in CACHE.keys())
 
 

@@ -17,11 +17,27 @@ from planner_app.states.timeoff import PERSON_BOX, TimeOffState
 from planner_app.states.typeahead import TypeaheadState
 from tests.app.conftest import drain, sign_in_tab
 from tests.app.test_states import substate
-from tests.factories import PASSWORD, make_assignment, make_deliverable, make_department, make_person, make_project, make_timeoff, make_user
+from tests.factories import (
+    PASSWORD,
+    make_assignment,
+    make_deliverable,
+    make_department,
+    make_person,
+    make_project,
+    make_timeoff,
+    make_user,
+)
 
 
 def test_only_the_fields_you_changed_are_kept():
-    base = {"name": "Ada", "job_title": "Engineer", "phone": None, "skills": ["revit"], "weekly_capacity": 36.0, "email": None}
+    base = {
+        "name": "Ada",
+        "job_title": "Engineer",
+        "phone": None,
+        "skills": ["revit"],
+        "weekly_capacity": 36.0,
+        "email": None,
+    }
     mine = {"name": "Ada", "job_title": "Lead", "phone": "", "skills": ["revit"], "weekly_capacity": 36, "email": None}
     # A blank field where there was none, and 36 for 36.0, are no changes.
     assert changed_fields(base, mine) == {"job_title": "Lead"}
@@ -76,7 +92,11 @@ def test_two_tabs_of_one_user_conflict_and_keep_my_changes_merges(embedded_api, 
     assert tab_b.conflict and tab_b.error == ""
     assert tab_b.person.job_title == "Engineer"  # typed values stay on screen, nothing refilled
     lines = {line.label: line for line in tab_b.changes}
-    assert (lines["Job title"].theirs, lines["Job title"].yours, lines["Job title"].changed_by) == ("Engineer", "Lead", "you")
+    assert (lines["Job title"].theirs, lines["Job title"].yours, lines["Job title"].changed_by) == (
+        "Engineer",
+        "Lead",
+        "you",
+    )
     assert (lines["Phone"].theirs, lines["Phone"].yours, lines["Phone"].changed_by) == ("555 0101", "—", "them")
 
     asyncio.run(drain(tab_b.keep_my_changes()))
@@ -136,7 +156,9 @@ def test_a_background_read_does_not_upgrade_the_forms_version(embedded_api, regi
 def test_a_conflicting_grid_cell_shows_theirs_and_keeps_mine_one_click_away(embedded_api, registry, testapp):
     manager = make_user(registry, "manager")
     week, next_week = week_keys(dt.date.today())[:2]
-    assignment = make_assignment(registry, person=make_person(registry, weekly_capacity=40), weekly_hours={week: 8, next_week: 8})
+    assignment = make_assignment(
+        registry, person=make_person(registry, weekly_capacity=40), weekly_hours={week: 8, next_week: 8}
+    )
     grid = substate(_tab(manager), AuthState, AssignmentsState)
     asyncio.run(drain(grid.load()))
     _other_writer(testapp, manager, f"/api/assignments/{assignment.id}/", {"weeklyHours": {week: 16}})
@@ -175,7 +197,9 @@ def test_ticking_a_deliverable_someone_else_changed_shows_theirs_and_keeps_the_t
     assert not card.conflict and (shown.description, shown.is_completed) == ("Tender set", True)
 
 
-def test_a_time_off_dialog_in_conflict_names_the_people_and_reload_refills_its_typeahead(embedded_api, registry, testapp):
+def test_a_time_off_dialog_in_conflict_names_the_people_and_reload_refills_its_typeahead(
+    embedded_api, registry, testapp
+):
     manager = make_user(registry, "manager")
     ada, bob = make_person(registry, name="Ada"), make_person(registry, name="Bob")
     entry = make_timeoff(registry, person=ada, notes="")
@@ -185,7 +209,13 @@ def test_a_time_off_dialog_in_conflict_names_the_people_and_reload_refills_its_t
     asyncio.run(drain(timeoff.open_edit(entry.id)))
     _other_writer(testapp, manager, f"/api/timeoff/{entry.id}/", {"personId": bob.id})
 
-    form = {"person_id": str(ada.id), "start_date": "2026-12-07", "end_date": "2026-12-09", "kind": "vacation", "notes": "Ski trip"}
+    form = {
+        "person_id": str(ada.id),
+        "start_date": "2026-12-07",
+        "end_date": "2026-12-09",
+        "kind": "vacation",
+        "notes": "Ski trip",
+    }
     asyncio.run(drain(timeoff.save(form)))
     assert timeoff.conflict and timeoff.dialog_open
     lines = {line.label: line for line in timeoff.changes}

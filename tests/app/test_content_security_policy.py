@@ -12,8 +12,11 @@ def _source(body: str) -> str:
 
 def test_every_inline_script_of_every_page_is_hashed_once_and_external_ones_are_not(tmp_path):
     (tmp_path / "people").mkdir()
-    (tmp_path / "index.html").write_text('<script>\n  window.a = "é";\n</script><script src="/pwa.js"></script>'
-                                         '<script type="module">import "/x.js";</script>', encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<script>\n  window.a = "é";\n</script><script src="/pwa.js"></script>'
+        '<script type="module">import "/x.js";</script>',
+        encoding="utf-8",
+    )
     (tmp_path / "people" / "index.html").write_text('<p>x</p><script>\n  window.a = "é";\n</script>')
     assert inline_script_hashes(tmp_path) == sorted([_source('\n  window.a = "é";\n'), _source('import "/x.js";')])
 

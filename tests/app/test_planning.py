@@ -17,7 +17,15 @@ def test_week_keys_are_mondays_from_the_current_week():
 
 @pytest.mark.parametrize(
     ("percent", "band"),
-    [(0, "underutilized"), (69.9, "underutilized"), (70, "optimal"), (84.9, "optimal"), (85, "high"), (100, "high"), (100.1, "overallocated")],
+    [
+        (0, "underutilized"),
+        (69.9, "underutilized"),
+        (70, "optimal"),
+        (84.9, "optimal"),
+        (85, "high"),
+        (100, "high"),
+        (100.1, "overallocated"),
+    ],
 )
 def test_bands_follow_the_contract(percent, band):
     assert band_of(percent) == band
@@ -32,7 +40,16 @@ def test_parse_hours():
 
 
 def test_person_payload_shapes_form_strings():
-    body = payloads.person({"name": " Ada ", "email": "", "department_id": "3", "weekly_capacity": "32", "skills": "revit, , bim", "is_active": "on"})
+    body = payloads.person(
+        {
+            "name": " Ada ",
+            "email": "",
+            "department_id": "3",
+            "weekly_capacity": "32",
+            "skills": "revit, , bim",
+            "is_active": "on",
+        }
+    )
     assert body["name"] == "Ada" and body["email"] is None and body["phone"] == "" and body["department_id"] == 3
     assert body["weekly_capacity"] == 32.0 and body["skills"] == ["revit", "bim"] and body["is_active"] is True
     # Unparsable numbers go through as typed, so the API's message lands on the field.
@@ -51,7 +68,13 @@ def test_grid_blocks_total_hours_against_capacity():
     people = [Person(id=1, name="Ada", weekly_capacity=30)]
     assignments = {
         1: [
-            Assignment(id=10, person_id=1, project_id=5, project_name="Bridge", weekly_hours={"2026-11-23": 20, "2026-11-30": 8}),
+            Assignment(
+                id=10,
+                person_id=1,
+                project_id=5,
+                project_name="Bridge",
+                weekly_hours={"2026-11-23": 20, "2026-11-30": 8},
+            ),
             Assignment(id=11, person_id=1, project_id=6, project_name="Tower", weekly_hours={"2026-11-23": 16}),
         ]
     }
@@ -70,6 +93,8 @@ def test_date_ranges_read_as_words():
     assert date_range(None, None) == ""
 
 
-@pytest.mark.parametrize(("value", "delta", "expected"), [(None, 4, 4), (8, -1, 7), (2, -4, 0), (166, 4, 168), (7.5, 1, 8.5)])
+@pytest.mark.parametrize(
+    ("value", "delta", "expected"), [(None, 4, 4), (8, -1, 7), (2, -4, 0), (166, 4, 168), (7.5, 1, 8.5)]
+)
 def test_steppers_stay_within_0_and_168(value, delta, expected):
     assert step_hours(value, delta) == expected

@@ -9,6 +9,8 @@ def test_no_api_url_means_the_embedded_api():
 
 
 def test_api_url_and_origins_are_cleaned_once():
-    config = AppSettings.from_env({"PLANNER_API_URL": " http://api:6543/api/ ", "CORS_ALLOWED_ORIGINS": "https://a.test/, ,https://b.test"})
+    config = AppSettings.from_env(
+        {"PLANNER_API_URL": " http://api:6543/api/ ", "CORS_ALLOWED_ORIGINS": "https://a.test/, ,https://b.test"}
+    )
     assert not config.embedded and config.api_url == "http://api:6543/api"
     assert config.cors_allowed_origins == ("https://a.test", "https://b.test")

@@ -103,7 +103,9 @@ def test_a_refused_grant_signs_this_browser_out(embedded_api, registry, root_sta
     sign_in_tab(auth, user.username)
     stranger = _new_tab()
     asyncio.run(stranger.require_login())
-    event = asyncio.run(stranger.granted({"status": 401, "code": "not_authenticated", "challenge": last_challenge(stranger)}))
+    event = asyncio.run(
+        stranger.granted({"status": 401, "code": "not_authenticated", "challenge": last_challenge(stranger)})
+    )
     assert "/login?next=" in str(event) and stranger.signed_in_flag == "" and not stranger.signed_in
 
 
@@ -191,7 +193,9 @@ def test_grid_edit_after_a_reload_checks_against_what_is_on_screen(embedded_api,
     other = testapp.post_json("/api/auth/token/", {"username": manager.username, "password": PASSWORD}).json["access"]
     path = f"/api/assignments/{assignment.id}/"
     etag = testapp.get(path, headers={"Authorization": f"Bearer {other}"}).headers["ETag"]
-    testapp.patch_json(path, {"weeklyHours": {next_week: 4}}, headers={"Authorization": f"Bearer {other}", "If-Match": etag})
+    testapp.patch_json(
+        path, {"weeklyHours": {next_week: 4}}, headers={"Authorization": f"Bearer {other}", "If-Match": etag}
+    )
 
     asyncio.run(drain(grid.load()))
     asyncio.run(drain(grid.save_cell(assignment.id, week, "12")))
@@ -205,7 +209,9 @@ def test_person_form_saves_against_the_version_it_was_filled_from(embedded_api, 
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, manager.username)
     page = substate(root_state, AuthState, PersonState)
-    page.router = page.router.__class__.from_router_data({"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"})
+    page.router = page.router.__class__.from_router_data(
+        {"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"}
+    )
     asyncio.run(drain(page.load()))
     assert page.person.name == "Ada"
 
@@ -245,7 +251,9 @@ def test_person_page_utilisation_counts_time_off(embedded_api, registry, root_st
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, user.username)
     page = substate(root_state, AuthState, PersonState)
-    page.router = page.router.__class__.from_router_data({"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"})
+    page.router = page.router.__class__.from_router_data(
+        {"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"}
+    )
     asyncio.run(drain(page.load()))
     loads = page.weekly_load
     assert len(loads) == 12

@@ -52,7 +52,9 @@ class Tab:
         self.base_url = base_url
         self.errors: list[str] = []
         self.allowed_statuses: set[int] = set()
-        page.on("console", lambda msg: msg.type == "error" and not self._allowed(msg.text) and self.errors.append(msg.text))
+        page.on(
+            "console", lambda msg: msg.type == "error" and not self._allowed(msg.text) and self.errors.append(msg.text)
+        )
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
     def allow_status(self, *statuses: int) -> None:
@@ -95,7 +97,9 @@ class Tab:
         self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=not tall)
 
     def assert_no_horizontal_scroll(self) -> None:
-        widths = self.page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        widths = self.page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
         assert widths[0] <= widths[1], f"{self.page.url} scrolls sideways: {widths}"
 
 

@@ -52,7 +52,10 @@ def _wait_until_serving(base_url: str, proc: subprocess.Popen, log: Path) -> Non
         if proc.poll() is not None:
             raise ServerFailed(f"the app server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(f"{base_url}/api/health/", timeout=2).status_code == 200 and httpx.get(base_url, timeout=2).status_code == 200:
+            if (
+                httpx.get(f"{base_url}/api/health/", timeout=2).status_code == 200
+                and httpx.get(base_url, timeout=2).status_code == 200
+            ):
                 return
         except httpx.HTTPError:
             pass
@@ -83,12 +86,28 @@ def running_app(log: Path, prepare=None, app_dir: Path = ROOT) -> Iterator[tuple
     _backend(env, "migrate")
     _backend(env, "seed-demo")
     for username, role in USERS.items():
-        _backend(env, "create-user", "--username", username, "--password", PASSWORD, "--email", f"{username}@e2e.test", "--role", role)
+        _backend(
+            env,
+            "create-user",
+            "--username",
+            username,
+            "--password",
+            PASSWORD,
+            "--email",
+            f"{username}@e2e.test",
+            "--role",
+            role,
+        )
     if prepare is not None:
         prepare(database_url)
     with log.open("w") as out:
         proc = subprocess.Popen(
-            ["make", "--no-print-directory", "serve-app"], cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            ["make", "--no-print-directory", "serve-app"],
+            cwd=app_dir,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     base_url = f"http://localhost:{port}"
     try:

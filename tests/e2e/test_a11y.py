@@ -21,8 +21,19 @@ WIDTHS = {
 PHONE_WIDTHS = (320, 390)
 MIN_TARGET = 44
 MIN_INPUT_FONT = 16
-PAGES = ["/", "/people", "/people/*", "/departments", "/projects", "/projects/*", "/assignments", "/calendar",
-         "/timeoff", "/profile", "/settings"]
+PAGES = [
+    "/",
+    "/people",
+    "/people/*",
+    "/departments",
+    "/projects",
+    "/projects/*",
+    "/assignments",
+    "/calendar",
+    "/timeoff",
+    "/profile",
+    "/settings",
+]
 
 # What a person can tap or focus, as the page has it on screen. A checkbox or radio inside a label
 # is tapped through the label, which is then the target; a link inside running text is exempt
@@ -131,9 +142,17 @@ def test_phone_bottom_tabs_reach_the_five_key_places_and_mark_the_current_one(op
     tabs = page.get_by_role("navigation", name="Tabs")
     expect(tabs).to_be_visible()
     assert [link.inner_text().strip() for link in tabs.get_by_role("link").all()] == [
-        "Dashboard", "Projects", "Assignments", "Calendar", "Profile"]
-    for name, heading, url in (("Projects", "Projects", r"/projects/?$"), ("Calendar", "Calendar", r"/calendar/?$"),
-                               ("Dashboard", "Dashboard", r"/$")):
+        "Dashboard",
+        "Projects",
+        "Assignments",
+        "Calendar",
+        "Profile",
+    ]
+    for name, heading, url in (
+        ("Projects", "Projects", r"/projects/?$"),
+        ("Calendar", "Calendar", r"/calendar/?$"),
+        ("Dashboard", "Dashboard", r"/$"),
+    ):
         link = tabs.get_by_role("link", name=name)
         link.click()
         expect(page).to_have_url(re.compile(url))
@@ -248,4 +267,3 @@ def test_login_username_is_not_capitalised_or_corrected(open_tab):
     expect(username).to_have_attribute("autocapitalize", "none")
     expect(username).to_have_attribute("autocorrect", "off")
     expect(username).to_have_attribute("spellcheck", "false")
-

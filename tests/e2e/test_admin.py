@@ -18,7 +18,9 @@ def _session_id(tab) -> int:
 
 def _api_get(tab, path: str, username: str = "admin") -> dict:
     """Read through the API as an outside client would (its own sign-in, not the browser's)."""
-    tokens = tab.page.request.post(f"{tab.base_url}/api/auth/token/", data={"username": username, "password": PASSWORD}).json()
+    tokens = tab.page.request.post(
+        f"{tab.base_url}/api/auth/token/", data={"username": username, "password": PASSWORD}
+    ).json()
     resp = tab.page.request.get(f"{tab.base_url}/api{path}", headers={"Authorization": f"Bearer {tokens['access']}"})
     assert resp.ok, resp.text()
     return resp.json()

@@ -18,8 +18,16 @@ PAGES = [
     ("/people", "people", lambda p, phone: _first_item(p, "People", phone)),
     ("/departments", "departments", lambda p, phone: p.get_by_role("button", name=re.compile("^Edit ")).first),
     ("/projects", "projects", lambda p, phone: _first_item(p, "Projects", phone)),
-    ("/assignments", "assignments", lambda p, phone: p.get_by_role("list" if phone else "grid", name="Planning grid").get_by_role("textbox").first),
-    ("/calendar", "calendar", lambda p, phone: p.get_by_role("link", name=re.compile(r"\(vacation|holiday|sick|other\)|:")).first),
+    (
+        "/assignments",
+        "assignments",
+        lambda p, phone: p.get_by_role("list" if phone else "grid", name="Planning grid").get_by_role("textbox").first,
+    ),
+    (
+        "/calendar",
+        "calendar",
+        lambda p, phone: p.get_by_role("link", name=re.compile(r"\(vacation|holiday|sick|other\)|:")).first,
+    ),
     ("/timeoff", "timeoff", lambda p, phone: _first_item(p, "Time off", phone)),
     ("/profile", "profile", lambda p, phone: p.get_by_text("This device").filter(visible=True)),
     ("/settings", "settings", lambda p, phone: p.get_by_label("Role of admin").filter(visible=True)),
@@ -126,7 +134,11 @@ SCROLL_TO_LINK = """async ([list, name]) => {
 
 def _hours_of(page, person: str) -> str:
     assert page.evaluate(SCROLL_TO_LINK, ["Team overview", person]), f"{person} is not in the team overview"
-    row = page.get_by_role("table", name="Team overview").get_by_role("row").filter(has=page.get_by_role("link", name=person, exact=True))
+    row = (
+        page.get_by_role("table", name="Team overview")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("link", name=person, exact=True))
+    )
     return row.get_by_role("cell").nth(2).inner_text()
 
 
@@ -249,7 +261,9 @@ def test_add_set_all_weeks_and_remove_an_assignment(open_tab):
     dialog.get_by_label("Hours per week").fill("5")
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_have_count(0)
-    row = grid.locator("tr[data-assignment]").filter(has=page.get_by_role("textbox", name=re.compile(re.escape(f"{person}, {project},"))))
+    row = grid.locator("tr[data-assignment]").filter(
+        has=page.get_by_role("textbox", name=re.compile(re.escape(f"{person}, {project},")))
+    )
     expect(row.last.locator(".row-total")).to_have_text("60")
 
     page.get_by_role("button", name=f"Remove assignment to {project}").last.click()
@@ -266,7 +280,9 @@ def test_a_revoked_session_lands_on_login_with_the_reason(open_tab):
     refresh = next(c["value"] for c in page.context.cookies() if c["name"] == "planner_refresh")
     tokens = page.request.post(f"{tab.base_url}/api/auth/token/refresh/", data={"refresh": refresh}).json()
     logout = page.request.post(
-        f"{tab.base_url}/api/auth/logout/", data={"refresh": tokens["refresh"]}, headers={"Authorization": f"Bearer {tokens['access']}"}
+        f"{tab.base_url}/api/auth/logout/",
+        data={"refresh": tokens["refresh"]},
+        headers={"Authorization": f"Bearer {tokens['access']}"},
     )
     assert logout.status == 204
     page.get_by_role("link", name="Projects").click()

@@ -22,7 +22,9 @@ class Api:
     def __init__(self, tab: Tab, username: str = "manager"):
         self.request = tab.page.request
         self.base = f"{tab.base_url}/api"
-        token = self.request.post(f"{self.base}/auth/token/", data={"username": username, "password": PASSWORD}).json()["access"]
+        token = self.request.post(f"{self.base}/auth/token/", data={"username": username, "password": PASSWORD}).json()[
+            "access"
+        ]
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def get(self, path: str) -> dict:
@@ -118,7 +120,9 @@ def test_person_edited_in_two_tabs(open_tab, phone):
     tab_b = _second_tab(tab_a)
     tab_b.open(path)
     try:
-        _conflict_round_trip(tab_a, tab_b, api, f"{path}/", "job_title", "location", "phone-conflict" if phone else "desktop-conflict")
+        _conflict_round_trip(
+            tab_a, tab_b, api, f"{path}/", "job_title", "location", "phone-conflict" if phone else "desktop-conflict"
+        )
     finally:
         api.delete(f"{path}/")
     assert not tab_b.errors
@@ -151,7 +155,9 @@ def test_assignment_cell_edited_in_two_tabs(open_tab, phone):
     # First by name, so on the grid's first page; its own project, to filter the grid by.
     person = api.create("/people/", {"name": f"Aaaa Conflict {n}", "weeklyCapacity": 40})
     project = api.create("/projects/", {"name": f"Conflict grid {n}"})
-    assignment = api.create("/assignments/", {"personId": person["id"], "projectId": project["id"], "weeklyHours": dict.fromkeys(weeks, 8)})
+    assignment = api.create(
+        "/assignments/", {"personId": person["id"], "projectId": project["id"], "weeklyHours": dict.fromkeys(weeks, 8)}
+    )
     # Signed in after the project exists: the grid's project filter lists it.
     tab_a.sign_in("manager", path="/assignments")
     tab_b = _second_tab(tab_a)
@@ -170,7 +176,12 @@ def test_assignment_cell_edited_in_two_tabs(open_tab, phone):
                     chip.click()
                     expect(chip).to_have_attribute("aria-pressed", "true")
                 return card.locator(".week-editor").get_by_role("textbox")
-            return tab.page.get_by_role("grid", name="Planning grid").locator("tr[data-assignment]").get_by_role("textbox").nth(week)
+            return (
+                tab.page.get_by_role("grid", name="Planning grid")
+                .locator("tr[data-assignment]")
+                .get_by_role("textbox")
+                .nth(week)
+            )
 
         def row_total(tab: Tab):
             return tab.page.locator("[data-assignment] .row-total")
@@ -238,7 +249,9 @@ def test_deliverable_ticked_after_someone_else_changed_it(open_tab):
     api = Api(tab)
     n = next(_seq)
     project = api.create("/projects/", {"name": f"Deliverable conflict {n}"})
-    deliverable = api.create("/deliverables/", {"projectId": project["id"], "description": f"Tender drawings {n}", "date": "2027-03-01"})
+    deliverable = api.create(
+        "/deliverables/", {"projectId": project["id"], "description": f"Tender drawings {n}", "date": "2027-03-01"}
+    )
     tab.sign_in("manager", path=f"/projects/{project['id']}")
     try:
         api.patch(f"/deliverables/{deliverable['id']}/", {"description": f"Tender set {n}"})

@@ -36,9 +36,7 @@ def test_no_token_is_readable_by_page_scripts(open_tab):
     refresh = _jar(tab)["planner_refresh"]
     assert refresh["httpOnly"] and refresh["sameSite"] == "Strict" and refresh["path"] == "/api/auth/"
     assert not refresh["secure"]  # COOKIE_SECURE=auto on plain http
-    readable = tab.page.evaluate(
-        "() => JSON.stringify([document.cookie, {...localStorage}, {...sessionStorage}])"
-    )
+    readable = tab.page.evaluate("() => JSON.stringify([document.cookie, {...localStorage}, {...sessionStorage}])")
     assert refresh["value"] not in readable and "planner_refresh" not in readable
     assert "eyJ" not in readable  # no JWT of any kind: the access token stays on the app server
     assert tab.page.evaluate("() => localStorage.getItem('planner_signed_in')") == "1"

@@ -27,7 +27,14 @@ class Plan:
         self.person = api.create("/people/", {"name": f"Aaaa {label} {n}", "weeklyCapacity": 40})
         self.projects = [api.create("/projects/", {"name": f"{label} grid {n}-{p}"}) for p in range(projects)]
         self.assignments = [
-            api.create("/assignments/", {"personId": self.person["id"], "projectId": p["id"], "weeklyHours": dict(zip(_weeks(), hours))})
+            api.create(
+                "/assignments/",
+                {
+                    "personId": self.person["id"],
+                    "projectId": p["id"],
+                    "weeklyHours": dict(zip(_weeks(), hours, strict=False)),
+                },
+            )
             for p in self.projects
         ]
 
@@ -129,7 +136,9 @@ def test_phone_cards_steppers_and_typing_save(open_tab):
 
 
 def _focused(page) -> str:
-    return page.evaluate("() => document.activeElement.getAttribute('aria-label') || document.activeElement.textContent")
+    return page.evaluate(
+        "() => document.activeElement.getAttribute('aria-label') || document.activeElement.textContent"
+    )
 
 
 def test_desktop_grid_sticky_header_and_keyboard(open_tab):

@@ -24,15 +24,22 @@ def installed_tab(request, app_url, browser, tmp_path):
 
     def make(phone: bool = False, path: str = "/login") -> Tab:
         context = browser.browser_type.launch_persistent_context(
-            str(tmp_path / f"profile-{len(contexts)}"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **(PHONE if phone else DESKTOP)
+            str(tmp_path / f"profile-{len(contexts)}"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            **(PHONE if phone else DESKTOP),
         )
         contexts.append(context)
         tab = Tab(context.pages[0], app_url)
         tabs.append(tab)
         tab.goto(path)
         # The worker is registered under the build version the page was built with.
-        version = re.search(r"\?v=(\w+)$", tab.page.locator('head script[src^="/pwa.js"]').get_attribute("src")).group(1)
-        assert tab.page.evaluate("() => navigator.serviceWorker.ready.then((r) => r.active.scriptURL)").endswith(f"/sw.js?v={version}")
+        version = re.search(r"\?v=(\w+)$", tab.page.locator('head script[src^="/pwa.js"]').get_attribute("src")).group(
+            1
+        )
+        assert tab.page.evaluate("() => navigator.serviceWorker.ready.then((r) => r.active.scriptURL)").endswith(
+            f"/sw.js?v={version}"
+        )
         tab.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         return tab
 
@@ -124,8 +131,12 @@ class WebsocketSwitch:
 
 def _department_names(tab) -> list[str]:
     page = tab.page
-    tokens = page.request.post(f"{tab.base_url}/api/auth/token/", data={"username": "admin", "password": PASSWORD}).json()
-    resp = page.request.get(f"{tab.base_url}/api/departments/?pageSize=200", headers={"Authorization": f"Bearer {tokens['access']}"})
+    tokens = page.request.post(
+        f"{tab.base_url}/api/auth/token/", data={"username": "admin", "password": PASSWORD}
+    ).json()
+    resp = page.request.get(
+        f"{tab.base_url}/api/departments/?pageSize=200", headers={"Authorization": f"Bearer {tokens['access']}"}
+    )
     assert resp.ok, resp.text()
     return [d["name"] for d in resp.json()["results"]]
 
@@ -147,7 +158,9 @@ def test_while_the_websocket_is_down_saves_are_paused_and_not_replayed(open_tab,
     banner = page.locator("#connection-banner")
     expect(banner).to_be_visible()
     expect(banner).to_have_attribute("role", "status")
-    expect(banner).to_have_text(re.compile(r"^Offline — reconnecting…\s*Saves are paused\. Your changes are kept here\.$"))
+    expect(banner).to_have_text(
+        re.compile(r"^Offline — reconnecting…\s*Saves are paused\. Your changes are kept here\.$")
+    )
     hint = "() => getComputedStyle(document.querySelector('[role=dialog] form'), '::after').content"
     assert page.evaluate(hint) == '"Saves are paused until you are back online."'
     box = banner.bounding_box()
@@ -179,7 +192,9 @@ def test_a_new_version_is_offered_and_taken_on_reload(installed_tab):
     tab = installed_tab(phone=True)
     page = tab.page
     # A new deployment, as the browser sees one: the same worker under another version.
-    page.evaluate("() => navigator.serviceWorker.register('/sw.js?v=next-deployment', {scope: '/', updateViaCache: 'none'})")
+    page.evaluate(
+        "() => navigator.serviceWorker.register('/sw.js?v=next-deployment', {scope: '/', updateViaCache: 'none'})"
+    )
     notice = page.get_by_role("status").filter(has_text="A new version is available")
     expect(notice).to_be_visible()
     reload = notice.get_by_role("button", name="Reload")
@@ -193,7 +208,9 @@ def test_a_new_version_is_offered_and_taken_on_reload(installed_tab):
     page.wait_for_function("() => navigator.serviceWorker.controller?.scriptURL.endsWith('v=next-deployment')")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     names = page.evaluate("() => caches.keys()")
-    assert "planner-shell-next-deployment" in names and not {"planner-shell-old", "planner-assets-old"} & set(names), names
+    assert "planner-shell-next-deployment" in names and not {"planner-shell-old", "planner-assets-old"} & set(names), (
+        names
+    )
 
 
 def test_a_grid_cell_left_while_disconnected_is_kept_but_not_saved(open_tab):

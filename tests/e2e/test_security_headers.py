@@ -29,8 +29,15 @@ def test_another_origin_is_never_granted_access(app_url, path):
     # Without Allow-Origin a browser lets no other site read the answer (Reflex's outermost CORS
     # layer still says Allow-Credentials, which means nothing alone).
     assert "access-control-allow-origin" not in answer.headers
-    preflight = httpx.options(app_url + "/api/auth/token/", timeout=30, headers={
-        "Origin": EVIL, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    preflight = httpx.options(
+        app_url + "/api/auth/token/",
+        timeout=30,
+        headers={
+            "Origin": EVIL,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert "access-control-allow-origin" not in preflight.headers
 
 
@@ -38,9 +45,11 @@ def _websocket_handshake(app_url: str, origin: str) -> bytes:
     """The status line of a websocket upgrade of Reflex's event socket sent with this Origin."""
     host, port = urlsplit(app_url).hostname, urlsplit(app_url).port
     key = base64.b64encode(os.urandom(16)).decode()
-    request = (f"GET /_event/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
-               f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-               f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n")
+    request = (
+        f"GET /_event/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
+    )
     with socket.create_connection((host, port), timeout=30) as conn:
         conn.sendall(request.encode())
         return conn.recv(4096).split(b"\r\n", 1)[0]

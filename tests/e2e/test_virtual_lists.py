@@ -39,13 +39,27 @@ def bulk_people(database_url: str, count: int, department: str) -> int:
     stamp = now()
     with engine.begin() as db:
         department_id = db.execute(
-            insert(Department.__table__).values(name=department, description="", created_at=stamp, updated_at=stamp, version=1)
+            insert(Department.__table__).values(
+                name=department, description="", created_at=stamp, updated_at=stamp, version=1
+            )
         ).inserted_primary_key[0]
         rows = [
             {
-                "name": person_name(n), "email": None, "phone": "", "location": "", "job_title": "Engineer",
-                "department_id": department_id, "skills": [], "weekly_capacity": 36, "hire_date": None, "notes": "",
-                "is_active": True, "created_at": stamp, "updated_at": stamp, "version": 1, **search_keys(person_name(n), None),
+                "name": person_name(n),
+                "email": None,
+                "phone": "",
+                "location": "",
+                "job_title": "Engineer",
+                "department_id": department_id,
+                "skills": [],
+                "weekly_capacity": 36,
+                "hire_date": None,
+                "notes": "",
+                "is_active": True,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "version": 1,
+                **search_keys(person_name(n), None),
             }
             for n in range(1, count + 1)
         ]
@@ -75,7 +89,9 @@ def _crowd_people(tab, phone: bool):
     page.get_by_label("Department").select_option(label=DEPARTMENT)
     expect(page.get_by_text(f"{PEOPLE:,} people")).to_be_visible()
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    expect(page.get_by_role("list" if phone else "table", name="People").get_by_role("link", name=person_name(1))).to_be_visible()
+    expect(
+        page.get_by_role("list" if phone else "table", name="People").get_by_role("link", name=person_name(1))
+    ).to_be_visible()
 
 
 def _rows_seen(page) -> int:

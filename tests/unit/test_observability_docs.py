@@ -16,8 +16,11 @@ SUFFIXES = ("_bucket", "_count", "_sum")
 
 def exported() -> set[str]:
     """The names as a scrape shows them (counters with their _total)."""
-    return {family.name + ("_total" if family.type == "counter" else "")
-            for metric in vars(metrics._metrics()).values() for family in metric.describe()}
+    return {
+        family.name + ("_total" if family.type == "counter" else "")
+        for metric in vars(metrics._metrics()).values()
+        for family in metric.describe()
+    }
 
 
 def base_name(name: str) -> str:
@@ -43,8 +46,12 @@ def test_the_dashboard_is_grafana_json_over_exported_metrics():
 
 def test_no_two_dashboard_panels_overlap():
     boxes = [panel["gridPos"] for panel in json.loads((DOCS / "grafana" / "planner.json").read_text())["panels"]]
-    cells = [(x, y) for box in boxes for x in range(box["x"], box["x"] + box["w"])
-             for y in range(box["y"], box["y"] + box["h"])]
+    cells = [
+        (x, y)
+        for box in boxes
+        for x in range(box["x"], box["x"] + box["w"])
+        for y in range(box["y"], box["y"] + box["h"])
+    ]
     assert len(cells) == len(set(cells)) and all(x < 24 for x, _ in cells)
 
 

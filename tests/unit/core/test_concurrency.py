@@ -1,10 +1,9 @@
+from datetime import UTC, datetime
 from types import SimpleNamespace
-from datetime import datetime, timezone
 
 import pytest
 
-from backend_api.core.concurrency import (make_etag, matches_strong, matches_weak, parse_etag_header,
-                                          require_if_match)
+from backend_api.core.concurrency import make_etag, matches_strong, matches_weak, parse_etag_header, require_if_match
 from backend_api.core.errors import ApiError
 
 
@@ -13,7 +12,7 @@ class Thing(SimpleNamespace):
 
 
 def thing(**kw):
-    return Thing(**{"id": 1, "updated_at": datetime(2026, 11, 24, 10, 15, tzinfo=timezone.utc), "version": 1, **kw})
+    return Thing(**{"id": 1, "updated_at": datetime(2026, 11, 24, 10, 15, tzinfo=UTC), "version": 1, **kw})
 
 
 def test_etag_is_strong_quoted_and_stable():
@@ -22,8 +21,9 @@ def test_etag_is_strong_quoted_and_stable():
     assert etag == make_etag(thing())
 
 
-@pytest.mark.parametrize("change", [{"id": 2}, {"version": 2},
-                                    {"updated_at": datetime(2026, 11, 24, 10, 15, 0, 1, tzinfo=timezone.utc)}])
+@pytest.mark.parametrize(
+    "change", [{"id": 2}, {"version": 2}, {"updated_at": datetime(2026, 11, 24, 10, 15, 0, 1, tzinfo=UTC)}]
+)
 def test_etag_changes_with_id_version_and_time(change):
     assert make_etag(thing(**change)) != make_etag(thing())
 
@@ -45,18 +45,21 @@ def test_etag_differs_between_kinds_of_object():
     assert make_etag(Other(id=1, updated_at=thing().updated_at, version=1)) != make_etag(thing())
 
 
-@pytest.mark.parametrize("header, expected", [
-    ("*", "*"),
-    ('"abc"', ['"abc"']),
-    ('"a", "b",W/"c"', ['"a"', '"b"', 'W/"c"']),
-    ('  "a"  ', ['"a"']),
-    ('""', ['""']),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("*", "*"),
+        ('"abc"', ['"abc"']),
+        ('"a", "b",W/"c"', ['"a"', '"b"', 'W/"c"']),
+        ('  "a"  ', ['"a"']),
+        ('""', ['""']),
+    ],
+)
 def test_parse_valid_headers(header, expected):
     assert parse_etag_header(header) == expected
 
 
-@pytest.mark.parametrize("header", ["abc", '"abc', 'abc"', '"a" "b"', '"a",,', "", "*, \"a\"", 'W/abc', '"a"x'])
+@pytest.mark.parametrize("header", ["abc", '"abc', 'abc"', '"a" "b"', '"a",,', "", '*, "a"', "W/abc", '"a"x'])
 def test_malformed_headers_are_400(header):
     with pytest.raises(ApiError) as caught:
         parse_etag_header(header)

@@ -2,9 +2,9 @@
 ids on every other line it logs; never a username, an e-mail address, a password or a token."""
 
 import io
-from datetime import datetime, timedelta
 import json
 import logging
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -37,8 +37,14 @@ def test_a_request_is_one_json_line_with_its_fields(testapp, registry, log_lines
     testapp.get("/api/people/", headers={"Authorization": f"Bearer {tokens['access']}", "X-Request-ID": "evt-1"})
     line = access(log_lines())[-1]
     assert {k: line[k] for k in ("request_id", "user_id", "method", "route", "route_pattern", "path", "status")} == {
-        "request_id": "evt-1", "user_id": user.id, "method": "GET", "route": "people", "route_pattern": "/api/people/",
-        "path": "/api/people/", "status": 200}
+        "request_id": "evt-1",
+        "user_id": user.id,
+        "method": "GET",
+        "route": "people",
+        "route_pattern": "/api/people/",
+        "path": "/api/people/",
+        "status": 200,
+    }
     assert isinstance(line["duration_ms"], float) and line["level"] == "INFO"
     assert datetime.fromisoformat(line["time"]).utcoffset() == timedelta(0)
 
@@ -61,8 +67,15 @@ def test_no_username_email_password_or_token_in_any_line_even_on_a_failed_login(
     testapp.post_json("/api/auth/token/refresh/", {"refresh": tokens["refresh"]}, status=401)  # reuse
     text = json.dumps(log_lines())
     assert len(access(log_lines())) == 6
-    for secret in (user.username, "nobody-such", "secret.person", "wrong password!", PASSWORD, tokens["access"],
-                   tokens["refresh"]):
+    for secret in (
+        user.username,
+        "nobody-such",
+        "secret.person",
+        "wrong password!",
+        PASSWORD,
+        tokens["access"],
+        tokens["refresh"],
+    ):
         assert secret not in text
 
 
@@ -73,8 +86,11 @@ def test_a_traceback_line_carries_the_request_and_user_id(testapp, registry, mon
     monkeypatch.setattr(dashboard_views, "dashboard", boom)
     user = make_user(registry, "admin")
     tokens = testapp.post_json("/api/auth/token/", {"username": user.username, "password": PASSWORD}).json
-    testapp.get("/api/dashboard/", headers={"Authorization": f"Bearer {tokens['access']}", "X-Request-ID": "evt-500"},
-                status=500)
+    testapp.get(
+        "/api/dashboard/",
+        headers={"Authorization": f"Bearer {tokens['access']}", "X-Request-ID": "evt-500"},
+        status=500,
+    )
     (error,) = [line for line in log_lines() if line["level"] == "ERROR"]
     assert error["request_id"] == "evt-500" and error["user_id"] == user.id
     assert "RuntimeError: boom" in error["exc_info"]

@@ -25,7 +25,10 @@ def test_a_replayed_refresh_token_counts_reuse_and_one_revoked_session(testapp, 
     tokens = sign_in(testapp, make_user(registry))
     second = testapp.post_json("/api/auth/token/refresh/", {"refresh": tokens["refresh"]}).json
     testapp.post_json("/api/auth/token/refresh/", {"refresh": second["refresh"]})
-    reuse, revoked = count("planner_refresh_reuse_total"), count("planner_sessions_revoked_total", reason="refresh_reuse")
+    reuse, revoked = (
+        count("planner_refresh_reuse_total"),
+        count("planner_sessions_revoked_total", reason="refresh_reuse"),
+    )
     testapp.post_json("/api/auth/token/refresh/", {"refresh": tokens["refresh"]}, status=401)
     assert count("planner_refresh_reuse_total") == reuse + 1
     assert count("planner_sessions_revoked_total", reason="refresh_reuse") == revoked + 1
@@ -41,8 +44,9 @@ def test_sessions_revoked_counts_sessions_that_ended_not_calls(testapp, registry
     admin = sign_in(testapp, make_user(registry, "admin"))
     sign_in(testapp, user), sign_in(testapp, user)
     everywhere = count("planner_sessions_revoked_total", reason="signed_out_everywhere")
-    testapp.post_json(f"/api/auth/users/{user.id}/toggle_active/", {},
-                      headers={"Authorization": f"Bearer {admin['access']}"})
+    testapp.post_json(
+        f"/api/auth/users/{user.id}/toggle_active/", {}, headers={"Authorization": f"Bearer {admin['access']}"}
+    )
     assert count("planner_sessions_revoked_total", reason="signed_out_everywhere") == everywhere + 2
     disabled = count("planner_logins_total", outcome="account_disabled")
     testapp.post_json("/api/auth/token/", {"username": user.username, "password": PASSWORD}, status=401)

@@ -77,8 +77,10 @@ def test_text_has_its_length_and_no_control_characters_in_its_schema():
         q.parse("abcd")
 
 
-@pytest.mark.parametrize("raw", ["name", "-name", "name,-id", "id,id,id,id,id", "", "--name", "name,", " name",
-                                 "bogus", "id,id,id,id,id,id", "-"])
+@pytest.mark.parametrize(
+    "raw",
+    ["name", "-name", "name,-id", "id,id,id,id,id", "", "--name", "name,", " name", "bogus", "id,id,id,id,id,id", "-"],
+)
 def test_the_ordering_pattern_accepts_exactly_what_is_read(raw):
     param = ordering(["name", "id"], max_terms=5)
     try:

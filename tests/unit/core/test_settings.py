@@ -8,8 +8,11 @@ from backend_api.core.settings import load_settings, networks
 def test_trusted_proxies_are_addresses_and_networks_parsed_once(monkeypatch):
     monkeypatch.setenv("TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,fd00::/8,, ")
     trusted = load_settings().trusted_proxies
-    assert trusted == (ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8"),
-                       ipaddress.ip_network("fd00::/8"))
+    assert trusted == (
+        ipaddress.ip_network("127.0.0.1/32"),
+        ipaddress.ip_network("10.0.0.0/8"),
+        ipaddress.ip_network("fd00::/8"),
+    )
     assert ipaddress.ip_address("10.200.0.1") in trusted[1]
 
 
