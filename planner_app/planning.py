@@ -1,4 +1,4 @@
-"""Planning arithmetic the pages share: week keys and utilisation bands (API.md)."""
+"""Planning arithmetic the pages share: the grid's horizon, week keys, hours in words."""
 
 from __future__ import annotations
 
@@ -16,17 +16,6 @@ def week_keys(start: dt.date, count: int = GRID_WEEKS) -> list[str]:
     """ISO dates of `count` Mondays from the week of `start`: the API's weeklyHours keys."""
     first = monday_of(start)
     return [(first + dt.timedelta(weeks=i)).isoformat() for i in range(count)]
-
-
-def band_of(percent: float) -> str:
-    """Under 70 % / 70–85 % / 85–100 % / over 100 %."""
-    if percent > 100:
-        return "overallocated"
-    if percent >= 85:
-        return "high"
-    if percent >= 70:
-        return "optimal"
-    return "underutilized"
 
 
 def short_date(iso: str | None) -> str:

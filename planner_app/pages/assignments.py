@@ -14,9 +14,12 @@ from planner_app.components.grid_keys import by_width, grid_keys
 from planner_app.components.headers import add_button
 from planner_app.components.lists import muted, pager
 from planner_app.components.typeahead import person_typeahead
-from planner_app.states.assignments import PERSON_BOX
+from planner_app.planning import GRID_WEEKS
+from planner_app.states.add_assignment import PERSON_BOX
+from planner_app.states.add_assignment import AddAssignmentState as Add
 from planner_app.states.assignments import AssignmentsState as S
 from planner_app.states.auth import AuthState
+from planner_app.states.set_all_weeks import SetAllWeeksState as SetAll
 from planner_app.template import template
 
 # Grid-only sizes; the shared tokens are in styles.py.
@@ -145,7 +148,7 @@ def assignment_actions(row: rx.Var, icon_size: int, spacing: str, **button: Any)
                 variant="ghost",
                 aria_label=f"Set all weeks for {row.project}",
                 title="Set all weeks",
-                on_click=S.open_set_all(row.id, row.project),
+                on_click=SetAll.open(row.id, row.project),
                 **button,
             ),
             rx.icon_button(
@@ -273,10 +276,10 @@ def person_rows(block: rx.Var) -> rx.Component:
                         size="1",
                         variant="ghost",
                         aria_label=f"Add assignment for {block.name}",
-                        on_click=S.open_add(block.person_id, block.name),
+                        on_click=Add.open(block.person_id, block.name),
                     ),
                     role="gridcell",
-                    col_span=14,
+                    col_span=GRID_WEEKS + 2,  # the label, the weeks, the total
                     style={**CELL, "text_align": "left", "padding": "0.25rem 0.5rem"},
                 ),
                 role="row",
@@ -448,7 +451,7 @@ def assignment_card(row: rx.Var) -> rx.Component:
                 size="2",
                 weight="medium",
                 white_space="nowrap",
-                title="Hours over the 12 weeks",
+                title=f"Hours over the {GRID_WEEKS} weeks",
             ),
             assignment_actions(
                 row, icon_size=18, spacing="0", min_width=styles.TAP_TARGET, min_height=styles.TAP_TARGET
@@ -502,7 +505,7 @@ def person_card(block: rx.Var) -> rx.Component:
                 "Add assignment",
                 variant="ghost",
                 aria_label=f"Add assignment for {block.name}",
-                on_click=S.open_add(block.person_id, block.name),
+                on_click=Add.open(block.person_id, block.name),
                 min_height=styles.TAP_TARGET,
             ),
         ),
@@ -551,7 +554,7 @@ def filters() -> rx.Component:
             filter_select("Department", "grid-department", "department_id", "All departments", S.department_options),
             filter_select("Project", "grid-project", "project_id", "All projects", S.project_options),
             rx.box(
-                add_button("Add assignment", S.open_add_for_anyone), display=rx.breakpoints(initial="none", sm="block")
+                add_button("Add assignment", Add.open_for_anyone), display=rx.breakpoints(initial="none", sm="block")
             ),
             spacing="2",
             align="end",
@@ -567,7 +570,7 @@ def filters() -> rx.Component:
             loading_indicator(S.saving_cell, "Saving…"),
             rx.spacer(),
             rx.box(
-                add_button("Add assignment", S.open_add_for_anyone), display=rx.breakpoints(initial="block", sm="none")
+                add_button("Add assignment", Add.open_for_anyone), display=rx.breakpoints(initial="block", sm="none")
             ),
             align="center",
             width="100%",
@@ -581,7 +584,9 @@ def assignments() -> rx.Component:
         filters(),
         error_callout(S.error),
         conflict_banner(S),
-        rx.cond(S.notice != "", rx.callout(S.notice, icon="check", color_scheme="green", role="status", width="100%")),
+        rx.cond(
+            Add.notice != "", rx.callout(Add.notice, icon="check", color_scheme="green", role="status", width="100%")
+        ),
         rx.cond(
             S.blocks.length() > 0,
             by_width(desktop_grid(), phone_cards()),
@@ -596,54 +601,54 @@ def assignments() -> rx.Component:
         ),
         pager(S),
         form_dialog(
-            f"Set all weeks: {S.set_all_label}",
+            f"Set all weeks: {SetAll.label}",
             rx.vstack(
                 text_field(
                     "Hours per week",
                     "hours",
                     form="set-all",
-                    errors=S.field_errors,
+                    errors=SetAll.field_errors,
                     input_mode="decimal",
                     required=True,
                 ),
-                muted("Applies to each of the 12 weeks shown."),
-                form_actions(S.saving, S.close_set_all),
+                muted(f"Applies to each of the {GRID_WEEKS} weeks shown."),
+                form_actions(SetAll.saving, SetAll.close),
                 spacing="3",
                 width="100%",
             ),
-            open_=S.set_all_id != 0,
-            on_open_change=S.set_all_open_change,
-            on_submit=S.set_all_weeks,
-            error=S.error,
+            open_=SetAll.assignment_id != 0,
+            on_open_change=SetAll.open_change,
+            on_submit=SetAll.save,
+            error=SetAll.error,
             form_id="set-all",
         ),
         form_dialog(
-            rx.cond(S.add_person_id != 0, f"Add assignment for {S.add_person_name}", "Add assignment"),
+            rx.cond(Add.person_id != 0, f"Add assignment for {Add.person_name}", "Add assignment"),
             rx.vstack(
                 rx.cond(
-                    S.add_person_id == 0,
-                    person_typeahead("Person", "person_id", box=PERSON_BOX, errors=S.field_errors),
+                    Add.person_id == 0,
+                    person_typeahead("Person", "person_id", box=PERSON_BOX, errors=Add.field_errors),
                 ),
                 select_field(
                     "Project",
                     "project_id",
                     S.project_options,
                     form="add-assignment",
-                    errors=S.field_errors,
+                    errors=Add.field_errors,
                     placeholder="Choose a project",
                 ),
-                text_field("Role on project", "role_on_project", form="add-assignment", errors=S.field_errors),
+                text_field("Role on project", "role_on_project", form="add-assignment", errors=Add.field_errors),
                 text_field(
-                    "Hours per week", "hours", form="add-assignment", errors=S.field_errors, input_mode="decimal"
+                    "Hours per week", "hours", form="add-assignment", errors=Add.field_errors, input_mode="decimal"
                 ),
-                form_actions(S.saving, S.close_add),
+                form_actions(Add.saving, Add.close),
                 spacing="3",
                 width="100%",
             ),
-            open_=S.add_open,
-            on_open_change=S.add_open_change,
-            on_submit=S.add_assignment,
-            error=S.error,
+            open_=Add.is_open,
+            on_open_change=Add.open_change,
+            on_submit=Add.save,
+            error=Add.error,
             form_id="add-assignment",
         ),
         confirm_delete(

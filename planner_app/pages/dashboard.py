@@ -4,6 +4,7 @@ import reflex as rx
 
 from planner_app import styles
 from planner_app.components.feedback import empty_state, error_callout, loading_indicator
+from planner_app.components.filters import filter_field
 from planner_app.components.lists import list_card, muted
 from planner_app.components.virtual_list import virtual_list
 from planner_app.states.dashboard import TEAM_PREVIEW, WEEK_CHOICES, DashboardState
@@ -30,29 +31,14 @@ def stat(label: str, value: rx.Var, icon: str, note: rx.Var | str = "") -> rx.Co
 
 def filters() -> rx.Component:
     return rx.flex(
-        rx.vstack(
-            rx.el.label("Period", html_for="dash-weeks", font_size="var(--font-size-2)"),
-            rx.el.select(
-                *[rx.el.option(f"{n} week" + ("" if n == "1" else "s"), value=n) for n in WEEK_CHOICES],
-                id="dash-weeks",
-                value=DashboardState.weeks,
-                on_change=DashboardState.set_weeks,
-                style=styles.NATIVE_SELECT,
-            ),
-            spacing="1",
-            min_width="10rem",
-        ),
-        rx.vstack(
-            rx.el.label("Department", html_for="dash-department", font_size="var(--font-size-2)"),
-            rx.el.select(
-                rx.el.option("All departments", value=""),
-                rx.foreach(DashboardState.department_options, lambda o: rx.el.option(o[1], value=o[0])),
-                id="dash-department",
-                value=DashboardState.department_id,
-                on_change=DashboardState.set_department,
-                style=styles.NATIVE_SELECT,
-            ),
-            spacing="1",
+        filter_field(DashboardState, "weeks", "Period", id="dash-weeks", options=WEEK_CHOICES, min_width="10rem"),
+        filter_field(
+            DashboardState,
+            "department_id",
+            "Department",
+            id="dash-department",
+            options=DashboardState.department_options,
+            all_label="All departments",
             min_width="12rem",
         ),
         loading_indicator(DashboardState.loading),

@@ -9,6 +9,7 @@ from planner_app.components.headers import add_button
 from planner_app.components.lists import list_card, muted, pager, responsive_list
 from planner_app.components.typeahead import person_typeahead
 from planner_app.states.auth import AuthState
+from planner_app.states.departments import DEPARTMENT_FIELDS as F
 from planner_app.states.departments import MANAGER_BOX
 from planner_app.states.departments import DepartmentsState as S
 from planner_app.template import template
@@ -82,9 +83,9 @@ def departments() -> rx.Component:
         form_dialog(
             rx.cond(S.editing_id == 0, "Add department", "Edit department"),
             rx.vstack(
-                text_field("Name", "name", form=form, value=S.draft.name, errors=S.field_errors, required=True),
+                text_field(F["name"], "name", form=form, value=S.draft.name, errors=S.field_errors, required=True),
                 select_field(
-                    "Part of",
+                    F["parent_id"],
                     "parent_id",
                     S.parent_options,
                     form=form,
@@ -92,8 +93,8 @@ def departments() -> rx.Component:
                     errors=S.field_errors,
                     placeholder="Top level",
                 ),
-                person_typeahead("Manager", "manager_id", box=MANAGER_BOX, errors=S.field_errors),
-                text_area("Description", "description", form=form, value=S.draft.description),
+                person_typeahead(F["manager_id"], "manager_id", box=MANAGER_BOX, errors=S.field_errors),
+                text_area(F["description"], "description", form=form, value=S.draft.description),
                 form_actions(S.saving, S.set_dialog_open(False)),
                 spacing="3",
                 width="100%",

@@ -9,7 +9,9 @@ from planner_app.components.forms import checkbox_field, form_actions, select_fi
 from planner_app.components.headers import add_button, detail_header, detail_row
 from planner_app.components.lists import list_card, muted
 from planner_app.components.virtual_list import virtual_list
+from planner_app.planning import GRID_WEEKS
 from planner_app.states.auth import AuthState
+from planner_app.states.people import PERSON_FIELDS as F
 from planner_app.states.people import PeopleState, PersonState
 from planner_app.template import template
 
@@ -19,12 +21,12 @@ def person_fields(
 ) -> rx.Component:
     """The person form; labels are the ones people and tests look for."""
     return rx.vstack(
-        text_field("Name", "name", form=form, value=draft.name, errors=errors, required=True),
+        text_field(F["name"], "name", form=form, value=draft.name, errors=errors, required=True),
         rx.grid(
             # Not type=email: the browser's own check refuses internationalised addresses the API
             # accepts, silently; the API is the one validator and says why under the field.
             text_field(
-                "Email",
+                F["email"],
                 "email",
                 form=form,
                 value=draft.email,
@@ -34,9 +36,9 @@ def person_fields(
                 auto_capitalize="none",
                 spell_check=False,
             ),
-            text_field("Job title", "job_title", form=form, value=draft.job_title, errors=errors),
+            text_field(F["job_title"], "job_title", form=form, value=draft.job_title, errors=errors),
             select_field(
-                "Department",
+                F["department_id"],
                 "department_id",
                 departments,
                 form=form,
@@ -45,23 +47,25 @@ def person_fields(
                 placeholder="No department",
             ),
             text_field(
-                "Weekly capacity",
+                F["weekly_capacity"],
                 "weekly_capacity",
                 form=form,
                 value=draft.weekly_capacity,
                 errors=errors,
                 input_mode="decimal",
             ),
-            text_field("Phone", "phone", form=form, value=draft.phone, errors=errors, type="tel"),
-            text_field("Location", "location", form=form, value=draft.location, errors=errors),
-            text_field("Hire date", "hire_date", form=form, value=draft.hire_date, errors=errors, type="date"),
-            text_field("Skills (comma separated)", "skills", form=form, value=draft.skills.join(", "), errors=errors),
+            text_field(F["phone"], "phone", form=form, value=draft.phone, errors=errors, type="tel"),
+            text_field(F["location"], "location", form=form, value=draft.location, errors=errors),
+            text_field(F["hire_date"], "hire_date", form=form, value=draft.hire_date, errors=errors, type="date"),
+            text_field(
+                f"{F['skills']} (comma separated)", "skills", form=form, value=draft.skills.join(", "), errors=errors
+            ),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="3",
             width="100%",
         ),
-        text_area("Notes", "notes", form=form, value=draft.notes),
-        checkbox_field("Active", "is_active", form=form, checked=draft.is_active),
+        text_area(F["notes"], "notes", form=form, value=draft.notes),
+        checkbox_field(F["is_active"], "is_active", form=form, checked=draft.is_active),
         form_actions(saving, on_cancel),
         spacing="3",
         width="100%",
@@ -245,7 +249,7 @@ def person_detail() -> rx.Component:
                                     rx.vstack(
                                         rx.link(a.project, href=f"/projects/{a.project_id}"), muted(a.role), spacing="0"
                                     ),
-                                    muted(f"{a.total} h in the next 12 weeks"),
+                                    muted(f"{a.total} h in the next {GRID_WEEKS} weeks"),
                                     justify="between",
                                     width="100%",
                                     wrap="wrap",

@@ -70,7 +70,7 @@ def account_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.avatar(fallback=S.initials, size="5", radius="full"),
+                rx.avatar(fallback=AuthState.initials, size="5", radius="full"),
                 rx.vstack(rx.heading(u.username, size="5", as_="h2"), rx.badge(u.role, variant="soft"), spacing="1"),
                 align="center",
                 spacing="4",
@@ -79,8 +79,8 @@ def account_card() -> rx.Component:
                 rx.data_list.item(rx.data_list.label("Username"), rx.data_list.value(u.username)),
                 rx.data_list.item(rx.data_list.label("Email"), rx.data_list.value(u.email)),
                 rx.data_list.item(rx.data_list.label("Role"), rx.data_list.value(u.role)),
-                rx.data_list.item(rx.data_list.label("Member since"), rx.data_list.value(S.joined)),
-                rx.data_list.item(rx.data_list.label("Last sign-in"), rx.data_list.value(S.last_login)),
+                rx.data_list.item(rx.data_list.label("Member since"), rx.data_list.value(AuthState.joined)),
+                rx.data_list.item(rx.data_list.label("Last sign-in"), rx.data_list.value(AuthState.last_login)),
                 rx.cond(
                     u.person_id,
                     rx.data_list.item(

@@ -12,7 +12,9 @@ from planner_app.components.headers import add_button, detail_header, detail_row
 from planner_app.components.lists import list_card, muted
 from planner_app.components.url_sheet import sheet_link, url_sheet
 from planner_app.components.virtual_list import virtual_list
+from planner_app.planning import GRID_WEEKS
 from planner_app.states.auth import AuthState
+from planner_app.states.projects import PROJECT_FIELDS as F
 from planner_app.states.projects import (
     STATUS_LABELS,
     STATUS_OPTIONS,
@@ -39,26 +41,26 @@ def project_fields(
     form: str, draft: rx.Var, errors: rx.Var, saving: rx.Var, on_cancel: rx.EventHandler
 ) -> rx.Component:
     return rx.vstack(
-        text_field("Name", "name", form=form, value=draft.name, errors=errors, required=True),
+        text_field(F["name"], "name", form=form, value=draft.name, errors=errors, required=True),
         rx.grid(
-            text_field("Client", "client", form=form, value=draft.client, errors=errors),
-            select_field("Status", "status", STATUS_OPTIONS, form=form, value=draft.status, errors=errors),
-            text_field("Project number", "project_number", form=form, value=draft.project_number, errors=errors),
+            text_field(F["client"], "client", form=form, value=draft.client, errors=errors),
+            select_field(F["status"], "status", STATUS_OPTIONS, form=form, value=draft.status, errors=errors),
+            text_field(F["project_number"], "project_number", form=form, value=draft.project_number, errors=errors),
             text_field(
-                "Estimated hours",
+                F["estimated_hours"],
                 "estimated_hours",
                 form=form,
                 value=draft.estimated_hours,
                 errors=errors,
                 input_mode="decimal",
             ),
-            text_field("Start date", "start_date", form=form, value=draft.start_date, errors=errors, type="date"),
-            text_field("End date", "end_date", form=form, value=draft.end_date, errors=errors, type="date"),
+            text_field(F["start_date"], "start_date", form=form, value=draft.start_date, errors=errors, type="date"),
+            text_field(F["end_date"], "end_date", form=form, value=draft.end_date, errors=errors, type="date"),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="3",
             width="100%",
         ),
-        text_area("Description", "description", form=form, value=draft.description),
+        text_area(F["description"], "description", form=form, value=draft.description),
         form_actions(saving, on_cancel),
         spacing="3",
         width="100%",
@@ -352,7 +354,7 @@ def team_card() -> rx.Component:
                         ProjectState.team_rows,
                         lambda t: rx.hstack(
                             rx.vstack(rx.link(t.name, href=f"/people/{t.person_id}"), muted(t.role), spacing="0"),
-                            muted(f"{t.planned} h in the next 12 weeks"),
+                            muted(f"{t.planned} h in the next {GRID_WEEKS} weeks"),
                             justify="between",
                             width="100%",
                             wrap="wrap",

@@ -6,10 +6,12 @@ import reflex as rx
 from planner_app import styles
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
+from planner_app.components.filters import filter_field
 from planner_app.components.forms import form_actions, select_field, text_field
 from planner_app.components.lists import list_card, muted, responsive_list
 from planner_app.components.typeahead import person_typeahead
 from planner_app.components.virtual_list import virtual_list
+from planner_app.states.audit import AuditState
 from planner_app.states.auth import AuthState
 from planner_app.states.users import PERSON_BOX, ROLE_OPTIONS
 from planner_app.states.users import UsersState as S
@@ -106,20 +108,13 @@ def users_card() -> rx.Component:
                 align="center",
                 width="100%",
             ),
-            rx.vstack(
-                rx.el.label("Search users", html_for="user-search", font_size="var(--font-size-2)", font_weight="500"),
-                rx.debounce_input(
-                    rx.input(
-                        id="user-search",
-                        value=S.search,
-                        on_change=S.set_search,
-                        placeholder="Username or email",
-                        type="search",
-                        width="100%",
-                    ),
-                    debounce_timeout=300,
-                ),
-                spacing="1",
+            filter_field(
+                S,
+                "search",
+                "Search users",
+                id="user-search",
+                type="search",
+                placeholder="Username or email",
                 width="100%",
                 max_width="24rem",
             ),
@@ -158,10 +153,11 @@ def audit_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Recent admin actions", size="4", as_="h2"),
+            error_callout(AuditState.error),
             rx.cond(
-                S.audit.length() > 0,
+                AuditState.audit.length() > 0,
                 responsive_list(
-                    S.audit,
+                    AuditState.audit,
                     [
                         ("Who", lambda a: rx.text(a.who, weight="medium")),
                         ("What", lambda a: rx.text(a.what, size="2")),

@@ -11,6 +11,7 @@ from planner_app.components.lists import list_card, muted, pager, responsive_lis
 from planner_app.components.typeahead import person_typeahead
 from planner_app.states.auth import AuthState
 from planner_app.states.timeoff import KIND_OPTIONS, PERSON_BOX
+from planner_app.states.timeoff import TIME_OFF_FIELDS as F
 from planner_app.states.timeoff import TimeOffState as S
 from planner_app.template import template
 
@@ -92,10 +93,10 @@ def timeoff() -> rx.Component:
         form_dialog(
             rx.cond(S.editing_id == 0, "Add time off", "Edit time off"),
             rx.vstack(
-                person_typeahead("Person", "person_id", box=PERSON_BOX, errors=S.field_errors),
+                person_typeahead(F["person_id"], "person_id", box=PERSON_BOX, errors=S.field_errors),
                 rx.grid(
                     text_field(
-                        "Start date",
+                        F["start_date"],
                         "start_date",
                         form=form,
                         value=S.draft.start_date,
@@ -104,7 +105,7 @@ def timeoff() -> rx.Component:
                         required=True,
                     ),
                     text_field(
-                        "End date",
+                        F["end_date"],
                         "end_date",
                         form=form,
                         value=S.draft.end_date,
@@ -116,8 +117,8 @@ def timeoff() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                select_field("Kind", "kind", KIND_OPTIONS, form=form, value=S.draft.kind, errors=S.field_errors),
-                text_area("Notes", "notes", form=form, value=S.draft.notes),
+                select_field(F["kind"], "kind", KIND_OPTIONS, form=form, value=S.draft.kind, errors=S.field_errors),
+                text_area(F["notes"], "notes", form=form, value=S.draft.notes),
                 form_actions(S.saving, S.set_dialog_open(False)),
                 spacing="3",
                 width="100%",

@@ -1,9 +1,10 @@
-"""/assignments: the planning grid, people (rows) × the next 12 weeks (columns).
+"""/assignments: the planning grid, people (rows) × the next GRID_WEEKS weeks (columns).
 
 One page of people at a time (server pagination), each with their assignments. Cells are edited
 in place; a save sends only the changed week (PATCH merges weeklyHours week by week), against the
 version of the row on screen: when someone else saved the row since, the cell shows their value,
 highlighted, with this person's value one click away (states/conflict.py has the banner's side).
+The grid's dialogs have states of their own: states/add_assignment.py, states/set_all_weeks.py.
 """
 
 from __future__ import annotations
@@ -19,17 +20,15 @@ from planner_app.planning import hours, parse_hours, short_date, step_hours, wee
 from planner_app.services.client import ApiClient
 from planner_app.services.errors import ApiError, ConcurrencyError
 from planner_app.services.models import Assignment, Page, Person
-from planner_app.states.auth import AuthState, gated
+from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
 from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import ConflictMixin, FieldChange
 from planner_app.states.filters import FilterMixin
 from planner_app.states.options import department_options, project_options
 from planner_app.states.page import PagedMixin
-from planner_app.states.typeahead import choose_person
 
 GRID_PAGE_SIZE = 15
-PERSON_BOX = "add-assignment-person"
 
 
 @dataclasses.dataclass
@@ -126,7 +125,7 @@ def build_blocks(
     return blocks
 
 
-class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixin, AuthState):
+class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixin, rx.State):
     page_size: ClassVar[int] = GRID_PAGE_SIZE
     _filters = ("department_id", "project_id")
     department_id: str = ""
@@ -141,16 +140,6 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
     # The phone cards edit one week per assignment at a time: the week chosen, by assignment id
     # (kept apart from `blocks`, so choosing a week sends a few bytes, not the whole grid).
     selected_weeks: dict[str, str] = {}
-
-    # dialogs
-    set_all_id: int = 0
-    set_all_label: str = ""
-    add_open: bool = False
-    # Set when the dialog was opened from a person's row; 0 lets the dialog ask for the person.
-    add_person_id: int = 0
-    add_person_name: str = ""
-    notice: str = ""
-    saving: bool = False
 
     _weeks: list[str] = []
     _people: list[Person] = []
@@ -354,106 +343,17 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         async for update in self.save_cell(assignment_id, week, hours(value)):
             yield update
 
-    # --- set all weeks ---------------------------------------------------------------------
-
-    @rx.event
-    def open_set_all(self, assignment_id: int, label: str):
-        self._clear_errors()
-        self.set_all_id, self.set_all_label = assignment_id, label
-
-    @rx.event
-    def close_set_all(self):
-        self.set_all_id = 0
-
-    @rx.event
-    def set_all_open_change(self, is_open: bool):
-        if not is_open:
-            self.set_all_id = 0
-
-    @rx.event
-    async def set_all_weeks(self, form: dict):
-        try:
-            value = parse_hours(str(form.get("hours", "")))
-        except ValueError:
-            self.field_errors = {"hours": "Enter a number of hours from 0 to 168."}
-            return
-        self.saving = True
-        yield
-        err = await self._patch_hours(self.set_all_id, dict.fromkeys(self._weeks, value))
-        self.saving = False
-        if err is not None:
-            yield await self._fail(err)
-            return
-        self.set_all_id = 0
-
-    # --- add / remove ----------------------------------------------------------------------
-
-    @rx.event
-    def open_add(self, person_id: int, name: str):
-        self._clear_errors()
-        self.notice = ""
-        self.add_person_id, self.add_person_name, self.add_open = person_id, name, True
-
-    @rx.event
-    async def open_add_for_anyone(self):
-        self.open_add(0, "")
-        await choose_person(self, PERSON_BOX)
-
-    @rx.event
-    def close_add(self):
-        self.add_open = False
-
-    @rx.event
-    def add_open_change(self, is_open: bool):
-        self.add_open = is_open
-
-    @rx.event
-    async def add_assignment(self, form: dict):
-        chosen = str(form.get("person_id", "")).strip()
-        person = self.add_person_id or (int(chosen) if chosen.isdigit() else 0)
-        errors = {}
-        if not person:
-            errors["person_id"] = "Choose a person."
-        project = str(form.get("project_id", ""))
-        if not project.isdigit():
-            errors["project_id"] = "Choose a project."
-        weekly: dict[str, float] = {}
-        if str(form.get("hours", "")).strip():
-            try:
-                value = parse_hours(str(form["hours"]))
-            except ValueError:
-                errors["hours"] = "Enter a number of hours from 0 to 168."
-            else:
-                weekly = dict.fromkeys(self._weeks, value) if value else {}
-        if errors:
-            self.field_errors = errors
-            return
-        self.saving = True
-        self._clear_errors()
-        yield
-        body = {
-            "person_id": person,
-            "project_id": int(project),
-            "role_on_project": str(form.get("role_on_project", "")).strip(),
-            "weekly_hours": weekly,
+    def _added(self, created: Assignment) -> bool:
+        """A new assignment (states/add_assignment.py) joins its person's rows, if that person
+        is on this page of the grid; False when they are not."""
+        if not any(p.id == created.person_id for p in self._people):
+            return False
+        self._assignments = {
+            **self._assignments,
+            created.person_id: [*self._assignments.get(created.person_id, []), created],
         }
-        created = await self._call(lambda api: api.assignments.create(body), busy="saving")
-        if isinstance(created, Failed):
-            yield created.event
-            return
-        self.saving = False
-        self.add_open = False
-        if any(p.id == created.person_id for p in self._people):
-            self._assignments = {
-                **self._assignments,
-                created.person_id: [*self._assignments.get(created.person_id, []), created],
-            }
-            self._rebuild()
-        else:
-            # Only this page of people is on screen: say where the new row went.
-            self.notice = (
-                f"Added {created.person_name} to {created.project_name}. They are on another page of the grid."
-            )
+        self._rebuild()
+        return True
 
     async def _delete(self, assignment_id: int):
         self._clear_errors()

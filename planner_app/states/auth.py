@@ -31,6 +31,7 @@ import reflex as rx
 from reflex.state import OnLoadInternalState
 from reflex_base.event.context import EventContext
 
+from planner_app.planning import long_date
 from planner_app.services.client import ApiClient, Credentials
 from planner_app.services.errors import PLAIN_MESSAGES, SESSION_ENDED_CODES, ApiError
 from planner_app.services.models import User
@@ -129,9 +130,27 @@ class AuthState(rx.State):
     def is_admin(self) -> bool:
         return self.user.role == "admin"
 
+    @rx.var
+    def initials(self) -> str:
+        return (self.user.username[:2] or "?").upper()
+
+    @rx.var
+    def joined(self) -> str:
+        return long_date(self.user.date_joined)
+
+    @rx.var
+    def last_login(self) -> str:
+        return long_date(self.user.last_login) or "—"
+
     async def _auth(self) -> AuthState:
-        # Page states inherit from AuthState; their tokens live in the one AuthState instance.
-        return self if type(self) is AuthState else await self.get_state(AuthState)
+        return self
+
+    async def _forget_session(self) -> None:
+        """Nothing of a session survives it in this tab: this state and every page state of the app
+        go back to their defaults (page states are AuthState's siblings; see UsesAuth)."""
+        self.reset()
+        for page_state in app_states():
+            (await self.get_state(page_state)).reset()
 
     def _client(self, creds: Credentials, etags: dict[str, str] | None = None) -> ApiClient:
         return ApiClient(
@@ -226,7 +245,7 @@ class AuthState(rx.State):
         if flag and reason == "token_invalid":
             reason = ""  # an access token that expired unrenewed: the sign-in page's grant may well mend it
         # Forget everything of the old session, page data included, before anyone else signs in here.
-        auth.reset()
+        await auth._forget_session()
         auth.signed_in_flag = flag
         target = f"{LOGIN_ROUTE}?next={quote(self._current_path(), safe='')}"
         return rx.redirect(f"{target}&reason={reason}" if reason else target)
@@ -331,7 +350,7 @@ class AuthState(rx.State):
         next_path = safe_next(self.router.url.query_parameters.get("next"))
         access = self._access
         # A fresh start: nothing of a previous user's pages or ETags survives a sign-in.
-        self.reset()
+        await self._forget_session()
         self._access, self.user, self.signed_in_flag = access, user, "1"
         return rx.redirect(next_path)
 
@@ -345,5 +364,29 @@ class AuthState(rx.State):
         # the flag's reset reaches every tab.
         async with self.api() as api:
             api.clear_caches()
-        self.reset()
+        await self._forget_session()
         return rx.redirect(LOGIN_ROUTE)
+
+
+class UsesAuth(rx.State, mixin=True):
+    """A state that calls the API as this tab's user. The tab's token and ETags are AuthState's,
+    reached with get_state: page states are AuthState's siblings, not its children, so an event of
+    one page loads that page's state and AuthState, not every page's."""
+
+    async def _auth(self) -> AuthState:
+        return await self.get_state(AuthState)
+
+    @contextlib.asynccontextmanager
+    async def api(self) -> AsyncIterator[ApiClient]:
+        async with (await self._auth()).api() as api:
+            yield api
+
+    async def _after_error(self, err: ApiError) -> rx.event.EventSpec | None:
+        return await (await self._auth())._after_error(err)
+
+
+def app_states() -> list[type[rx.State]]:
+    """The app's own states below the root (Reflex's internal ones left out), AuthState aside."""
+    return [
+        cls for cls in rx.State.get_substates() if cls.__module__.startswith("planner_app.") and cls is not AuthState
+    ]

@@ -10,7 +10,7 @@ import reflex as rx
 from planner_app.planning import monday_of
 from planner_app.services.client import ApiClient
 from planner_app.services.models import Deliverable, Page, TimeOff
-from planner_app.states.auth import AuthState, gated
+from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
 from planner_app.states.page import PageMixin
 
@@ -42,7 +42,7 @@ class Week:
     days: list[Day]
 
 
-class CalendarState(PageMixin, AuthState):
+class CalendarState(PageMixin, rx.State):
     start: str = ""
     weeks: list[Week] = []
 

@@ -9,14 +9,15 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from planner_app import styles
-from planner_app.planning import band_of, hours, short_date
+from planner_app.planning import GRID_WEEKS, hours, short_date
 from planner_app.services.client import ApiClient
 from planner_app.services.models import Dashboard, Department, Page, TeamMember
-from planner_app.states.auth import AuthState, gated
+from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
 from planner_app.states.page import WindowMixin
 
-WEEK_CHOICES = [str(n) for n in range(1, 13)]
+# (value, label) of the periods the board can show: up to the grid's horizon, as the API allows.
+WEEK_CHOICES = [(str(n), f"{n} week" + ("" if n == 1 else "s")) for n in range(1, GRID_WEEKS + 1)]
 # The team overview starts short (over-allocated people come first); "Show everyone" opens the rest.
 TEAM_PREVIEW = 10
 
@@ -55,7 +56,7 @@ def percent_text(value: float | None) -> str:
 
 def _clamp_weeks(raw: str | None) -> int:
     try:
-        return min(12, max(1, int(raw or 4)))
+        return min(GRID_WEEKS, max(1, int(raw or 4)))
     except ValueError:
         return 4
 
@@ -64,10 +65,8 @@ def team_rows(members: list[TeamMember]) -> list[TeamRow]:
     """The team overview's rows, in the API's order: over-allocated people first, then the busiest."""
     rows = []
     for m in members:
-        if m.band in styles.BAND_COLORS:
-            band = m.band
-        else:
-            band = "overallocated" if m.utilization_percent is None else band_of(m.utilization_percent)
+        # The API names each row's band (one set of thresholds, backend_api/dashboard/services.py).
+        band = m.band if m.band in styles.BAND_COLORS else "underutilized"
         peak = f"{percent_text(m.peak_utilization_percent)} ({short_date(m.peak_week)})" if m.peak_week else ""
         rows.append(
             TeamRow(
@@ -85,7 +84,7 @@ def team_rows(members: list[TeamMember]) -> list[TeamRow]:
     return rows
 
 
-class DashboardState(WindowMixin, AuthState):
+class DashboardState(WindowMixin, rx.State):
     """The API sends the whole team overview at once; it stays on the server (`_team`) and the
     browser gets a window of it (states/page.py WindowMixin), as for the server-paged lists."""
 
@@ -150,13 +149,14 @@ class DashboardState(WindowMixin, AuthState):
         return "/?" + urlencode({key: value for key, value in query.items() if value})
 
     @rx.event
-    def set_weeks(self, value: str):
-        # Changing the URL re-runs on_load, so the filters are shareable and survive a reload.
-        return rx.redirect(self._url(value, self.department_id))
-
-    @rx.event
-    def set_department(self, value: str):
-        return rx.redirect(self._url(self.weeks, value))
+    def set_filter(self, name: str, value: str):
+        """A filter control's change (components/filters.py), as FilterMixin's but through the URL:
+        changing it re-runs on_load, so the filters are shareable and survive a reload."""
+        if name == "weeks":
+            return rx.redirect(self._url(value, self.department_id))
+        if name == "department_id":
+            return rx.redirect(self._url(self.weeks, value))
+        return None
 
     @rx.var
     def distribution(self) -> list[dict]:

@@ -9,7 +9,7 @@ import reflex as rx
 from planner_app.services.client import ApiClient, Resource
 from planner_app.services.models import Department, Page, Person
 from planner_app.states import payloads
-from planner_app.states.auth import AuthState, gated
+from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
 from planner_app.states.options import department_options
 from planner_app.states.page import PAGE_SIZE, CrudMixin
@@ -17,8 +17,11 @@ from planner_app.states.typeahead import choose_person
 
 MANAGER_BOX = "department-manager"
 
+# The form's fields and their labels, in the form's order (the page and the conflict review use them).
+DEPARTMENT_FIELDS = {"name": "Name", "parent_id": "Part of", "manager_id": "Manager", "description": "Description"}
 
-class DepartmentsState(CrudMixin, AuthState):
+
+class DepartmentsState(CrudMixin, rx.State):
     departments: list[Department] = []
     parent_options: list[tuple[str, str]] = []
     # Names of the managers of the departments on this page, by person id.
@@ -38,7 +41,7 @@ class DepartmentsState(CrudMixin, AuthState):
         self.draft = item
 
     def _form_labels(self) -> dict[str, str]:
-        return {"name": "Name", "parent_id": "Part of", "manager_id": "Manager", "description": "Description"}
+        return DEPARTMENT_FIELDS
 
     def _form_choices(self) -> dict[str, dict[str, str]]:
         return {"parent_id": dict(self.parent_options), "manager_id": self.manager_names}

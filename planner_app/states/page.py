@@ -10,6 +10,7 @@ import reflex as rx
 from planner_app.services.client import ApiClient
 from planner_app.services.errors import ApiError
 from planner_app.services.models import Wire
+from planner_app.states.auth import UsesAuth
 from planner_app.states.calls import Failed
 from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import EditFormMixin
@@ -25,7 +26,7 @@ WINDOW_MARGIN = 10
 T = TypeVar("T")
 
 
-class PageMixin(HooksMixin, mixin=True):
+class PageMixin(UsesAuth, HooksMixin, mixin=True):
     loading: bool = False
     error: str = ""
     # API validation messages by snake_case field name, shown under the matching input.

@@ -12,7 +12,7 @@ from planner_app.planning import hours, long_date, short_date, week_keys
 from planner_app.services.client import ApiClient, Resource
 from planner_app.services.models import Assignment, Dashboard, Page, Person, WeekFigure
 from planner_app.states import payloads
-from planner_app.states.auth import AuthState, gated
+from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
 from planner_app.states.filters import FilterMixin
 from planner_app.states.options import department_options
@@ -33,7 +33,7 @@ PERSON_FIELDS = {
 }
 
 
-class PeopleState(EditableListMixin, WindowMixin, FilterMixin, AuthState):
+class PeopleState(EditableListMixin, WindowMixin, FilterMixin, rx.State):
     """/people: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
 
     people: list[Person] = []
@@ -122,7 +122,7 @@ class PersonAssignment:
     total: str
 
 
-class PersonState(DetailPageMixin, AuthState):
+class PersonState(DetailPageMixin, rx.State):
     person: Person = Person()
     assignments: list[Assignment] = []
     weeks: list[WeekFigure] = []
@@ -174,7 +174,7 @@ class PersonState(DetailPageMixin, AuthState):
 
     @rx.var
     def weekly_load(self) -> list[WeekLoad]:
-        """Planned hours and utilisation of the next 12 weeks, time off taken into account."""
+        """Planned hours and utilisation of the next GRID_WEEKS weeks, time off taken into account."""
         return [
             WeekLoad(
                 short_date(w.week),

@@ -35,7 +35,7 @@ def session_rows(sessions: list[Session]) -> list[SessionRow]:
     ]
 
 
-class ProfileState(PageMixin, AuthState):
+class ProfileState(PageMixin, rx.State):
     sessions: list[SessionRow] = []
     revoke_id: int = 0
     revoke_label: str = ""
@@ -86,15 +86,3 @@ class ProfileState(PageMixin, AuthState):
             yield AuthState.sign_out
             return
         self.sessions = session_rows(sessions)
-
-    @rx.var
-    def initials(self) -> str:
-        return (self.user.username[:2] or "?").upper()
-
-    @rx.var
-    def joined(self) -> str:
-        return long_date(self.user.date_joined)
-
-    @rx.var
-    def last_login(self) -> str:
-        return long_date(self.user.last_login) or "—"

@@ -11,7 +11,7 @@ from planner_app.planning import date_range, hours, long_date, week_keys
 from planner_app.services.client import ApiClient, Resource
 from planner_app.services.models import Assignment, Deliverable, Page, Project
 from planner_app.states import payloads
-from planner_app.states.auth import AuthState, gated
+from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
 from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import EditFormMixin
@@ -61,7 +61,7 @@ class ProjectRow:
     dates: str
 
 
-class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, FilterMixin, AuthState):
+class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, FilterMixin, rx.State):
     """/projects: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
 
     projects: list[Project] = []
@@ -122,7 +122,7 @@ class DeliverableRow:
     is_completed: bool
 
 
-class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
+class ProjectState(ProjectFormMixin, DetailPageMixin, rx.State):
     project: Project = Project()
     team: list[Assignment] = []
 
@@ -179,7 +179,7 @@ class ProjectState(ProjectFormMixin, DetailPageMixin, AuthState):
         ]
 
 
-class DeliverablesState(ConfirmDeleteMixin, EditFormMixin, PageMixin, AuthState):
+class DeliverablesState(ConfirmDeleteMixin, EditFormMixin, PageMixin, rx.State):
     """The project page's deliverables. Ticking one off is a one-field edit form: saved against the
     row on screen, and when someone else changed the row first it shows their version and the
     conflict banner (states/conflict.py)."""
@@ -263,7 +263,7 @@ class DeliverablesState(ConfirmDeleteMixin, EditFormMixin, PageMixin, AuthState)
             yield deleted.event
 
 
-class ProjectPreviewState(PageMixin, AuthState):
+class ProjectPreviewState(PageMixin, rx.State):
     """The details sheet over /projects (components/url_sheet.py): the project the URL's
     #project-ID names, read fresh when the sheet opens."""
 

@@ -10,7 +10,7 @@ from planner_app.planning import date_range
 from planner_app.services.client import ApiClient, Resource
 from planner_app.services.models import TimeOff
 from planner_app.states import payloads
-from planner_app.states.auth import AuthState, gated
+from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
 from planner_app.states.page import PAGE_SIZE, CrudMixin
 from planner_app.states.typeahead import choose_person
@@ -18,6 +18,15 @@ from planner_app.states.typeahead import choose_person
 PERSON_BOX = "timeoff-person"
 
 KIND_OPTIONS = [("vacation", "Vacation"), ("holiday", "Holiday"), ("sick", "Sick"), ("other", "Other")]
+
+# The form's fields and their labels, in the form's order (the page and the conflict review use them).
+TIME_OFF_FIELDS = {
+    "person_id": "Person",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "kind": "Kind",
+    "notes": "Notes",
+}
 
 
 @dataclasses.dataclass
@@ -30,7 +39,7 @@ class TimeOffRow:
     notes: str
 
 
-class TimeOffState(CrudMixin, AuthState):
+class TimeOffState(CrudMixin, rx.State):
     entries: list[TimeOff] = []
     draft: TimeOff = TimeOff()
 
@@ -47,13 +56,7 @@ class TimeOffState(CrudMixin, AuthState):
         self.draft = item
 
     def _form_labels(self) -> dict[str, str]:
-        return {
-            "person_id": "Person",
-            "start_date": "Start date",
-            "end_date": "End date",
-            "kind": "Kind",
-            "notes": "Notes",
-        }
+        return TIME_OFF_FIELDS
 
     def _form_choices(self) -> dict[str, dict[str, str]]:
         # The names this state knows: of the version the form was filled from, and of the latest.

@@ -9,7 +9,7 @@ import dataclasses
 import reflex as rx
 
 from planner_app.services.errors import ApiError
-from planner_app.states.auth import AuthState
+from planner_app.states.auth import UsesAuth
 
 SEARCH_LIMIT = 20
 MIN_QUERY = 2  # the API answers nothing for shorter text
@@ -22,7 +22,7 @@ class PersonHit:
     email: str
 
 
-class TypeaheadState(AuthState):
+class TypeaheadState(UsesAuth, rx.State):
     query: dict[str, str] = {}
     hits: dict[str, list[PersonHit]] = {}
     chosen: dict[str, int] = {}

@@ -1,74 +1,30 @@
-"""/settings (admins): user accounts and the audit log of what admins did to them."""
+"""/settings (admins): the user accounts, each of which can be changed; the audit log of what
+admins did to them is states/audit.py's, read again after every change."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import reflex as rx
 
-from planner_app.planning import ago
 from planner_app.services.errors import ApiError
-from planner_app.services.models import AuditEntry, User
-from planner_app.states.auth import AuthState, gated
+from planner_app.services.models import User
+from planner_app.states.audit import AuditState
+from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
 from planner_app.states.confirm_delete import ConfirmDeleteMixin
+from planner_app.states.filters import FilterMixin
 from planner_app.states.page import WindowMixin
 from planner_app.states.typeahead import choose_person
 
 ROLE_OPTIONS = [("admin", "Admin"), ("manager", "Manager"), ("user", "User")]
-AUDIT_ROWS = 10
 PERSON_BOX = "new-user-person"
 
-ACTIONS = {
-    "create_user": "Created the account",
-    "delete_user": "Deleted the account",
-    "set_password": "Set a new password",
-    "toggle_active": "Changed whether the account is active",
-    "change_role": "Changed the role",
-}
 
+class UsersState(ConfirmDeleteMixin, WindowMixin, FilterMixin, rx.State):
+    """/settings: a window of the user accounts (states/page.py WindowMixin), searchable."""
 
-@dataclasses.dataclass
-class AuditRow:
-    id: int
-    who: str
-    what: str
-    whom: str
-    when: str
-
-
-def describe_action(entry: AuditEntry) -> str:
-    """An audit entry's action in words, with the detail its meta gives ('Role user → manager')."""
-    meta = entry.meta
-    if entry.action == "change_role" and meta.get("from") and meta.get("to"):
-        return f"Role {meta['from']} → {meta['to']}"
-    if entry.action == "toggle_active" and "isActive" in meta:
-        return "Enabled the account" if meta["isActive"] else "Disabled the account"
-    if entry.action == "create_user" and meta.get("role"):
-        return f"Created the account ({meta['role']})"
-    return ACTIONS.get(entry.action, entry.action.replace("_", " ").capitalize())
-
-
-def audit_rows(entries: list[AuditEntry], usernames: dict[int, str]) -> list[AuditRow]:
-    """Only create and delete record the target's username; other targets are named from
-    `usernames` (the users on screen), else by id."""
-    rows = []
-    for e in entries:
-        whom = (
-            e.meta.get("username")
-            or usernames.get(e.target_id or 0)
-            or (f"user #{e.target_id}" if e.target_id else "—")
-        )
-        rows.append(AuditRow(e.id, e.actor.username, describe_action(e), str(whom), ago(e.created_at)))
-    return rows
-
-
-class UsersState(ConfirmDeleteMixin, WindowMixin, AuthState):
-    """/settings: a window of the user accounts (states/page.py WindowMixin) and the audit log."""
-
+    _filters = ("search",)
     users: list[User] = []
     search: str = ""
-    audit: list[AuditRow] = []
     # A refused change (e.g. demoting the last admin) in words, under that user's row; by user id.
     row_errors: dict[str, str] = {}
 
@@ -88,26 +44,19 @@ class UsersState(ConfirmDeleteMixin, WindowMixin, AuthState):
     @rx.event
     @gated
     async def load(self):
-        if not self.is_admin:
+        if not (await self._auth()).is_admin:
             return  # the page shows non-admins why not; the API would refuse them anyway
         self.loading = True
         yield
         try:
             await self._fill_window(keep=False)
-            async with self.api() as api:
-                audit = await api.audit(page_size=AUDIT_ROWS)
         except ApiError as err:
             yield await self._fail(err)
             return
-        self.audit = audit_rows(audit.results, {u.id: u.username for u in self.users})
         self.loading = False
-
-    @rx.event
-    async def set_search(self, text: str):
-        self.search = text
-        self._restart_window()
-        async for update in self.load():
-            yield update
+        # What was just done shows in the log; its targets are named from the users on screen.
+        audit = await self.get_state(AuditState)
+        yield await audit.refresh({u.id: u.username for u in self.users})
 
     async def _act(self, user_id: int, call):
         """One account action; a refusal is said under that user's row, then the list reloads."""

@@ -7,8 +7,8 @@ import pytest
 from planner_app.devices import device_name
 from planner_app.planning import ago
 from planner_app.services.models import AuditActor, AuditEntry, Session
+from planner_app.states.audit import audit_rows, describe_action
 from planner_app.states.profile import session_rows
-from planner_app.states.users import audit_rows, describe_action
 
 CHROME_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 

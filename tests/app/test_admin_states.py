@@ -20,7 +20,7 @@ def _signed_in(root_state, registry, role: str):
 
 def test_profile_lists_sessions_and_revoking_this_one_signs_out(embedded_api, registry, root_state):
     _signed_in(root_state, registry, "user")
-    profile = substate(root_state, AuthState, ProfileState)
+    profile = substate(root_state, ProfileState)
     asyncio.run(drain(profile.load()))
     (row,) = profile.sessions
     assert row.current
@@ -31,8 +31,8 @@ def test_profile_lists_sessions_and_revoking_this_one_signs_out(embedded_api, re
 
 def test_a_refused_role_change_is_said_on_that_users_row(embedded_api, registry, root_state):
     admin = _signed_in(root_state, registry, "admin")
-    users = substate(root_state, AuthState, UsersState)
-    asyncio.run(drain(users.set_search(admin.username)))
+    users = substate(root_state, UsersState)
+    asyncio.run(drain(users.set_filter("search", admin.username)))
     (me,) = users.users
 
     # Make this admin the only active one, then try to demote them.

@@ -65,7 +65,7 @@ def _tab(registry_user):
 
 
 def _open(root, cls, path: str):
-    page = substate(root, AuthState, cls)
+    page = substate(root, cls)
     page.router = page.router.__class__.from_router_data({"pathname": path, "asPath": path})
     asyncio.run(drain(page.load()))
     return page
@@ -129,7 +129,7 @@ def test_a_background_read_does_not_upgrade_the_forms_version(embedded_api, regi
     manager = make_user(registry, "manager")
     department = make_department(registry, name="Civil")
     root = _tab(manager)
-    departments = substate(root, AuthState, DepartmentsState)
+    departments = substate(root, DepartmentsState)
     asyncio.run(drain(departments.load()))
     asyncio.run(drain(departments.open_edit(department.id)))
     pinned = departments._form_etag
@@ -159,7 +159,7 @@ def test_a_conflicting_grid_cell_shows_theirs_and_keeps_mine_one_click_away(embe
     assignment = make_assignment(
         registry, person=make_person(registry, weekly_capacity=40), weekly_hours={week: 8, next_week: 8}
     )
-    grid = substate(_tab(manager), AuthState, AssignmentsState)
+    grid = substate(_tab(manager), AssignmentsState)
     asyncio.run(drain(grid.load()))
     _other_writer(testapp, manager, f"/api/assignments/{assignment.id}/", {"weeklyHours": {week: 16}})
 
@@ -182,7 +182,7 @@ def test_ticking_a_deliverable_someone_else_changed_shows_theirs_and_keeps_the_t
     deliverable = make_deliverable(registry, description="Tender drawings")
     root = _tab(manager)
     _open(root, ProjectState, f"/projects/{deliverable.project_id}")
-    card = substate(root, AuthState, DeliverablesState)
+    card = substate(root, DeliverablesState)
     assert [d.description for d in card.deliverables] == ["Tender drawings"]
     _other_writer(testapp, manager, f"/api/deliverables/{deliverable.id}/", {"description": "Tender set"})
 
@@ -204,7 +204,7 @@ def test_a_time_off_dialog_in_conflict_names_the_people_and_reload_refills_its_t
     ada, bob = make_person(registry, name="Ada"), make_person(registry, name="Bob")
     entry = make_timeoff(registry, person=ada, notes="")
     root = _tab(manager)
-    timeoff = substate(root, AuthState, TimeOffState)
+    timeoff = substate(root, TimeOffState)
     asyncio.run(drain(timeoff.load()))
     asyncio.run(drain(timeoff.open_edit(entry.id)))
     _other_writer(testapp, manager, f"/api/timeoff/{entry.id}/", {"personId": bob.id})
@@ -223,6 +223,6 @@ def test_a_time_off_dialog_in_conflict_names_the_people_and_reload_refills_its_t
     assert (lines["Notes"].yours, lines["Notes"].changed_by) == ("Ski trip", "you")
 
     asyncio.run(drain(timeoff.reload_latest()))
-    typeahead = substate(root, AuthState, TypeaheadState)
+    typeahead = substate(root, TypeaheadState)
     assert not timeoff.conflict and timeoff.draft.person_id == bob.id
     assert (typeahead.chosen[PERSON_BOX], typeahead.query[PERSON_BOX]) == (bob.id, "Bob")

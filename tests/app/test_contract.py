@@ -53,3 +53,14 @@ def test_every_band_and_status_has_its_colour_and_label():
     for table in (styles.BAND_COLORS, styles.BAND_LABELS, styles.BAND_CHART_COLORS):
         assert list(table) == list(Band)
     assert list(styles.STATUS_COLORS) == list(ProjectStatus)
+
+
+def test_the_grid_horizon_is_the_dashboards_longest_period(wsgi_app):
+    from webtest import TestApp
+
+    from planner_app.planning import GRID_WEEKS
+    from planner_app.states.dashboard import WEEK_CHOICES
+
+    operation = TestApp(wsgi_app).get("/api/openapi.json").json["paths"]["/api/dashboard/"]["get"]
+    (weeks,) = [p for p in operation["parameters"] if p["name"] == "weeks"]
+    assert weeks["schema"]["maximum"] == GRID_WEEKS == len(WEEK_CHOICES)

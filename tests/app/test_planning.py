@@ -1,10 +1,10 @@
-"""Pure helpers of the app: week keys, bands, hour parsing, form payloads, the grid's totals."""
+"""Pure helpers of the app: week keys, hour parsing, form payloads, the grid's totals."""
 
 import datetime as dt
 
 import pytest
 
-from planner_app.planning import band_of, parse_hours, step_hours, week_keys
+from planner_app.planning import parse_hours, step_hours, week_keys
 from planner_app.services.models import Assignment, Person
 from planner_app.states import payloads
 from planner_app.states.assignments import build_blocks
@@ -13,22 +13,6 @@ from planner_app.states.assignments import build_blocks
 def test_week_keys_are_mondays_from_the_current_week():
     keys = week_keys(dt.date(2026, 11, 26), 3)  # a Thursday
     assert keys == ["2026-11-23", "2026-11-30", "2026-12-07"]
-
-
-@pytest.mark.parametrize(
-    ("percent", "band"),
-    [
-        (0, "underutilized"),
-        (69.9, "underutilized"),
-        (70, "optimal"),
-        (84.9, "optimal"),
-        (85, "high"),
-        (100, "high"),
-        (100.1, "overallocated"),
-    ],
-)
-def test_bands_follow_the_contract(percent, band):
-    assert band_of(percent) == band
 
 
 def test_parse_hours():

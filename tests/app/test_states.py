@@ -54,7 +54,7 @@ def test_a_new_tab_is_signed_in_by_the_gate_through_the_browsers_cookie(embedded
     first_tab = substate(root_state, AuthState)
     browser = sign_in_tab(first_tab, user.username)
     new_tab = _new_tab()
-    people = substate(new_tab.parent_state, AuthState, PeopleState)
+    people = substate(new_tab.parent_state, PeopleState)
     make_person(registry)
     # The gate asks the browser for a grant; the page's loader waits meanwhile (no call, no error).
     assert "plannerAuth.grant" in str(asyncio.run(new_tab.require_login()))
@@ -121,7 +121,7 @@ def test_people_list_loads_the_rows_on_screen(embedded_api, registry, root_state
         make_person(registry, name=f"Person {n:02d}")
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, user.username)
-    people = substate(root_state, AuthState, PeopleState)
+    people = substate(root_state, PeopleState)
     asyncio.run(drain(people.load()))
     # The first screen and its margin: both pages of this short list (windowing: test_virtual_window.py).
     assert people.count == 30 and people.total_text == "30 people" and people.window_start == 0
@@ -135,7 +135,7 @@ def test_grid_cell_edit_updates_row_and_person_totals(embedded_api, registry, ro
     assignment = make_assignment(registry, person=person, weekly_hours={week: 8})
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, manager.username)
-    grid = substate(root_state, AuthState, AssignmentsState)
+    grid = substate(root_state, AssignmentsState)
     asyncio.run(drain(grid.load()))
     (block,) = grid.blocks
     assert block.rows[0].total == "8"
@@ -158,7 +158,7 @@ def test_grid_stepper_saves_like_a_typed_cell_and_pages_are_of_grid_size(embedde
     assignment = make_assignment(registry, person=make_person(registry, name="Ada"), weekly_hours={weeks[1]: 2})
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, manager.username)
-    grid = substate(root_state, AuthState, AssignmentsState)
+    grid = substate(root_state, AssignmentsState)
     asyncio.run(drain(grid.load()))
     # 17 people, 15 a page.
     assert grid.page_count == 2
@@ -186,7 +186,7 @@ def test_grid_edit_after_a_reload_checks_against_what_is_on_screen(embedded_api,
     assignment = make_assignment(registry, person=make_person(registry, weekly_capacity=40), weekly_hours={week: 8})
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, manager.username)
-    grid = substate(root_state, AuthState, AssignmentsState)
+    grid = substate(root_state, AssignmentsState)
     asyncio.run(drain(grid.load()))
     asyncio.run(drain(grid.save_cell(assignment.id, week, "10")))
 
@@ -208,7 +208,7 @@ def test_person_form_saves_against_the_version_it_was_filled_from(embedded_api, 
     person = make_person(registry, name="Ada", job_title="Engineer")
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, manager.username)
-    page = substate(root_state, AuthState, PersonState)
+    page = substate(root_state, PersonState)
     page.router = page.router.__class__.from_router_data(
         {"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"}
     )
@@ -232,7 +232,7 @@ def test_dashboard_shows_people_booked_without_capacity(embedded_api, registry, 
     make_assignment(registry, person=make_person(registry, name="Zero", weekly_capacity=0), weekly_hours={week: 5})
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, user.username)
-    dashboard = substate(root_state, AuthState, DashboardState)
+    dashboard = substate(root_state, DashboardState)
     asyncio.run(drain(dashboard.load()))
     assert dashboard.error == ""
     (row,) = dashboard.team
@@ -250,7 +250,7 @@ def test_person_page_utilisation_counts_time_off(embedded_api, registry, root_st
     make_timeoff(registry, person=person, start_date=monday, end_date=monday + dt.timedelta(days=4))  # all of week 2
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, user.username)
-    page = substate(root_state, AuthState, PersonState)
+    page = substate(root_state, PersonState)
     page.router = page.router.__class__.from_router_data(
         {"pathname": f"/people/{person.id}", "asPath": f"/people/{person.id}"}
     )

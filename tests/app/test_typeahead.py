@@ -20,7 +20,7 @@ def test_typeahead_searches_moves_with_the_arrows_and_picks(embedded_api, regist
     for n in range(3):
         make_person(registry, name=f"Quentin Q{n}", email=f"q{n}@example.com")
     _signed_in(root_state, registry, "user")
-    ta = substate(root_state, AuthState, TypeaheadState)
+    ta = substate(root_state, TypeaheadState)
     asyncio.run(drain(ta.search("box", "q")))
     assert ta.hits.get("box") == [] and not ta.expanded["box"]  # one character: no search
 
@@ -46,7 +46,7 @@ def test_two_typeaheads_on_one_page_keep_apart(embedded_api, registry, root_stat
     make_person(registry, name="Xavier One")
     make_person(registry, name="Yolanda Two")
     _signed_in(root_state, registry, "user")
-    ta = substate(root_state, AuthState, TypeaheadState)
+    ta = substate(root_state, TypeaheadState)
     asyncio.run(drain(ta.search("a", "xavier")))
     asyncio.run(drain(ta.search("b", "yolanda")))
     ta.pick("a", 0)

@@ -39,7 +39,7 @@ def _people_page(root_state, registry):
         make_person(registry, name=f"Person {n:03d}", email=f"window{n}@example.com")
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, user.username)
-    people = substate(root_state, AuthState, PeopleState)
+    people = substate(root_state, PeopleState)
     people.active = ""
     asyncio.run(drain(people.load()))
     return people
@@ -95,7 +95,7 @@ def test_dashboard_keeps_the_team_on_the_server_and_sends_a_window(embedded_api,
         make_person(registry, name=f"Member {n:03d}", email=f"member{n}@example.com")
     auth = substate(root_state, AuthState)
     sign_in_tab(auth, user.username)
-    dashboard = substate(root_state, AuthState, DashboardState)
+    dashboard = substate(root_state, DashboardState)
     asyncio.run(drain(dashboard.load()))
     assert dashboard.team_size == 150 and dashboard.count == TEAM_PREVIEW and len(dashboard.team) == TEAM_PREVIEW
     assert dashboard.data.team_overview == []  # the browser is never sent the whole team
