@@ -18,25 +18,26 @@ def week_keys(start: dt.date, count: int = GRID_WEEKS) -> list[str]:
     return [(first + dt.timedelta(weeks=i)).isoformat() for i in range(count)]
 
 
-def short_date(iso: str | None) -> str:
-    """'2026-11-23' → '23 Nov'; anything unparsable is shown as it came."""
+def _dated(iso: str | None, style: str) -> str:
+    """An ISO date (or datetime) in words, in strftime `style` after the day's number; anything
+    unparsable is shown as it came."""
     if not iso:
         return ""
     try:
         day = dt.date.fromisoformat(iso[:10])
     except ValueError:
         return iso
-    return f"{day.day} {day:%b}"
+    return f"{day.day} {day:{style}}"
+
+
+def short_date(iso: str | None) -> str:
+    """'2026-11-23' → '23 Nov'."""
+    return _dated(iso, "%b")
 
 
 def long_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        day = dt.date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    return f"{day.day} {day:%b %Y}"
+    """'2026-11-23' → '23 Nov 2026'."""
+    return _dated(iso, "%b %Y")
 
 
 def date_range(start: str | None, end: str | None) -> str:

@@ -4,6 +4,7 @@ import reflex as rx
 
 from planner_app import styles
 from planner_app.components.conflict import conflict_banner
+from planner_app.components.crud import edit_delete_buttons
 from planner_app.components.dialogs import form_dialog
 from planner_app.components.feedback import confirm_delete, empty_state, error_callout, loading_indicator
 from planner_app.components.filters import filter_field
@@ -75,25 +76,7 @@ def row_actions(p: rx.Var) -> rx.Component:
     return rx.hstack(
         # The sheet over the list (its own URL: Back closes it); the name links to the full page.
         sheet_link(SHEET_PREFIX, p.id, "Details", aria_label=f"View details of {p.name}"),
-        rx.cond(
-            AuthState.can_edit,
-            rx.hstack(
-                rx.icon_button(
-                    rx.icon("pencil", size=16),
-                    variant="ghost",
-                    aria_label=f"Edit {p.name}",
-                    on_click=ProjectsState.open_edit(p.id),
-                ),
-                rx.icon_button(
-                    rx.icon("trash_2", size=16),
-                    variant="ghost",
-                    color_scheme="red",
-                    aria_label=f"Delete {p.name}",
-                    on_click=ProjectsState.ask_delete(p.id, p.name),
-                ),
-                spacing="2",
-            ),
-        ),
+        edit_delete_buttons(ProjectsState, p.id, p.name, p.name),
         spacing="3",
         align="center",
     )

@@ -212,20 +212,44 @@ class WindowMixin(PageMixin, mixin=True):
             yield update
 
 
-class EditableListMixin(ConfirmDeleteMixin, EditFormMixin, PageMixin, mixin=True):
+class FormDialogMixin(EditFormMixin, PageMixin, mixin=True):
+    """An edit form in a dialog that saves one item against the version it was filled from
+    (EditFormMixin); a state supplies `_payload` (form to API fields)."""
+
+    dialog_open: bool = False
+    saving: bool = False
+
+    @hook
+    def _payload(self, form: dict) -> dict:
+        """The request body of the dialog's form."""
+
+    async def _write(self, api: ApiClient, body: dict) -> Wire | None:
+        """Save the form's item: the saved version, or None when someone else saved it first
+        (the conflict banner then says so)."""
+        return await self._save_typed(api, body)
+
+    @rx.event
+    async def save(self, form: dict):
+        self.saving = True
+        self._clear_errors()
+        yield
+        saved = await self._call(lambda api: self._write(api, self._payload(form)), busy="saving")
+        if isinstance(saved, Failed):
+            yield saved.event
+            return
+        self.saving = False
+        if saved is not None:
+            yield self._form_saved(saved)
+
+
+class EditableListMixin(ConfirmDeleteMixin, FormDialogMixin, mixin=True):
     """A list with a create/edit dialog and a confirmed delete (paged or windowed: see below).
 
     A state using it defines `load()`, `_payload(form)` (the request body), `_blank()` (what a
     new item's dialog starts from) and the edit form's hooks of EditFormMixin: the dialog edits
     the item as read when it opened, and saves against that version."""
 
-    dialog_open: bool = False
     editing_id: int = 0
-    saving: bool = False
-
-    @hook
-    def _payload(self, form: dict) -> dict:
-        """The request body of the dialog's form."""
 
     @hook
     def _blank(self) -> Wire:
@@ -234,6 +258,11 @@ class EditableListMixin(ConfirmDeleteMixin, EditFormMixin, PageMixin, mixin=True
     def _form_saved(self, item: Wire) -> Any:
         self.dialog_open = False
         return type(self).load
+
+    async def _write(self, api: ApiClient, body: dict) -> Wire | None:
+        if self.editing_id:
+            return await self._save_typed(api, body)
+        return await self._form_resource(api).create(body)
 
     @rx.event
     async def open_create(self):
@@ -262,25 +291,6 @@ class EditableListMixin(ConfirmDeleteMixin, EditFormMixin, PageMixin, mixin=True
             self._end_conflict()
         self.dialog_open = is_open
 
-    @rx.event
-    async def save(self, form: dict):
-        self.saving = True
-        self._clear_errors()
-        yield
-
-        async def save_or_create(api: ApiClient) -> Wire | None:
-            if self.editing_id:
-                return await self._save_typed(api, self._payload(form))
-            return await self._form_resource(api).create(self._payload(form))
-
-        saved = await self._call(save_or_create, busy="saving")
-        if isinstance(saved, Failed):
-            yield saved.event
-            return
-        self.saving = False
-        if saved is not None:
-            yield self._form_saved(saved)
-
     async def _delete(self, item_id: int):
         self._clear_errors()
         deleted = await self._call(lambda api: self._form_resource(api).delete(item_id))
@@ -295,18 +305,12 @@ class CrudMixin(EditableListMixin, PagedMixin, mixin=True):
     """A paged list with a create/edit dialog and a confirmed delete."""
 
 
-class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):
+class DetailPageMixin(FormDialogMixin, mixin=True):
     """A detail page (/people/12, /projects/3): its edit dialog saves against the version the
     form was filled from, and Delete goes back to the list. A state supplies `_payload` (form to
     API fields) and `_list_route`."""
 
-    dialog_open: bool = False
-    saving: bool = False
     confirm_open: bool = False
-
-    @hook
-    def _payload(self, form: dict) -> dict:
-        """The request body of the edit form."""
 
     @hook
     def _list_route(self) -> str:
@@ -320,19 +324,6 @@ class DetailPageMixin(EditFormMixin, PageMixin, mixin=True):
         self._clear_errors()
         self._end_conflict()
         self.dialog_open = is_open
-
-    @rx.event
-    async def save(self, form: dict):
-        self.saving = True
-        self._clear_errors()
-        yield
-        saved = await self._call(lambda api: self._save_typed(api, self._payload(form)), busy="saving")
-        if isinstance(saved, Failed):
-            yield saved.event
-            return
-        self.saving = False
-        if saved is not None:
-            self._form_saved(saved)
 
     @rx.event
     def set_confirm_open(self, is_open: bool):
