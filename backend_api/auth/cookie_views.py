@@ -47,6 +47,9 @@ def cookie_logout(request):
 
 def includeme(config):
     config.scan(__name__)
+    # Their answers hold tokens or grant codes, or set or clear the session's cookies.
+    for route in ("auth_cookie_token", "auth_app_grant", "auth_access_grant", "auth_cookie_logout"):
+        config.add_no_store_route(route)
     describe(
         config,
         Operation(

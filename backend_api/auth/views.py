@@ -89,6 +89,8 @@ def revoke(request):
 
 def includeme(config):
     config.scan(__name__)
+    for route in ("auth_token", "auth_refresh", "auth_logout"):  # their answers hold tokens
+        config.add_no_store_route(route)
     describe(
         config,
         Operation(
