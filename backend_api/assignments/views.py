@@ -1,11 +1,12 @@
 from sqlalchemy import select
 
 from backend_api.core.params import ident
-from backend_api.core.resource import BAD_FILTER, Resource, names_by_id, register
+from backend_api.core.resource import BAD_FILTER, Resource, register
 from backend_api.people.models import Person
 from backend_api.projects.models import Project
 
 from .models import Assignment
+from .queries import names_for
 from .schemas import AssignmentIn, AssignmentOut
 
 
@@ -35,15 +36,6 @@ class AssignmentsResource(Resource):
 
     def extras(self, objs):
         return names_for(self.db, objs)
-
-
-def names_for(db, assignments) -> dict[int, dict]:
-    """personName / projectName for a page of assignments, in two queries."""
-    people = names_by_id(db, Person, {a.person_id for a in assignments})
-    projects = names_by_id(db, Project, {a.project_id for a in assignments})
-    return {
-        a.id: {"person_name": people.get(a.person_id), "project_name": projects.get(a.project_id)} for a in assignments
-    }
 
 
 def includeme(config):
