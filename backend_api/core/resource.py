@@ -146,7 +146,8 @@ class Resource:
         self.check_unique_and_foreign(values, obj)
 
     def before_delete(self, obj) -> None:
-        """Refuse a delete that would lose data. Raise ApiError."""
+        """Refuse a delete that would lose data. Raise ApiError. (Rows that merely point at this
+        one are unlinked by delete itself: see set_null_links.)"""
 
     # ---- serialization ----------------------------------------------------------------------
     def serialize_many(self, objs: list) -> list[dict]:
@@ -274,6 +275,8 @@ class Resource:
         seen = require_if_match(self.request, obj, self.serialize, required=False)
         self.before_delete(obj)
         table = self.model.__table__
+        for column in set_null_links(table):
+            clear_links(self.db, column, obj.id)
         deleted = self.db.execute(delete(table).where(table.c.id == obj.id, table.c.version == seen)).rowcount
         if deleted == 0:
             self._lost_race(obj)
@@ -441,6 +444,19 @@ def date_range_filters(values: dict, start_column, end_column) -> list[ColumnEle
     if values["to"] is not None:
         conditions.append(start_column <= values["to"])
     return conditions
+
+
+def set_null_links(table) -> list:
+    """The columns that point at `table` with ON DELETE SET NULL, read from the models' foreign
+    keys, so a feature never lists another feature's columns. Only versioned tables: a row
+    without a version has no ETag to go stale, and the foreign key unlinks it by itself."""
+    return [
+        fk.parent
+        for other in table.metadata.tables.values()
+        if "version" in other.c
+        for fk in other.foreign_keys
+        if fk.ondelete == "SET NULL" and fk.column.table is table
+    ]
 
 
 def clear_links(db, column, ident: int) -> None:

@@ -1,5 +1,5 @@
 from backend_api.core.errors import field_error
-from backend_api.core.resource import Resource, clear_links, register
+from backend_api.core.resource import Resource, register
 from backend_api.people.models import Person
 
 from .models import Department
@@ -13,10 +13,6 @@ class DepartmentsResource(Resource):
     default_ordering = ("name",)
     unique = {"name": "name"}
     foreign = {"parentId": (Department, "Department"), "managerId": (Person, "Person")}
-
-    def before_delete(self, obj):
-        clear_links(self.db, Person.__table__.c.department_id, obj.id)
-        clear_links(self.db, Department.__table__.c.parent_id, obj.id)
 
     def check(self, values, obj):
         super().check(values, obj)

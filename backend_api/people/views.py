@@ -2,11 +2,10 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from backend_api.assignments.models import Assignment
-from backend_api.auth.models import User
 from backend_api.core.errors import ApiError, field_error
 from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import boolean, integer, read, text
-from backend_api.core.resource import Resource, clear_links, escape_like, names_by_id, register
+from backend_api.core.resource import Resource, escape_like, names_by_id, register
 from backend_api.departments.models import Department
 
 from .models import Person, fold, search_keys
@@ -73,8 +72,6 @@ class PeopleResource(Resource):
                 f"{obj.name} still has {count} assignment(s). Remove or reassign them before deleting this person.",
                 errors={"assignments": [f"{count} assignment(s)."]},
             )
-        clear_links(self.db, Department.__table__.c.manager_id, obj.id)
-        clear_links(self.db, User.__table__.c.person_id, obj.id)
 
 
 SEARCH_PARAMS = (
