@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
+from .db import Violation, violation
 from .edge import CONTROL_IN_TEXT
 from .errors import ApiError, field_error, from_validation_error, not_found
 from .openapi import Operation, describe
@@ -326,7 +327,7 @@ class Resource:
         except IntegrityError as exc:
             # The checks in check() ran first, so this is a race with another request: the same
             # unique value inserted, or a linked row deleted, at the same moment.
-            if "foreign key" in str(exc.orig).lower():
+            if violation(exc) is Violation.FOREIGN_KEY:
                 raise ApiError(400, "invalid", "A linked item was deleted meanwhile. Reload and try again.") from None
             raise ApiError(400, "duplicate", "This value is already taken.") from None
 
