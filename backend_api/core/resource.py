@@ -365,8 +365,11 @@ def _snake(wire: str) -> str:
 
 
 def register(config, resource: type[Resource], collection_route: str, item_route: str, path: str) -> None:
-    """Bind a resource's six operations to its two routes with their permissions, and describe
-    them in the OpenAPI document."""
+    """Declare a resource's two routes (`/api/<path>/` and `/api/<path>/{id}/`: the only place
+    they are spelled), bind its six operations to them with their permissions, and describe them in
+    the OpenAPI document."""
+    config.add_route(collection_route, f"/api/{path}/")
+    config.add_route(item_route, f"/api/{path}/{{id}}/")
     views: list[tuple[str, str, str, str]] = [
         (collection_route, "GET", "collection_get", "view"),
         (collection_route, "POST", "collection_post", "edit"),
@@ -379,7 +382,7 @@ def register(config, resource: type[Resource], collection_route: str, item_route
         config.add_view(
             resource, attr=attr, route_name=route, request_method=method, permission=permission, renderer="json"
         )
-    label, collection, item = resource.label, f"/api/{path}/", f"/api/{path}/{{id}}/"
+    label, collection, item = resource.label, collection_route, item_route
     describe(
         config,
         Operation(

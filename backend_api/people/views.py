@@ -102,12 +102,14 @@ def has_skill(db, skill: str):
 
 
 def includeme(config):
+    # Before the resource's routes: /api/people/{id}/ would match search/ too.
+    config.add_route("people_search", "/api/people/search/")
     register(config, PeopleResource, "people", "person", "people")
     config.add_view(people_search, route_name="people_search", request_method="GET", permission="view", renderer="json")
     describe(
         config,
         Operation(
-            "/api/people/search/",
+            "people_search",
             "GET",
             "People whose name or email contains q, names starting with q first",
             response=PeopleSearchOut,
