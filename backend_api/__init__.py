@@ -30,6 +30,7 @@ def main(global_config=None, **overrides):
             config.include(".core.sentry")
         config.include(".core.caching")
         config.include(".core.errors")
+        config.include(".core.resource")
         config.include(".core.operations")
         config.include(".auth")  # its views, and the security policy that reads its sessions
         for feature in FEATURES:

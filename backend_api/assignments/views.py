@@ -5,6 +5,7 @@ from backend_api.core.resource import BAD_FILTER, Resource, register
 from backend_api.people.models import Person
 from backend_api.projects.models import Project
 
+from . import guards
 from .models import Assignment
 from .queries import names_for
 from .schemas import AssignmentIn, AssignmentOut
@@ -25,7 +26,7 @@ class AssignmentsResource(Resource):
     }
     default_ordering = ("-updatedAt",)
     extra_params = (ident("departmentId", message=BAD_FILTER, description="People of this department."),)
-    foreign = {"personId": (Person, "Person"), "projectId": (Project, "Project")}
+    foreign = {"personId": "Person", "projectId": "Project"}
     merge_fields = frozenset({"weeklyHours"})
 
     def extra_filters(self, values):
@@ -40,3 +41,5 @@ class AssignmentsResource(Resource):
 
 def includeme(config):
     register(config, AssignmentsResource, "assignments", "assignment", "assignments")
+    config.add_delete_guard(Person, guards.person_has_none)
+    config.add_delete_guard(Project, guards.project_has_none)

@@ -125,7 +125,7 @@ class Resource:
     ordering: ClassVar[dict[str, Any]] = {}  # wire name -> column attribute, or a SQL expression
     default_ordering: ClassVar[tuple[str, ...]] = ("id",)
     unique: ClassVar[dict[str, str]] = {}  # wire name -> column attribute
-    foreign: ClassVar[dict[str, tuple[type, str]]] = {}  # wire name -> (model, label)
+    foreign: ClassVar[dict[str, str]] = {}  # wire name -> label; the table is its foreign key's
     merge_fields: ClassVar[frozenset[str]] = frozenset()  # JSON-merge-patched dict fields
     extra_params: ClassVar[tuple[Param, ...]] = ()  # query parameters handled by extra_filters
 
@@ -147,8 +147,9 @@ class Resource:
         self.check_unique_and_foreign(values, obj)
 
     def before_delete(self, obj) -> None:
-        """Refuse a delete that would lose data. Raise ApiError. (Rows that merely point at this
-        one are unlinked by delete itself: see set_null_links.)"""
+        """Refuse a delete that would lose data. Raise ApiError. (Another feature's rules run
+        after it, see add_delete_guard; rows that merely point at this one are unlinked by delete
+        itself, see set_null_links.)"""
 
     # ---- serialization ----------------------------------------------------------------------
     def serialize_many(self, objs: list) -> list[dict]:
@@ -276,6 +277,8 @@ class Resource:
         seen = require_if_match(self.request, obj, self.serialize, required=False)
         self.before_delete(obj)
         table = self.model.__table__
+        for guard in self.request.registry.planner_delete_guards.get(table, ()):
+            guard(self.db, obj)
         for column in set_null_links(table):
             clear_links(self.db, column, obj.id)
         deleted = self.db.execute(delete(table).where(table.c.id == obj.id, table.c.version == seen)).rowcount
@@ -346,9 +349,12 @@ class Resource:
             if self.db.scalar(taken.limit(1)) is not None:
                 errors[wire] = [f"This {wire_label(wire)} is already taken."]
                 code = "duplicate"
-        for wire, (model, label) in self.foreign.items():
+        for wire, label in self.foreign.items():
             value = values.get(_snake(wire))
-            if value is not None and (not valid_id(value) or self.db.get(model, value) is None):
+            target = linked_column(self.model.__table__.c[_snake(wire)])
+            if value is not None and (
+                not valid_id(value) or self.db.scalar(select(target).where(target == value)) is None
+            ):
                 errors[wire] = [f"{label} {value} does not exist."]
                 code = "invalid" if code != "duplicate" else code
         if errors:
@@ -450,6 +456,13 @@ def date_range_filters(values: dict, start_column, end_column) -> list[ColumnEle
     return conditions
 
 
+def linked_column(column):
+    """The column that `column`'s foreign key points at: a feature checks a link without
+    importing the model it links to."""
+    (key,) = column.foreign_keys
+    return key.column
+
+
 def set_null_links(table) -> list:
     """The columns that point at `table` with ON DELETE SET NULL, read from the models' foreign
     keys, so a feature never lists another feature's columns. Only versioned tables: a row
@@ -476,3 +489,15 @@ def clear_links(db, column, ident: int) -> None:
         .where(column == ident)
         .values({column.name: None, "version": table.c.version + 1, "updated_at": now()})
     )
+
+
+def add_delete_guard(config, model, guard) -> None:
+    """The config directive: `guard(db, obj)` runs before a row of `model` is deleted and may refuse
+    (raise ApiError). For the feature whose rows point at `model`'s (assignments at people), so the
+    feature being deleted from need not know it."""
+    config.registry.planner_delete_guards.setdefault(model.__table__, []).append(guard)
+
+
+def includeme(config):
+    config.registry.planner_delete_guards = {}
+    config.add_directive("add_delete_guard", add_delete_guard)

@@ -1,8 +1,7 @@
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
-from backend_api.assignments.models import Assignment
-from backend_api.core.errors import ApiError, field_error
+from backend_api.core.errors import field_error
 from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import boolean, integer, read, text
 from backend_api.core.resource import Resource, escape_like, names_by_id, register
@@ -37,7 +36,7 @@ class PeopleResource(Resource):
         text("email", description="This email address exactly (any case)."),
     )
     unique = {"email": "email"}
-    foreign = {"departmentId": (Department, "Department")}
+    foreign = {"departmentId": "Department"}
 
     def extra_filters(self, values):
         conditions = []
@@ -62,16 +61,6 @@ class PeopleResource(Resource):
     def extras(self, objs):
         names = names_by_id(self.db, Department, {o.department_id for o in objs})
         return {o.id: {"department_name": names.get(o.department_id)} for o in objs}
-
-    def before_delete(self, obj):
-        count = self.db.scalar(select(func.count()).where(Assignment.person_id == obj.id))
-        if count:
-            raise ApiError(
-                400,
-                "invalid",
-                f"{obj.name} still has {count} assignment(s). Remove or reassign them before deleting this person.",
-                errors={"assignments": [f"{count} assignment(s)."]},
-            )
 
 
 SEARCH_PARAMS = (
