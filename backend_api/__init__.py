@@ -5,7 +5,7 @@ from pyramid.renderers import JSON
 
 from .core.db import make_engine, session_factories
 from .core.edge import edge
-from .core.security import BearerSecurityPolicy, RootFactory
+from .core.security import RootFactory
 from .core.settings import load_settings
 from .core.throttle import make_throttle
 
@@ -21,7 +21,6 @@ def main(global_config=None, **overrides):
         config.registry.planner_engine = engine
         config.registry.planner_sessions = session_factories(engine)
         config.registry.planner_throttle = make_throttle(settings, engine)
-        config.set_security_policy(BearerSecurityPolicy(settings.jwt_secret))
         config.add_renderer("json", JSON())
         config.include(".core.db")
         config.include(".core.requestid")
@@ -31,11 +30,9 @@ def main(global_config=None, **overrides):
             config.include(".core.sentry")
         config.include(".core.caching")
         config.include(".core.errors")
-        config.include(".routes")
+        config.include(".core.resource")
         config.include(".core.operations")
-        config.include(".auth.views")
-        config.include(".auth.cookie_views")
-        config.include(".auth.admin_views")
+        config.include(".auth")  # its views, and the security policy that reads its sessions
         for feature in FEATURES:
             config.include(f".{feature}.views")
         return mounted_anywhere(edge(config.make_wsgi_app(), settings.max_request_bytes))

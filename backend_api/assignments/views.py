@@ -1,11 +1,13 @@
 from sqlalchemy import select
 
 from backend_api.core.params import ident
-from backend_api.core.resource import BAD_FILTER, Resource, names_by_id, register
+from backend_api.core.resource import BAD_FILTER, Resource, register
 from backend_api.people.models import Person
 from backend_api.projects.models import Project
 
+from . import guards
 from .models import Assignment
+from .queries import names_for
 from .schemas import AssignmentIn, AssignmentOut
 
 
@@ -24,7 +26,7 @@ class AssignmentsResource(Resource):
     }
     default_ordering = ("-updatedAt",)
     extra_params = (ident("departmentId", message=BAD_FILTER, description="People of this department."),)
-    foreign = {"personId": (Person, "Person"), "projectId": (Project, "Project")}
+    foreign = {"personId": "Person", "projectId": "Project"}
     merge_fields = frozenset({"weeklyHours"})
 
     def extra_filters(self, values):
@@ -37,14 +39,7 @@ class AssignmentsResource(Resource):
         return names_for(self.db, objs)
 
 
-def names_for(db, assignments) -> dict[int, dict]:
-    """personName / projectName for a page of assignments, in two queries."""
-    people = names_by_id(db, Person, {a.person_id for a in assignments})
-    projects = names_by_id(db, Project, {a.project_id for a in assignments})
-    return {
-        a.id: {"person_name": people.get(a.person_id), "project_name": projects.get(a.project_id)} for a in assignments
-    }
-
-
 def includeme(config):
     register(config, AssignmentsResource, "assignments", "assignment", "assignments")
+    config.add_delete_guard(Person, guards.person_has_none)
+    config.add_delete_guard(Project, guards.project_has_none)

@@ -97,6 +97,12 @@ def change_role(request):
 
 
 def includeme(config):
+    config.add_route("auth_users", "/api/auth/users/")
+    config.add_route("auth_user", "/api/auth/users/{id}/")
+    config.add_route("auth_user_set_password", "/api/auth/users/{id}/set_password/")
+    config.add_route("auth_user_toggle_active", "/api/auth/users/{id}/toggle_active/")
+    config.add_route("auth_user_change_role", "/api/auth/users/{id}/change_role/")
+    config.add_route("auth_audit", "/api/auth/audit/")
     config.scan(__name__)
     config.add_view(
         UserList,
@@ -114,11 +120,10 @@ def includeme(config):
         permission="admin",
         renderer="json",
     )
-    users, user = "/api/auth/users/", "/api/auth/users/{id}/"
     describe(
         config,
         Operation(
-            users,
+            "auth_users",
             "GET",
             "List users; search matches username or email",
             response=UserOut,
@@ -127,7 +132,7 @@ def includeme(config):
             permission="admin",
         ),
         Operation(
-            users,
+            "auth_users",
             "POST",
             "Create a user (optionally linked to a Person with no login yet)",
             request=UserCreate,
@@ -136,10 +141,14 @@ def includeme(config):
             permission="admin",
         ),
         Operation(
-            user, "DELETE", "Delete a user (not yourself, not the last active admin)", status=204, permission="admin"
+            "auth_user",
+            "DELETE",
+            "Delete a user (not yourself, not the last active admin)",
+            status=204,
+            permission="admin",
         ),
         Operation(
-            f"{user}set_password/",
+            "auth_user_set_password",
             "POST",
             "Set a user's password; signs out their other sessions",
             request=PasswordRequest,
@@ -147,14 +156,14 @@ def includeme(config):
             permission="admin",
         ),
         Operation(
-            f"{user}toggle_active/",
+            "auth_user_toggle_active",
             "POST",
             "Enable or disable a user; disabling signs them out",
             response=UserOut,
             permission="admin",
         ),
         Operation(
-            f"{user}change_role/",
+            "auth_user_change_role",
             "POST",
             "Change a user's role (isStaff follows: true for admins)",
             request=RoleRequest,
@@ -162,7 +171,7 @@ def includeme(config):
             permission="admin",
         ),
         Operation(
-            "/api/auth/audit/",
+            "auth_audit",
             "GET",
             "Audit log of admin actions, newest first",
             response=AuditOut,

@@ -46,11 +46,18 @@ def cookie_logout(request):
 
 
 def includeme(config):
+    config.add_route("auth_cookie_token", "/api/auth/token/cookie/")
+    config.add_route("auth_app_grant", "/api/auth/token/app/")
+    config.add_route("auth_access_grant", "/api/auth/token/access/")
+    config.add_route("auth_cookie_logout", "/api/auth/logout/cookie/")
     config.scan(__name__)
+    # Their answers hold tokens or grant codes, or set or clear the session's cookies.
+    for route in ("auth_cookie_token", "auth_app_grant", "auth_access_grant", "auth_cookie_logout"):
+        config.add_no_store_route(route)
     describe(
         config,
         Operation(
-            "/api/auth/token/cookie/",
+            "auth_cookie_token",
             "POST",
             "Sign in from a browser: the refresh token is set as an "
             "HttpOnly cookie, the answer holds only the CSRF token",
@@ -60,7 +67,7 @@ def includeme(config):
             errors=(401, 403, 429),
         ),
         Operation(
-            "/api/auth/token/app/",
+            "auth_app_grant",
             "POST",
             "With the refresh cookie and X-CSRF-Token: rotate the cookie "
             "and get a one-time code for this PKCE challenge",
@@ -70,7 +77,7 @@ def includeme(config):
             errors=(401, 403),
         ),
         Operation(
-            "/api/auth/token/access/",
+            "auth_access_grant",
             "POST",
             "App server only: trade a grant code and its verifier for an access token",
             request=AccessRequest,
@@ -79,7 +86,7 @@ def includeme(config):
             errors=(401, 403),
         ),
         Operation(
-            "/api/auth/logout/cookie/",
+            "auth_cookie_logout",
             "POST",
             "With the refresh cookie and X-CSRF-Token: revoke its session and clear the cookies",
             status=204,

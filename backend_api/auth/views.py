@@ -88,11 +88,19 @@ def revoke(request):
 
 
 def includeme(config):
+    config.add_route("auth_token", "/api/auth/token/")
+    config.add_route("auth_refresh", "/api/auth/token/refresh/")
+    config.add_route("auth_logout", "/api/auth/logout/")
+    config.add_route("auth_me", "/api/auth/me/")
+    config.add_route("auth_sessions", "/api/auth/sessions/")
+    config.add_route("auth_sessions_revoke", "/api/auth/sessions/revoke/")
     config.scan(__name__)
+    for route in ("auth_token", "auth_refresh", "auth_logout"):  # their answers hold tokens
+        config.add_no_store_route(route)
     describe(
         config,
         Operation(
-            "/api/auth/token/",
+            "auth_token",
             "POST",
             "Sign in: a new session and its token pair",
             request=TokenRequest,
@@ -101,7 +109,7 @@ def includeme(config):
             errors=(401, 429),
         ),
         Operation(
-            "/api/auth/token/refresh/",
+            "auth_refresh",
             "POST",
             "Rotate the refresh token",
             request=RefreshRequest,
@@ -110,7 +118,7 @@ def includeme(config):
             errors=(401,),
         ),
         Operation(
-            "/api/auth/logout/",
+            "auth_logout",
             "POST",
             "Revoke the session of this refresh token",
             request=RefreshRequest,
@@ -118,10 +126,10 @@ def includeme(config):
             permission=None,
             errors=(401,),
         ),
-        Operation("/api/auth/me/", "GET", "The signed-in user", response=UserOut, permission="self"),
-        Operation("/api/auth/sessions/", "GET", "Own sessions, newest first", response=SessionList, permission="self"),
+        Operation("auth_me", "GET", "The signed-in user", response=UserOut, permission="self"),
+        Operation("auth_sessions", "GET", "Own sessions, newest first", response=SessionList, permission="self"),
         Operation(
-            "/api/auth/sessions/revoke/",
+            "auth_sessions_revoke",
             "POST",
             "Revoke one of own sessions",
             request=RevokeRequest,

@@ -7,6 +7,7 @@ instead of a clean 412.
 """
 
 import sqlite3
+from enum import StrEnum
 
 from pyramid.tweens import EXCVIEW, MAIN
 from sqlalchemy import create_engine, event
@@ -20,8 +21,25 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # PostgreSQL states that mean "not reachable now": connection exceptions (class 08), too many
 # connections, and the server shutting down, crashed or starting up.
 _PG_UNAVAILABLE = ("08", "53300", "57P01", "57P02", "57P03")
-# SQLite: the file (or its directory) is missing or unreadable, or the 30 s busy timeout ran out.
-_SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked")
+# SQLite (its extended error names): the file (or its directory) is missing or unreadable, or the
+# 30 s busy timeout ran out.
+_SQLITE_UNAVAILABLE = ("SQLITE_CANTOPEN", "SQLITE_BUSY")
+
+
+class Violation(StrEnum):
+    """The constraint an IntegrityError broke."""
+
+    FOREIGN_KEY = "foreign_key"
+    UNIQUE = "unique"
+
+
+# By the drivers' codes, never their message text (it changes with versions and locales).
+_PG_VIOLATIONS = {"23503": Violation.FOREIGN_KEY, "23505": Violation.UNIQUE}
+_SQLITE_VIOLATIONS = {
+    "SQLITE_CONSTRAINT_FOREIGNKEY": Violation.FOREIGN_KEY,
+    "SQLITE_CONSTRAINT_UNIQUE": Violation.UNIQUE,
+    "SQLITE_CONSTRAINT_PRIMARYKEY": Violation.UNIQUE,
+}
 
 
 def make_engine(url: str) -> Engine:
@@ -78,10 +96,18 @@ def database_unavailable(error: DBAPIError) -> bool:
     if not isinstance(error, OperationalError):
         return False
     if isinstance(error.orig, sqlite3.OperationalError):
-        return str(error.orig).startswith(_SQLITE_UNAVAILABLE)
+        return (getattr(error.orig, "sqlite_errorname", None) or "").startswith(_SQLITE_UNAVAILABLE)
     # psycopg reports a failed connection attempt (refused, unknown host, timeout) without a state.
     sqlstate = getattr(error.orig, "sqlstate", None)
     return sqlstate is None or sqlstate.startswith(_PG_UNAVAILABLE)
+
+
+def violation(error: DBAPIError) -> Violation | None:
+    """Which constraint a database error broke (SQLSTATE on PostgreSQL, the extended error name
+    on SQLite); None for any other error."""
+    if isinstance(error.orig, sqlite3.Error):
+        return _SQLITE_VIOLATIONS.get(getattr(error.orig, "sqlite_errorname", None))
+    return _PG_VIOLATIONS.get(getattr(error.orig, "sqlstate", None))
 
 
 def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:

@@ -2,13 +2,15 @@
 
 Each feature describes its operations when it registers its views (`describe`, and
 `resource.register` for the six standard ones), so a route without a description cannot ship
-unnoticed: tests compare the document's paths with the route table.
+unnoticed: tests compare the document's paths with the route table. An operation names its route;
+the path comes from Pyramid's route table, where the feature declared it, once.
 """
 
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+from pyramid.interfaces import IRoutesMapper
 
 from .concurrency import ENTITY_TAGS_PATTERN
 from .edge import CONTROL_IN_TEXT, not_matching
@@ -29,7 +31,7 @@ ERROR_SCHEMA = {
 
 @dataclass(frozen=True)
 class Operation:
-    path: str
+    route: str  # the route's name; its path is the route table's
     method: str
     summary: str
     request: type[BaseModel] | None = None
@@ -55,6 +57,8 @@ def describe(config, *operations: Operation) -> None:
 
 def build_document(registry) -> dict:
     operations: list[Operation] = getattr(registry, "planner_operations", [])
+    patterns = {route.name: route.pattern for route in registry.getUtility(IRoutesMapper).get_routes()}
+    located = [(patterns[op.route], op) for op in operations]
     models = {op.request for op in operations if op.request} | {
         op.response for op in operations if isinstance(op.response, type)
     }
@@ -72,12 +76,12 @@ def build_document(registry) -> dict:
     _refuse_control_characters(schemas)
     schemas["Error"] = ERROR_SCHEMA
     paths: dict[str, dict] = {}
-    for op in operations:
-        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, keyed)
-    for op in operations:
-        links = _links(op, operations)
+    for path, op in located:
+        paths.setdefault(path, {})[op.method.lower()] = _operation(path, op, keyed)
+    for path, op in located:
+        links = _links(path, op, located)
         if links:
-            paths[op.path][op.method.lower()]["responses"][str(op.status)]["links"] = links
+            paths[path][op.method.lower()]["responses"][str(op.status)]["links"] = links
     return {
         "openapi": "3.1.0",
         "info": {"title": "Planner API", "version": "1"},
@@ -153,7 +157,7 @@ ERROR_TEXTS = {
 }
 
 
-def _statuses(op: Operation) -> set[int]:
+def _statuses(path: str, op: Operation) -> set[int]:
     """Every error status the operation can answer. 400 from the edge for any request (a path or
     query that is not UTF-8 or holds control characters); 413 for a body over the cap; 503 when
     the database is down, for everything but the two operations that never touch it."""
@@ -162,7 +166,7 @@ def _statuses(op: Operation) -> set[int]:
         statuses.add(413)
     if op.permission:
         statuses |= {401, 403}
-    if "{id}" in op.path or op.list_of:
+    if "{id}" in path or op.list_of:
         statuses.add(404)  # the object, or a page past the end
     if op.conditional == "read":
         statuses.add(304)
@@ -170,44 +174,45 @@ def _statuses(op: Operation) -> set[int]:
         statuses.add(412)
         if op.conditional == "write-required":
             statuses.add(428)
-    if op.path not in ("/api/health/", "/api/openapi.json"):
+    if op.route not in ("health", "openapi"):
         statuses.add(503)
     return statuses
 
 
-def _operation_id(op: Operation) -> str:
-    words = op.path.replace("{id}", "by id").replace("/api/", "").replace("/", " ").replace("_", " ").split()
+def _operation_id(path: str, op: Operation) -> str:
+    words = path.replace("{id}", "by id").replace("/api/", "").replace("/", " ").replace("_", " ").split()
     return op.method.lower() + "".join(word.capitalize() for word in words)
 
 
-def _links(op: Operation, operations: list[Operation]) -> dict:
+def _links(path: str, op: Operation, located: list[tuple[str, Operation]]) -> dict:
     """What a client does next with the answer (OpenAPI links, which stateful testing follows): a
     create leads to every operation on the new object's URL, by its id and (for writes) its ETag;
     a detail GET leads to the writes on the same URL, with the ETag it answered."""
     if op.method == "POST" and op.status == 201:
-        targets = [t for t in operations if t.path.startswith(f"{op.path}{{id}}/")]
+        targets = [(p, t) for p, t in located if p.startswith(f"{path}{{id}}/")]
         ident = "$response.body#/id"
     elif op.conditional == "read":
-        targets = [t for t in operations if t.path == op.path and t.conditional in ("write", "write-required")]
+        targets = [(p, t) for p, t in located if p == path and t.conditional in ("write", "write-required")]
         ident = "$request.path.id"
     else:
         return {}
     links = {}
-    for target in targets:
+    for target_path, target in targets:
         parameters = {"path.id": ident}
         if target.conditional in ("write", "write-required"):
             parameters["header.If-Match"] = "$response.header.ETag"
-        links[_operation_id(target)] = {"operationId": _operation_id(target), "parameters": parameters}
+        operation_id = _operation_id(target_path, target)
+        links[operation_id] = {"operationId": operation_id, "parameters": parameters}
     return links
 
 
-def _operation(op: Operation, keyed) -> dict:
-    out: dict = {"summary": op.summary, "operationId": _operation_id(op), "responses": {}}
+def _operation(path: str, op: Operation, keyed) -> dict:
+    out: dict = {"summary": op.summary, "operationId": _operation_id(path, op), "responses": {}}
     if op.permission:
         out["security"] = [{"bearer": []}]
         out["x-permission"] = op.permission
     parameters = (
-        [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}] if "{id}" in op.path else []
+        [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}] if "{id}" in path else []
     )
     parameters += [param.openapi() for param in op.params]
     if op.conditional == "read":
@@ -243,7 +248,7 @@ def _operation(op: Operation, keyed) -> dict:
         success["headers"] = ETAG_HEADER
     out["responses"][str(op.status)] = success
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for status in sorted(_statuses(op)):
+    for status in sorted(_statuses(path, op)):
         if status == 304:
             out["responses"]["304"] = {"description": ERROR_TEXTS[304], "headers": ETAG_HEADER}
             continue

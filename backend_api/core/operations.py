@@ -26,16 +26,19 @@ def openapi(request):
 
 
 def includeme(config):
+    config.add_route("health", "/api/health/")
+    config.add_route("health_ready", "/api/health/ready/")
+    config.add_route("openapi", "/api/openapi.json")
     config.scan(__name__)
     describe(
         config,
-        Operation("/api/health/", "GET", "Liveness check", response={"type": "object"}, permission=None),
+        Operation("health", "GET", "Liveness check", response={"type": "object"}, permission=None),
         Operation(
-            "/api/health/ready/",
+            "health_ready",
             "GET",
             "Readiness check: the database answers (503 when not)",
             response={"type": "object"},
             permission=None,
         ),
-        Operation("/api/openapi.json", "GET", "This document", response={"type": "object"}, permission=None),
+        Operation("openapi", "GET", "This document", response={"type": "object"}, permission=None),
     )

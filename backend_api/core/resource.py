@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
+from .db import Violation, violation
 from .edge import CONTROL_IN_TEXT
 from .errors import ApiError, field_error, from_validation_error, not_found
 from .openapi import Operation, describe
@@ -124,7 +125,7 @@ class Resource:
     ordering: ClassVar[dict[str, Any]] = {}  # wire name -> column attribute, or a SQL expression
     default_ordering: ClassVar[tuple[str, ...]] = ("id",)
     unique: ClassVar[dict[str, str]] = {}  # wire name -> column attribute
-    foreign: ClassVar[dict[str, tuple[type, str]]] = {}  # wire name -> (model, label)
+    foreign: ClassVar[dict[str, str]] = {}  # wire name -> label; the table is its foreign key's
     merge_fields: ClassVar[frozenset[str]] = frozenset()  # JSON-merge-patched dict fields
     extra_params: ClassVar[tuple[Param, ...]] = ()  # query parameters handled by extra_filters
 
@@ -146,7 +147,9 @@ class Resource:
         self.check_unique_and_foreign(values, obj)
 
     def before_delete(self, obj) -> None:
-        """Refuse a delete that would lose data. Raise ApiError."""
+        """Refuse a delete that would lose data. Raise ApiError. (Another feature's rules run
+        after it, see add_delete_guard; rows that merely point at this one are unlinked by delete
+        itself, see set_null_links.)"""
 
     # ---- serialization ----------------------------------------------------------------------
     def serialize_many(self, objs: list) -> list[dict]:
@@ -274,6 +277,10 @@ class Resource:
         seen = require_if_match(self.request, obj, self.serialize, required=False)
         self.before_delete(obj)
         table = self.model.__table__
+        for guard in self.request.registry.planner_delete_guards.get(table, ()):
+            guard(self.db, obj)
+        for column in set_null_links(table):
+            clear_links(self.db, column, obj.id)
         deleted = self.db.execute(delete(table).where(table.c.id == obj.id, table.c.version == seen)).rowcount
         if deleted == 0:
             self._lost_race(obj)
@@ -323,7 +330,7 @@ class Resource:
         except IntegrityError as exc:
             # The checks in check() ran first, so this is a race with another request: the same
             # unique value inserted, or a linked row deleted, at the same moment.
-            if "foreign key" in str(exc.orig).lower():
+            if violation(exc) is Violation.FOREIGN_KEY:
                 raise ApiError(400, "invalid", "A linked item was deleted meanwhile. Reload and try again.") from None
             raise ApiError(400, "duplicate", "This value is already taken.") from None
 
@@ -342,9 +349,12 @@ class Resource:
             if self.db.scalar(taken.limit(1)) is not None:
                 errors[wire] = [f"This {wire_label(wire)} is already taken."]
                 code = "duplicate"
-        for wire, (model, label) in self.foreign.items():
+        for wire, label in self.foreign.items():
             value = values.get(_snake(wire))
-            if value is not None and (not valid_id(value) or self.db.get(model, value) is None):
+            target = linked_column(self.model.__table__.c[_snake(wire)])
+            if value is not None and (
+                not valid_id(value) or self.db.scalar(select(target).where(target == value)) is None
+            ):
                 errors[wire] = [f"{label} {value} does not exist."]
                 code = "invalid" if code != "duplicate" else code
         if errors:
@@ -361,8 +371,11 @@ def _snake(wire: str) -> str:
 
 
 def register(config, resource: type[Resource], collection_route: str, item_route: str, path: str) -> None:
-    """Bind a resource's six operations to its two routes with their permissions, and describe
-    them in the OpenAPI document."""
+    """Declare a resource's two routes (`/api/<path>/` and `/api/<path>/{id}/`: the only place
+    they are spelled), bind its six operations to them with their permissions, and describe them in
+    the OpenAPI document."""
+    config.add_route(collection_route, f"/api/{path}/")
+    config.add_route(item_route, f"/api/{path}/{{id}}/")
     views: list[tuple[str, str, str, str]] = [
         (collection_route, "GET", "collection_get", "view"),
         (collection_route, "POST", "collection_post", "edit"),
@@ -375,7 +388,7 @@ def register(config, resource: type[Resource], collection_route: str, item_route
         config.add_view(
             resource, attr=attr, route_name=route, request_method=method, permission=permission, renderer="json"
         )
-    label, collection, item = resource.label, f"/api/{path}/", f"/api/{path}/{{id}}/"
+    label, collection, item = resource.label, collection_route, item_route
     describe(
         config,
         Operation(
@@ -443,6 +456,26 @@ def date_range_filters(values: dict, start_column, end_column) -> list[ColumnEle
     return conditions
 
 
+def linked_column(column):
+    """The column that `column`'s foreign key points at: a feature checks a link without
+    importing the model it links to."""
+    (key,) = column.foreign_keys
+    return key.column
+
+
+def set_null_links(table) -> list:
+    """The columns that point at `table` with ON DELETE SET NULL, read from the models' foreign
+    keys, so a feature never lists another feature's columns. Only versioned tables: a row
+    without a version has no ETag to go stale, and the foreign key unlinks it by itself."""
+    return [
+        fk.parent
+        for other in table.metadata.tables.values()
+        if "version" in other.c
+        for fk in other.foreign_keys
+        if fk.ondelete == "SET NULL" and fk.column.table is table
+    ]
+
+
 def clear_links(db, column, ident: int) -> None:
     """Unlink rows that point at a row about to be deleted, as a write of their own.
 
@@ -456,3 +489,15 @@ def clear_links(db, column, ident: int) -> None:
         .where(column == ident)
         .values({column.name: None, "version": table.c.version + 1, "updated_at": now()})
     )
+
+
+def add_delete_guard(config, model, guard) -> None:
+    """The config directive: `guard(db, obj)` runs before a row of `model` is deleted and may refuse
+    (raise ApiError). For the feature whose rows point at `model`'s (assignments at people), so the
+    feature being deleted from need not know it."""
+    config.registry.planner_delete_guards.setdefault(model.__table__, []).append(guard)
+
+
+def includeme(config):
+    config.registry.planner_delete_guards = {}
+    config.add_directive("add_delete_guard", add_delete_guard)

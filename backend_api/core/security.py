@@ -1,23 +1,16 @@
-"""JWT tokens, the Bearer security policy and the role permissions.
-
-Every authenticated request checks, by primary key, that its session is still active and its
-user still enabled, so revoking or disabling takes effect on the very next request rather than
-when the access token expires.
-"""
+"""JWT tokens and the role permissions (the ACL). The Bearer policy that reads a token's
+session and user is auth's (auth/policy.py): core knows no feature's tables."""
 
 import hmac
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
-from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
-from sqlalchemy import select, update
+from pyramid.authorization import Allow, Authenticated
 
-from .timeutil import as_utc, now
+from .timeutil import now
 
 ALGORITHM = "HS256"
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class TokenError(Exception):
@@ -70,14 +63,6 @@ def names_session(claims: dict, user_id: int, session_key: str) -> bool:
     return str(user_id) == claims["sub"] and hmac.compare_digest(session_key.encode(), str(claims["sk"]).encode())
 
 
-@dataclass(frozen=True)
-class Identity:
-    user_id: int
-    username: str
-    role: str
-    session_id: int
-
-
 class RootFactory:
     """Permissions by role: everyone signed in may view; managers and admins edit; admins administer."""
 
@@ -90,68 +75,3 @@ class RootFactory:
 
     def __init__(self, request):
         self.request = request
-
-
-class BearerSecurityPolicy:
-    def __init__(self, secret: str):
-        self.secret = secret
-        self.acl = ACLHelper()
-
-    def identity(self, request) -> Identity | None:
-        # Cached on the request: the lookup runs once however often Pyramid asks.
-        if "planner.identity" not in request.environ:
-            request.environ["planner.identity"] = self._load(request)
-        return request.environ["planner.identity"]
-
-    def _load(self, request) -> Identity | None:
-        from backend_api.auth.models import TokenSession, User
-
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            request.auth_error = "not_authenticated"
-            return None
-        try:
-            claims = decode_token(self.secret, token.strip(), "access")
-        except TokenError:
-            request.auth_error = "token_invalid"
-            return None
-        reader, writer = request.registry.planner_sessions
-        with reader() as db:
-            row = db.execute(
-                select(TokenSession, User)
-                .join(User, User.id == TokenSession.user_id)
-                .where(TokenSession.id == claims["sid"])
-            ).first()
-        if row is None or not names_session(claims, row.User.id, row.TokenSession.session_key):
-            request.auth_error = "token_invalid"
-            return None
-        session, user = row
-        if not user.is_active:
-            request.auth_error = "account_disabled"
-            return None
-        if not session.is_active:
-            request.auth_error = "session_revoked"
-            return None
-        if now() - as_utc(session.last_used_at) > LAST_USED_RESOLUTION:
-            with writer() as db, db.begin():
-                db.execute(update(TokenSession).where(TokenSession.id == session.id).values(last_used_at=now()))
-        request.environ["planner.user_id"] = user.id
-        return Identity(user.id, user.username, user.role, session.id)
-
-    def authenticated_userid(self, request):
-        identity = self.identity(request)
-        return identity.user_id if identity else None
-
-    def permits(self, request, context, permission):
-        identity = self.identity(request)
-        principals = [Everyone]
-        if identity is not None:
-            principals += [Authenticated, f"role:{identity.role}"]
-        return self.acl.permits(context, principals, permission)
-
-    def remember(self, request, userid, **kw):
-        return []
-
-    def forget(self, request, **kw):
-        return []

@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from backend_api.assignments.models import Assignment
-from backend_api.assignments.views import names_for
+from backend_api.assignments.queries import names_for
 from backend_api.core.timeutil import iso, monday, now
 from backend_api.departments.models import Department
 from backend_api.people.models import Person

@@ -22,10 +22,9 @@ def dashboard_view(request):
 
 
 def includeme(config):
+    config.add_route("dashboard", "/api/dashboard/")
     config.scan(__name__)
     describe(
         config,
-        Operation(
-            "/api/dashboard/", "GET", "Utilisation over the next weeks", response={"type": "object"}, params=PARAMS
-        ),
+        Operation("dashboard", "GET", "Utilisation over the next weeks", response={"type": "object"}, params=PARAMS),
     )

@@ -13,7 +13,7 @@ class DeliverablesResource(Resource):
     ordering = {"date": "date", "createdAt": "created_at", "updatedAt": "updated_at", "id": "id"}
     default_ordering = ("date",)
     extra_params = DATE_RANGE
-    foreign = {"projectId": (Project, "Project")}
+    foreign = {"projectId": "Project"}
 
     def extra_filters(self, values) -> list[ColumnElement]:
         # ?from=&to= for the calendar: deliverables due in a date range.

@@ -1,6 +1,5 @@
 from backend_api.core.errors import field_error
-from backend_api.core.resource import Resource, clear_links, register
-from backend_api.people.models import Person
+from backend_api.core.resource import Resource, register
 
 from .models import Department
 from .schemas import DepartmentIn, DepartmentOut
@@ -12,11 +11,7 @@ class DepartmentsResource(Resource):
     ordering = {"name": "name", "createdAt": "created_at", "updatedAt": "updated_at", "id": "id"}
     default_ordering = ("name",)
     unique = {"name": "name"}
-    foreign = {"parentId": (Department, "Department"), "managerId": (Person, "Person")}
-
-    def before_delete(self, obj):
-        clear_links(self.db, Person.__table__.c.department_id, obj.id)
-        clear_links(self.db, Department.__table__.c.parent_id, obj.id)
+    foreign = {"parentId": "Department", "managerId": "Person"}
 
     def check(self, values, obj):
         super().check(values, obj)

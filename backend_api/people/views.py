@@ -1,12 +1,10 @@
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
-from backend_api.assignments.models import Assignment
-from backend_api.auth.models import User
-from backend_api.core.errors import ApiError, field_error
+from backend_api.core.errors import field_error
 from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import boolean, integer, read, text
-from backend_api.core.resource import Resource, clear_links, escape_like, names_by_id, register
+from backend_api.core.resource import Resource, escape_like, names_by_id, register
 from backend_api.departments.models import Department
 
 from .models import Person, fold, search_keys
@@ -38,7 +36,7 @@ class PeopleResource(Resource):
         text("email", description="This email address exactly (any case)."),
     )
     unique = {"email": "email"}
-    foreign = {"departmentId": (Department, "Department")}
+    foreign = {"departmentId": "Department"}
 
     def extra_filters(self, values):
         conditions = []
@@ -63,18 +61,6 @@ class PeopleResource(Resource):
     def extras(self, objs):
         names = names_by_id(self.db, Department, {o.department_id for o in objs})
         return {o.id: {"department_name": names.get(o.department_id)} for o in objs}
-
-    def before_delete(self, obj):
-        count = self.db.scalar(select(func.count()).where(Assignment.person_id == obj.id))
-        if count:
-            raise ApiError(
-                400,
-                "invalid",
-                f"{obj.name} still has {count} assignment(s). Remove or reassign them before deleting this person.",
-                errors={"assignments": [f"{count} assignment(s)."]},
-            )
-        clear_links(self.db, Department.__table__.c.manager_id, obj.id)
-        clear_links(self.db, User.__table__.c.person_id, obj.id)
 
 
 SEARCH_PARAMS = (
@@ -105,12 +91,14 @@ def has_skill(db, skill: str):
 
 
 def includeme(config):
+    # Before the resource's routes: /api/people/{id}/ would match search/ too.
+    config.add_route("people_search", "/api/people/search/")
     register(config, PeopleResource, "people", "person", "people")
     config.add_view(people_search, route_name="people_search", request_method="GET", permission="view", renderer="json")
     describe(
         config,
         Operation(
-            "/api/people/search/",
+            "people_search",
             "GET",
             "People whose name or email contains q, names starting with q first",
             response=PeopleSearchOut,

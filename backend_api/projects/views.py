@@ -1,7 +1,3 @@
-from sqlalchemy import func, select
-
-from backend_api.assignments.models import Assignment
-from backend_api.core.errors import ApiError
 from backend_api.core.params import text
 from backend_api.core.resource import Resource, contains_any, register
 
@@ -31,16 +27,6 @@ class ProjectsResource(Resource):
         if not values["search"]:
             return []
         return [contains_any(values["search"], Project.name, Project.client, Project.project_number)]
-
-    def before_delete(self, obj):
-        count = self.db.scalar(select(func.count()).where(Assignment.project_id == obj.id))
-        if count:
-            raise ApiError(
-                400,
-                "invalid",
-                f"{obj.name} still has {count} assignment(s). Remove them before deleting this project.",
-                errors={"assignments": [f"{count} assignment(s)."]},
-            )
 
 
 def includeme(config):

@@ -17,7 +17,7 @@ class TimeOffResource(Resource):
     }
     default_ordering = ("startDate",)
     extra_params = DATE_RANGE
-    foreign = {"personId": (Person, "Person")}
+    foreign = {"personId": "Person"}
 
     def extra_filters(self, values):
         # ?from=&to= for the calendar: time off overlapping a date range.
