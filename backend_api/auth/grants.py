@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import unauthenticated
 from backend_api.core.security import decode_token
 from backend_api.core.timeutil import as_utc, now
@@ -55,15 +56,15 @@ def redeem(db: Session, settings, code: str, verifier: str) -> str:
     grant = db.scalar(select(GrantCode).where(GrantCode.code_hash == _hash(code)))
     # One redemption wins: a second one, even concurrent, deletes nothing.
     if grant is None or db.execute(delete(GrantCode).where(GrantCode.code_hash == grant.code_hash)).rowcount != 1:
-        raise unauthenticated("token_invalid", "This grant code is unknown, expired or already used.")
+        raise unauthenticated(ErrorCode.TOKEN_INVALID, "This grant code is unknown, expired or already used.")
     # Spending the code is committed although the answer may be a 401.
     db.info["commit_on_error"] = True
     if as_utc(grant.expires_at) < now() or not hmac.compare_digest(challenge_of(verifier), grant.challenge):
-        raise unauthenticated("token_invalid", "This grant code is unknown, expired or already used.")
+        raise unauthenticated(ErrorCode.TOKEN_INVALID, "This grant code is unknown, expired or already used.")
     session = db.get(TokenSession, grant.session_id)
     user = db.get(User, session.user_id)
     if not user.is_active:
-        raise unauthenticated("account_disabled")
+        raise unauthenticated(ErrorCode.ACCOUNT_DISABLED)
     if not session.is_active:
-        raise unauthenticated("session_revoked")
+        raise unauthenticated(ErrorCode.SESSION_REVOKED)
     return access_token(settings, session, user.id)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from sqlalchemy import select, update
 
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.security import TokenError, decode_token, names_session
 from backend_api.core.timeutil import as_utc, now
 
@@ -42,12 +43,12 @@ class BearerSecurityPolicy:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            request.auth_error = "not_authenticated"
+            request.auth_error = ErrorCode.NOT_AUTHENTICATED
             return None
         try:
             claims = decode_token(self.secret, token.strip(), "access")
         except TokenError:
-            request.auth_error = "token_invalid"
+            request.auth_error = ErrorCode.TOKEN_INVALID
             return None
         reader, writer = request.registry.planner_sessions
         with reader() as db:
@@ -57,14 +58,14 @@ class BearerSecurityPolicy:
                 .where(TokenSession.id == claims["sid"])
             ).first()
         if row is None or not names_session(claims, row.User.id, row.TokenSession.session_key):
-            request.auth_error = "token_invalid"
+            request.auth_error = ErrorCode.TOKEN_INVALID
             return None
         session, user = row
         if not user.is_active:
-            request.auth_error = "account_disabled"
+            request.auth_error = ErrorCode.ACCOUNT_DISABLED
             return None
         if not session.is_active:
-            request.auth_error = "session_revoked"
+            request.auth_error = ErrorCode.SESSION_REVOKED
             return None
         if now() - as_utc(session.last_used_at) > LAST_USED_RESOLUTION:
             with writer() as db, db.begin():

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend_api.core import metrics
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import ApiError, field_error, not_found, unauthenticated
 from backend_api.core.security import TokenError, decode_token, encode_token, names_session
 from backend_api.core.timeutil import as_utc, now
@@ -79,14 +80,14 @@ def login(db: Session, settings, username: str, password: str, ip: str, user_age
     if user is None:
         verify_password(password, DUMMY_HASH)
         metrics.login("invalid_credentials")
-        raise unauthenticated("invalid_credentials")
+        raise unauthenticated(ErrorCode.INVALID_CREDENTIALS)
     if not verify_password(password, user.password_hash):
         metrics.login("invalid_credentials")
-        raise unauthenticated("invalid_credentials")
+        raise unauthenticated(ErrorCode.INVALID_CREDENTIALS)
     if not user.is_active:
         # Only after the password is right, so this reveals nothing to a guesser.
         metrics.login("account_disabled")
-        raise unauthenticated("account_disabled")
+        raise unauthenticated(ErrorCode.ACCOUNT_DISABLED)
     metrics.login("success")
     session = TokenSession(user_id=user.id, refresh_jti=uuid.uuid4().hex, ip=ip, user_agent=user_agent)
     db.add(session)
@@ -99,10 +100,10 @@ def _session_of(db: Session, settings, refresh_token: str) -> tuple[TokenSession
     try:
         claims = decode_token(settings.jwt_secret, refresh_token, "refresh")
     except TokenError:
-        raise unauthenticated("token_invalid") from None
+        raise unauthenticated(ErrorCode.TOKEN_INVALID) from None
     session = db.get(TokenSession, claims["sid"], populate_existing=True)
     if session is None or not names_session(claims, session.user_id, session.session_key):
-        raise unauthenticated("token_invalid")
+        raise unauthenticated(ErrorCode.TOKEN_INVALID)
     return session, claims
 
 
@@ -114,9 +115,9 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
     session, claims = _session_of(db, settings, refresh_token)
     user = db.get(User, session.user_id)
     if not user.is_active:
-        raise unauthenticated("account_disabled")
+        raise unauthenticated(ErrorCode.ACCOUNT_DISABLED)
     if not session.is_active:
-        raise unauthenticated("session_revoked")
+        raise unauthenticated(ErrorCode.SESSION_REVOKED)
     new_jti = uuid.uuid4().hex
     rotated = db.execute(
         update(TokenSession)
@@ -134,7 +135,8 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
         # Committed although the response is a 401: the revocation is the point.
         db.info["commit_on_error"] = True
         raise unauthenticated(
-            "session_revoked", "This refresh token was already used; the session has been signed out for safety."
+            ErrorCode.SESSION_REVOKED,
+            "This refresh token was already used; the session has been signed out for safety.",
         )
     db.add(RevokedRefreshToken(jti=claims["jti"], session_id=session.id))
     session.refresh_jti = new_jti
@@ -222,7 +224,7 @@ def create_user(
         message = (
             "This username is already taken." if taken == username else f"This username is already taken (as {taken})."
         )
-        raise ApiError(400, "duplicate", message, errors={"username": [message]})
+        raise ApiError(400, ErrorCode.DUPLICATE, message, errors={"username": [message]})
     check_password_policy(password, username)
     if person_id is not None:
         check_person_free(db, person_id)
@@ -240,7 +242,7 @@ def create_user(
         db.flush()
     except IntegrityError:
         # The checks above passed, so a concurrent request took the username or the person first.
-        raise ApiError(400, "duplicate", "This username or person was just taken by another account.") from None
+        raise ApiError(400, ErrorCode.DUPLICATE, "This username or person was just taken by another account.") from None
     return user
 
 
@@ -251,4 +253,4 @@ def check_person_free(db: Session, person_id: int) -> None:
     holder = db.scalar(select(User.username).where(User.person_id == person_id))
     if holder is not None:
         message = f"This person already has a login ({holder})."
-        raise ApiError(400, "duplicate", message, errors={"personId": [message]})
+        raise ApiError(400, ErrorCode.DUPLICATE, message, errors={"personId": [message]})

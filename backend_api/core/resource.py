@@ -22,9 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
 from .db import Violation, violation
 from .edge import CONTROL_IN_TEXT
+from .error_codes import ErrorCode
 from .errors import ApiError, field_error, from_validation_error, not_found
 from .openapi import Operation, describe
 from .params import Param, boolean, day, enum, ids, integer, ordering, read, text
+from .permissions import Permission
 from .schemas import MAX_ID, CamelModel, M, parse
 from .timeutil import now
 
@@ -45,11 +47,13 @@ def json_object(request) -> dict:
     try:
         body = request.json_body
     except RecursionError:
-        raise ApiError(400, "invalid", f"The request body is nested deeper than {MAX_JSON_DEPTH} levels.") from None
+        raise ApiError(
+            400, ErrorCode.INVALID, f"The request body is nested deeper than {MAX_JSON_DEPTH} levels."
+        ) from None
     except ValueError:
-        raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
+        raise ApiError(400, ErrorCode.INVALID, "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid", "The request body must be a JSON object.")
+        raise ApiError(400, ErrorCode.INVALID, "The request body must be a JSON object.")
     _check_values(body)
     return body
 
@@ -186,7 +190,7 @@ class Resource:
         page, size = values["page"], values["pageSize"]
         count = self.db.scalar(select(func.count()).select_from(self.model).where(*conditions))
         if page > 1 and (page - 1) * size >= count:
-            raise ApiError(404, "not_found", "Invalid page.")
+            raise ApiError(404, ErrorCode.NOT_FOUND, "Invalid page.")
         query = (
             select(self.model)
             .where(*conditions)
@@ -331,13 +335,15 @@ class Resource:
             # The checks in check() ran first, so this is a race with another request: the same
             # unique value inserted, or a linked row deleted, at the same moment.
             if violation(exc) is Violation.FOREIGN_KEY:
-                raise ApiError(400, "invalid", "A linked item was deleted meanwhile. Reload and try again.") from None
-            raise ApiError(400, "duplicate", "This value is already taken.") from None
+                raise ApiError(
+                    400, ErrorCode.INVALID, "A linked item was deleted meanwhile. Reload and try again."
+                ) from None
+            raise ApiError(400, ErrorCode.DUPLICATE, "This value is already taken.") from None
 
     # ---- shared checks ----------------------------------------------------------------------
     def check_unique_and_foreign(self, values: dict, obj) -> None:
         errors: dict[str, list[str]] = {}
-        code = "invalid"
+        code = ErrorCode.INVALID  # duplicate when any value is taken, even beside a missing link
         for wire, attr in self.unique.items():
             value = values.get(attr)
             if value is None:
@@ -348,7 +354,7 @@ class Resource:
                 taken = taken.where(self.model.id != obj.id)
             if self.db.scalar(taken.limit(1)) is not None:
                 errors[wire] = [f"This {wire_label(wire)} is already taken."]
-                code = "duplicate"
+                code = ErrorCode.DUPLICATE
         for wire, label in self.foreign.items():
             value = values.get(_snake(wire))
             target = linked_column(self.model.__table__.c[_snake(wire)])
@@ -356,9 +362,8 @@ class Resource:
                 not valid_id(value) or self.db.scalar(select(target).where(target == value)) is None
             ):
                 errors[wire] = [f"{label} {value} does not exist."]
-                code = "invalid" if code != "duplicate" else code
         if errors:
-            detail = "This value is already taken." if code == "duplicate" else "Some fields are not valid."
+            detail = "This value is already taken." if code == ErrorCode.DUPLICATE else "Some fields are not valid."
             raise ApiError(400, code, detail, errors=errors)
 
 
@@ -376,13 +381,13 @@ def register(config, resource: type[Resource], collection_route: str, item_route
     the OpenAPI document."""
     config.add_route(collection_route, f"/api/{path}/")
     config.add_route(item_route, f"/api/{path}/{{id}}/")
-    views: list[tuple[str, str, str, str]] = [
-        (collection_route, "GET", "collection_get", "view"),
-        (collection_route, "POST", "collection_post", "edit"),
-        (item_route, "GET", "get", "view"),
-        (item_route, "PATCH", "patch", "edit"),
-        (item_route, "PUT", "put", "edit"),
-        (item_route, "DELETE", "delete", "edit"),
+    views: list[tuple[str, str, str, Permission]] = [
+        (collection_route, "GET", "collection_get", Permission.VIEW),
+        (collection_route, "POST", "collection_post", Permission.EDIT),
+        (item_route, "GET", "get", Permission.VIEW),
+        (item_route, "PATCH", "patch", Permission.EDIT),
+        (item_route, "PUT", "put", Permission.EDIT),
+        (item_route, "DELETE", "delete", Permission.EDIT),
     ]
     for route, method, attr, permission in views:
         config.add_view(
@@ -401,7 +406,7 @@ def register(config, resource: type[Resource], collection_route: str, item_route
             request=resource.schema,
             response=resource.out,
             status=201,
-            permission="edit",
+            permission=Permission.EDIT,
             etag=True,
         ),
         Operation(item, "GET", f"{label} (ETag; If-None-Match gives 304)", response=resource.out, conditional="read"),
@@ -411,7 +416,7 @@ def register(config, resource: type[Resource], collection_route: str, item_route
             f"Merge into {label} (If-Match required)",
             request=resource.schema,
             response=resource.out,
-            permission="edit",
+            permission=Permission.EDIT,
             conditional="write-required",
             partial=True,
         ),
@@ -421,11 +426,16 @@ def register(config, resource: type[Resource], collection_route: str, item_route
             f"Replace {label} (If-Match required)",
             request=resource.schema,
             response=resource.out,
-            permission="edit",
+            permission=Permission.EDIT,
             conditional="write-required",
         ),
         Operation(
-            item, "DELETE", f"Delete {label} (If-Match honoured)", status=204, permission="edit", conditional="write"
+            item,
+            "DELETE",
+            f"Delete {label} (If-Match honoured)",
+            status=204,
+            permission=Permission.EDIT,
+            conditional="write",
         ),
     )
 

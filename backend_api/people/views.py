@@ -4,6 +4,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from backend_api.core.errors import field_error
 from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import boolean, integer, read, text
+from backend_api.core.permissions import Permission
 from backend_api.core.resource import Resource, escape_like, names_by_id, register
 from backend_api.departments.models import Department
 
@@ -94,7 +95,9 @@ def includeme(config):
     # Before the resource's routes: /api/people/{id}/ would match search/ too.
     config.add_route("people_search", "/api/people/search/")
     register(config, PeopleResource, "people", "person", "people")
-    config.add_view(people_search, route_name="people_search", request_method="GET", permission="view", renderer="json")
+    config.add_view(
+        people_search, route_name="people_search", request_method="GET", permission=Permission.VIEW, renderer="json"
+    )
     describe(
         config,
         Operation(
