@@ -55,7 +55,7 @@ class TokenSession(SQLModel, table=True):
 
     __tablename__ = "token_sessions"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until flushed (see core/model.Editable)
     user_id: int = Field(
         sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     )
@@ -82,7 +82,7 @@ class RevokedRefreshToken(SQLModel, table=True):
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # None until flushed (see core/model.Editable)
     # SET NULL plus the copied username: audit rows outlive the users they mention.
     actor_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), index=True)

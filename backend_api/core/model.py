@@ -9,7 +9,9 @@ from .timeutil import now
 
 
 class Editable(SQLModel):
-    id: int | None = Field(default=None, primary_key=True)
+    # None only between construction and the first flush, when no code reads it: typed as the int
+    # every row read or written has, so callers need no None checks.
+    id: int = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True), nullable=False)
     updated_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True), nullable=False)
     version: int = Field(default=1, nullable=False)
