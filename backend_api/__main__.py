@@ -5,6 +5,7 @@ import secrets
 import sys
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from .auth.models import Role
 from .core.settings import process_settings
@@ -69,7 +70,7 @@ def ensure_admin(_args) -> None:
     from .auth.services import create_user as create
 
     with _writer()() as db, db.begin():
-        if db.scalar(select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True)).limit(1)):
+        if db.scalar(select(col(User.id)).where(col(User.role) == Role.ADMIN, col(User.is_active).is_(True)).limit(1)):
             print("an admin already exists; sign in with its login (set PLANNER_ADMIN_* to create another)")
             return
         wanted = process_settings()

@@ -7,6 +7,7 @@ other at the same moment would both see two admins and both succeed, leaving non
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import ApiError, not_found
@@ -85,11 +86,11 @@ def _locked(db: Session, user_id: int) -> tuple[User, set[int]]:
     SQLite ignores FOR UPDATE, but a write request already holds the database write lock from its
     BEGIN IMMEDIATE (core/db.py), which serialises these requests entirely.
     """
-    active_admin = and_(User.role == "admin", User.is_active.is_(True))
+    active_admin = and_(col(User.role) == "admin", col(User.is_active).is_(True))
     rows = db.scalars(
         select(User)
-        .where(or_(User.id == user_id, active_admin))
-        .order_by(User.id)
+        .where(or_(col(User.id) == user_id, active_admin))
+        .order_by(col(User.id))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from sqlalchemy import select, update
+from sqlmodel import col
 
 from backend_api.core.error_codes import ErrorCode
 from backend_api.core.security import TokenError, decode_token, names_session
@@ -54,8 +55,8 @@ class BearerSecurityPolicy:
         with reader() as db:
             row = db.execute(
                 select(TokenSession, User)
-                .join(User, User.id == TokenSession.user_id)
-                .where(TokenSession.id == claims["sid"])
+                .join(User, col(User.id) == col(TokenSession.user_id))
+                .where(col(TokenSession.id) == claims["sid"])
             ).first()
         if row is None or not names_session(claims, row.User.id, row.TokenSession.session_key):
             request.auth_error = ErrorCode.TOKEN_INVALID
@@ -69,7 +70,7 @@ class BearerSecurityPolicy:
             return None
         if now() - as_utc(session.last_used_at) > LAST_USED_RESOLUTION:
             with writer() as db, db.begin():
-                db.execute(update(TokenSession).where(TokenSession.id == session.id).values(last_used_at=now()))
+                db.execute(update(TokenSession).where(col(TokenSession.id) == session.id).values(last_used_at=now()))
         request.environ["planner.user_id"] = user.id
         return Identity(user.id, user.username, user.role, session.id)
 

@@ -83,5 +83,15 @@ def edge(app, max_body_bytes: int):
             return [body]
         return app(environ, with_headers)
 
-    wsgi.registry = app.registry
-    return wsgi
+    return WithRegistry(wsgi, app.registry)
+
+
+class WithRegistry:
+    """A WSGI callable that keeps the Pyramid app's `registry` in sight of whoever holds it (tests,
+    the server, the embedded mount read `app.registry`) however many layers wrap the app."""
+
+    def __init__(self, wsgi, registry):
+        self.wsgi, self.registry = wsgi, registry
+
+    def __call__(self, environ, start_response):
+        return self.wsgi(environ, start_response)

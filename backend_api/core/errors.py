@@ -5,6 +5,7 @@ same envelope here, so a client never sees HTML or a traceback.
 """
 
 import logging
+from typing import Any
 
 from pydantic import ValidationError
 from pyramid.httpexceptions import HTTPException
@@ -88,7 +89,7 @@ def from_validation_error(exc: ValidationError) -> ApiError:
 
 
 def render(request, error: ApiError):
-    body = {"detail": error.detail, "code": error.code}
+    body: dict[str, Any] = {"detail": error.detail, "code": error.code}
     if error.errors:
         body["errors"] = error.errors
     body.update(error.extra)

@@ -134,10 +134,15 @@ def prepare_multiprocess() -> str:
         for stale in glob.glob(os.path.join(path, "*.db")):
             os.remove(stale)
     else:
-        path = tempfile.mkdtemp(prefix="planner-metrics-")
+        path = made = tempfile.mkdtemp(prefix="planner-metrics-")
         owner = os.getpid()
-        # Only the parent removes it: a worker leaving through an exception runs atexit too.
-        atexit.register(lambda: os.getpid() == owner and shutil.rmtree(path, ignore_errors=True))
+
+        def remove() -> None:
+            # Only the parent removes it: a worker leaving through an exception runs atexit too.
+            if os.getpid() == owner:
+                shutil.rmtree(made, ignore_errors=True)
+
+        atexit.register(remove)
         os.environ[MULTIPROC_ENV] = path  # the handoff to prometheus_client in the workers
     return path
 

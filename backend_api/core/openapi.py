@@ -75,7 +75,7 @@ def build_document(registry) -> dict:
         ref_template="#/components/schemas/{model}",
     )
     schemas = dict(defs.get("$defs", {}))
-    for model in {op.request for op in operations if op.partial}:
+    for model in {op.request for op in operations if op.partial and op.request}:
         schemas[_partial_name(model)] = _partial(schemas[model.__name__])
     _refuse_control_characters(schemas)
     schemas["ErrorCode"] = ERROR_CODE_SCHEMA

@@ -18,12 +18,14 @@ from urllib.parse import urlencode
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
-from .db import Violation, violation
+from .db import Violation, rows_changed, violation
 from .edge import CONTROL_IN_TEXT
 from .error_codes import ErrorCode
 from .errors import ApiError, field_error, from_validation_error, not_found
+from .model import Row, table_of
 from .openapi import Operation, describe
 from .params import Param, boolean, day, enum, ids, integer, ordering, read, text
 from .permissions import Permission
@@ -121,7 +123,7 @@ def filter_param(column, wire: str, choices=None) -> Param:
 
 
 class Resource:
-    model: ClassVar[type]
+    model: ClassVar[type[Row]]  # Editable for every resource that writes
     schema: ClassVar[type[CamelModel]]  # input: create, PUT, and PATCH merged onto the current object
     out: ClassVar[type[CamelModel]]  # output, for serialization and OpenAPI
     label: ClassVar[str] = "Item"
@@ -227,7 +229,7 @@ class Resource:
             attr = self.ordering[name.removeprefix("-")]
             column = getattr(self.model, attr) if isinstance(attr, str) else attr
             clauses.append(column.desc() if name.startswith("-") else column.asc())
-        return clauses + [self.model.id.asc()]
+        return clauses + [col(self.model.id).asc()]
 
     def collection_post(self):
         values = self._validate(json_object(self.request))
@@ -280,12 +282,12 @@ class Resource:
         obj = self._get_object()
         seen = require_if_match(self.request, obj, self.serialize, required=False)
         self.before_delete(obj)
-        table = self.model.__table__
+        table = table_of(self.model)
         for guard in self.request.registry.planner_delete_guards.get(table, ()):
             guard(self.db, obj)
         for column in set_null_links(table):
             clear_links(self.db, column, obj.id)
-        deleted = self.db.execute(delete(table).where(table.c.id == obj.id, table.c.version == seen)).rowcount
+        deleted = rows_changed(self.db.execute(delete(table).where(table.c.id == obj.id, table.c.version == seen)))
         if deleted == 0:
             self._lost_race(obj)
         self._flush()
@@ -309,13 +311,13 @@ class Resource:
     def _write(self, obj, seen: int, data: dict):
         values = self._validate(data)
         self.check(values, obj)
-        table = self.model.__table__
+        table = table_of(self.model)
         statement = (
             update(table)
             .where(table.c.id == obj.id, table.c.version == seen)
             .values(**values, version=table.c.version + 1, updated_at=now())
         )
-        if self.db.execute(statement).rowcount == 0:
+        if rows_changed(self.db.execute(statement)) == 0:
             self._lost_race(obj)
         self._flush()
         obj = self.db.get(self.model, obj.id, populate_existing=True)
@@ -349,15 +351,15 @@ class Resource:
             if value is None:
                 continue
             column = getattr(self.model, attr)
-            taken = select(self.model.id).where(column == value)
+            taken = select(col(self.model.id)).where(column == value)
             if obj is not None:
-                taken = taken.where(self.model.id != obj.id)
+                taken = taken.where(col(self.model.id) != obj.id)
             if self.db.scalar(taken.limit(1)) is not None:
                 errors[wire] = [f"This {wire_label(wire)} is already taken."]
                 code = ErrorCode.DUPLICATE
         for wire, label in self.foreign.items():
             value = values.get(_snake(wire))
-            target = linked_column(self.model.__table__.c[_snake(wire)])
+            target = linked_column(table_of(self.model).c[_snake(wire)])
             if value is not None and (
                 not valid_id(value) or self.db.scalar(select(target).where(target == value)) is None
             ):
@@ -505,7 +507,7 @@ def add_delete_guard(config, model, guard) -> None:
     """The config directive: `guard(db, obj)` runs before a row of `model` is deleted and may refuse
     (raise ApiError). For the feature whose rows point at `model`'s (assignments at people), so the
     feature being deleted from need not know it."""
-    config.registry.planner_delete_guards.setdefault(model.__table__, []).append(guard)
+    config.registry.planner_delete_guards.setdefault(table_of(model), []).append(guard)
 
 
 def includeme(config):

@@ -9,6 +9,7 @@ the server's workers and metrics, the CLI's first admin — is `ProcessSettings`
 work in production before the application's settings are checked.
 """
 
+import dataclasses
 import ipaddress
 import os
 import secrets
@@ -73,7 +74,7 @@ class Settings:
 
 def load_settings(overrides: dict | None = None) -> Settings:
     env = os.environ
-    values = dict(
+    settings = Settings(
         database_url=database_url(),
         jwt_secret=_jwt_secret(),
         access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", 5)),
@@ -98,10 +99,10 @@ def load_settings(overrides: dict | None = None) -> Settings:
         sentry_dsn=env.get("SENTRY_DSN") or None,
         environment=env.get("PLANNER_ENV", "development"),
     )
-    values.update(overrides or {})
-    if values["cookie_secure"] not in ("auto", "true", "false"):
-        raise RuntimeError(f"COOKIE_SECURE must be auto, true or false, not {values['cookie_secure']!r}")
-    return Settings(**values)
+    settings = dataclasses.replace(settings, **(overrides or {}))
+    if settings.cookie_secure not in ("auto", "true", "false"):
+        raise RuntimeError(f"COOKIE_SECURE must be auto, true or false, not {settings.cookie_secure!r}")
+    return settings
 
 
 # prometheus_client reads this variable itself, in every worker: core/metrics.py sets it for them.
