@@ -73,9 +73,10 @@ fuzz: install ## schemathesis with every check and phase (stateful too), full bu
 bench: install ## run the benchmarks (they print figures; they never assert on time)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-lint: install ## ruff (lint rules and formatting, settings in pyproject.toml); fails on any finding
+lint: install ## ruff (lint rules and formatting) and mypy (types), settings in pyproject.toml; fails on any finding
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install ## rewrite the code in the project's format and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .

@@ -4,7 +4,7 @@ from pyramid.config import Configurator
 from pyramid.renderers import JSON
 
 from .core.db import make_engine, session_factories
-from .core.edge import edge
+from .core.edge import WithRegistry, edge
 from .core.security import RootFactory
 from .core.settings import load_settings
 from .core.throttle import make_throttle
@@ -50,5 +50,4 @@ def mounted_anywhere(app):
             environ["PATH_INFO"] = "/api" + environ.get("PATH_INFO", "")
         return app(environ, start_response)
 
-    wsgi.registry = app.registry
-    return wsgi
+    return WithRegistry(wsgi, app.registry)

@@ -1,13 +1,14 @@
 """python -m backend_api migrate | create-user | ensure-admin | seed-demo | unlock | serve"""
 
 import argparse
-import os
 import secrets
 import sys
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from .auth.models import Role
+from .core.settings import process_settings
 
 
 def alembic_config(url: str):
@@ -69,12 +70,13 @@ def ensure_admin(_args) -> None:
     from .auth.services import create_user as create
 
     with _writer()() as db, db.begin():
-        if db.scalar(select(User.id).where(User.role == "admin", User.is_active.is_(True)).limit(1)):
+        if db.scalar(select(col(User.id)).where(col(User.role) == Role.ADMIN, col(User.is_active).is_(True)).limit(1)):
             print("an admin already exists; sign in with its login (set PLANNER_ADMIN_* to create another)")
             return
-        username = os.environ.get("PLANNER_ADMIN_USERNAME", "admin")
-        password = os.environ.get("PLANNER_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
-        create(db, username, password, "", "admin")
+        wanted = process_settings()
+        username = wanted.admin_username
+        password = wanted.admin_password or secrets.token_urlsafe(12)
+        create(db, username, password, "", Role.ADMIN)
     print("=" * 60)
     print(f"  Admin login   username: {username}   password: {password}")
     print("  (shown once; change it under Settings)")
@@ -136,7 +138,7 @@ def main(argv=None) -> None:
     server = commands.add_parser("serve", help="production WSGI server (waitress, pre-forked workers)")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=6543)
-    server.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+    server.add_argument("--workers", type=int, default=process_settings().workers)
     server.add_argument("--threads", type=int, default=8)
     server.set_defaults(func=serve)
     args = parser.parse_args(argv)

@@ -4,6 +4,7 @@ people and projects need not know assignments."""
 
 from sqlalchemy import func, select
 
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import ApiError
 
 from .models import Assignment
@@ -18,7 +19,7 @@ def person_has_none(db, person) -> None:
     if count:
         raise ApiError(
             400,
-            "invalid",
+            ErrorCode.INVALID,
             f"{person.name} still has {count} assignment(s). Remove or reassign them before deleting this person.",
             errors={"assignments": [f"{count} assignment(s)."]},
         )
@@ -29,7 +30,7 @@ def project_has_none(db, project) -> None:
     if count:
         raise ApiError(
             400,
-            "invalid",
+            ErrorCode.INVALID,
             f"{project.name} still has {count} assignment(s). Remove them before deleting this project.",
             errors={"assignments": [f"{count} assignment(s)."]},
         )

@@ -1,4 +1,5 @@
 from sqlalchemy import select
+from sqlmodel import col
 
 from backend_api.core.params import ident
 from backend_api.core.resource import BAD_FILTER, Resource, register
@@ -16,8 +17,8 @@ class AssignmentsResource(Resource):
     filters = {"personId": "person_id", "projectId": "project_id"}
     # By name, so a planning grid can page through people alphabetically without re-sorting.
     ordering = {
-        "personName": select(Person.name).where(Person.id == Assignment.person_id).scalar_subquery(),
-        "projectName": select(Project.name).where(Project.id == Assignment.project_id).scalar_subquery(),
+        "personName": select(col(Person.name)).where(col(Person.id) == col(Assignment.person_id)).scalar_subquery(),
+        "projectName": select(col(Project.name)).where(col(Project.id) == col(Assignment.project_id)).scalar_subquery(),
         "createdAt": "created_at",
         "updatedAt": "updated_at",
         "personId": "person_id",
@@ -33,7 +34,7 @@ class AssignmentsResource(Resource):
         department = values["departmentId"]
         if department is None:
             return []
-        return [Assignment.person_id.in_(select(Person.id).where(Person.department_id == department))]
+        return [col(Assignment.person_id).in_(select(col(Person.id)).where(col(Person.department_id) == department))]
 
     def extras(self, objs):
         return names_for(self.db, objs)

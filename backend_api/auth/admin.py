@@ -7,7 +7,9 @@ other at the same moment would both see two admins and both succeed, leaving non
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import ApiError, not_found
 from backend_api.core.timeutil import now
 
@@ -28,7 +30,7 @@ def create_user(
 def delete_user(db: Session, actor: Actor, user_id: int) -> None:
     user, admins = _locked(db, user_id)
     if user.id == actor.user_id:
-        raise ApiError(400, "invalid", "You cannot delete your own account. Ask another admin to do it.")
+        raise ApiError(400, ErrorCode.INVALID, "You cannot delete your own account. Ask another admin to do it.")
     _refuse_last_admin(user, admins, "delete")
     record(db, actor, "delete_user", "user", user.id, username=user.username, role=user.role)
     # Its sessions go with it (ON DELETE CASCADE); audit rows it wrote keep its username.
@@ -53,7 +55,7 @@ def toggle_active(db: Session, actor: Actor, user_id: int) -> User:
     changes: dict = {"isActive": not user.is_active}
     if user.is_active:
         if user.id == actor.user_id:
-            raise ApiError(400, "invalid", "You cannot disable your own account. Ask another admin to do it.")
+            raise ApiError(400, ErrorCode.INVALID, "You cannot disable your own account. Ask another admin to do it.")
         _refuse_last_admin(user, admins, "disable")
         # At once, not when their access tokens expire: every request checks its session row.
         changes["sessionsRevoked"] = services.revoke_all(db, user.id)
@@ -84,11 +86,11 @@ def _locked(db: Session, user_id: int) -> tuple[User, set[int]]:
     SQLite ignores FOR UPDATE, but a write request already holds the database write lock from its
     BEGIN IMMEDIATE (core/db.py), which serialises these requests entirely.
     """
-    active_admin = and_(User.role == "admin", User.is_active.is_(True))
+    active_admin = and_(col(User.role) == "admin", col(User.is_active).is_(True))
     rows = db.scalars(
         select(User)
-        .where(or_(User.id == user_id, active_admin))
-        .order_by(User.id)
+        .where(or_(col(User.id) == user_id, active_admin))
+        .order_by(col(User.id))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
@@ -102,7 +104,7 @@ def _refuse_last_admin(user: User, admins: set[int], verb: str) -> None:
     if admins == {user.id}:
         raise ApiError(
             400,
-            "last_admin",
+            ErrorCode.LAST_ADMIN,
             f"You cannot {verb} {user.username}: they are the last active admin. Make another user an admin first.",
         )
 

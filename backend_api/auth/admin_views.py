@@ -5,6 +5,7 @@ from pyramid.view import view_config
 from backend_api.core.errors import not_found
 from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import text
+from backend_api.core.permissions import Permission
 from backend_api.core.resource import Resource, contains_any, json_body_as, no_content, valid_id
 
 from . import admin, services
@@ -62,7 +63,7 @@ def _user_id(request) -> int:
     return ident
 
 
-@view_config(route_name="auth_users", request_method="POST", renderer="json", permission="admin")
+@view_config(route_name="auth_users", request_method="POST", renderer="json", permission=Permission.ADMIN)
 def create_user(request):
     body = json_body_as(request, UserCreate)
     user = admin.create_user(
@@ -72,25 +73,25 @@ def create_user(request):
     return user_out(user)
 
 
-@view_config(route_name="auth_user", request_method="DELETE", permission="admin")
+@view_config(route_name="auth_user", request_method="DELETE", permission=Permission.ADMIN)
 def delete_user(request):
     admin.delete_user(request.db, _actor(request), _user_id(request))
     return no_content(request)
 
 
-@view_config(route_name="auth_user_set_password", request_method="POST", permission="admin")
+@view_config(route_name="auth_user_set_password", request_method="POST", permission=Permission.ADMIN)
 def set_password(request):
     body = json_body_as(request, PasswordRequest)
     admin.set_password(request.db, _actor(request), _user_id(request), body.password)
     return no_content(request)
 
 
-@view_config(route_name="auth_user_toggle_active", request_method="POST", renderer="json", permission="admin")
+@view_config(route_name="auth_user_toggle_active", request_method="POST", renderer="json", permission=Permission.ADMIN)
 def toggle_active(request):
     return user_out(admin.toggle_active(request.db, _actor(request), _user_id(request)))
 
 
-@view_config(route_name="auth_user_change_role", request_method="POST", renderer="json", permission="admin")
+@view_config(route_name="auth_user_change_role", request_method="POST", renderer="json", permission=Permission.ADMIN)
 def change_role(request):
     body = json_body_as(request, RoleRequest)
     return user_out(admin.change_role(request.db, _actor(request), _user_id(request), body.role))
@@ -109,7 +110,7 @@ def includeme(config):
         attr="collection_get",
         route_name="auth_users",
         request_method="GET",
-        permission="admin",
+        permission=Permission.ADMIN,
         renderer="json",
     )
     config.add_view(
@@ -117,7 +118,7 @@ def includeme(config):
         attr="collection_get",
         route_name="auth_audit",
         request_method="GET",
-        permission="admin",
+        permission=Permission.ADMIN,
         renderer="json",
     )
     describe(
@@ -129,7 +130,7 @@ def includeme(config):
             response=UserOut,
             list_of=True,
             params=UserList.list_params(),
-            permission="admin",
+            permission=Permission.ADMIN,
         ),
         Operation(
             "auth_users",
@@ -138,14 +139,14 @@ def includeme(config):
             request=UserCreate,
             response=UserOut,
             status=201,
-            permission="admin",
+            permission=Permission.ADMIN,
         ),
         Operation(
             "auth_user",
             "DELETE",
             "Delete a user (not yourself, not the last active admin)",
             status=204,
-            permission="admin",
+            permission=Permission.ADMIN,
         ),
         Operation(
             "auth_user_set_password",
@@ -153,14 +154,14 @@ def includeme(config):
             "Set a user's password; signs out their other sessions",
             request=PasswordRequest,
             status=204,
-            permission="admin",
+            permission=Permission.ADMIN,
         ),
         Operation(
             "auth_user_toggle_active",
             "POST",
             "Enable or disable a user; disabling signs them out",
             response=UserOut,
-            permission="admin",
+            permission=Permission.ADMIN,
         ),
         Operation(
             "auth_user_change_role",
@@ -168,7 +169,7 @@ def includeme(config):
             "Change a user's role (isStaff follows: true for admins)",
             request=RoleRequest,
             response=UserOut,
-            permission="admin",
+            permission=Permission.ADMIN,
         ),
         Operation(
             "auth_audit",
@@ -177,6 +178,6 @@ def includeme(config):
             response=AuditOut,
             list_of=True,
             params=AuditList.list_params(),
-            permission="admin",
+            permission=Permission.ADMIN,
         ),
     )

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 from urllib.parse import urlsplit
 
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import ApiError, unauthenticated
 from backend_api.core.security import TokenError, decode_token
 
@@ -60,10 +61,10 @@ def _own_host(request) -> str:
 def same_origin_only(request) -> None:
     """403 `cross_site` for a request another site's page made (a form post, a fetch)."""
     if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
-        raise ApiError(403, "cross_site", "Requests from other sites are refused here.")
+        raise ApiError(403, ErrorCode.CROSS_SITE, "Requests from other sites are refused here.")
     origin = request.headers.get("Origin")
     if origin is not None and urlsplit(origin).netloc.lower() != _own_host(request):
-        raise ApiError(403, "cross_site", "Requests from other sites are refused here.")
+        raise ApiError(403, ErrorCode.CROSS_SITE, "Requests from other sites are refused here.")
 
 
 def server_only(request) -> None:
@@ -71,7 +72,7 @@ def server_only(request) -> None:
     script's POST and no script can leave them out, so a page script (an injected one included)
     cannot trade a grant code for an access token even when it got hold of one."""
     if any(request.headers.get(name) is not None for name in ("Origin", "Sec-Fetch-Site", "Sec-Fetch-Mode")):
-        raise ApiError(403, "server_only", "This endpoint is for the app server, not for browsers.")
+        raise ApiError(403, ErrorCode.SERVER_ONLY, "This endpoint is for the app server, not for browsers.")
 
 
 def refresh_from_cookie(request, settings) -> str:
@@ -80,11 +81,11 @@ def refresh_from_cookie(request, settings) -> str:
     same_origin_only(request)
     token = request.cookies.get(REFRESH_COOKIE, "")
     if not token:
-        raise unauthenticated("not_authenticated")
+        raise unauthenticated(ErrorCode.NOT_AUTHENTICATED)
     try:
         claims = decode_token(settings.jwt_secret, token, "refresh")
     except TokenError:
-        raise unauthenticated("token_invalid") from None
+        raise unauthenticated(ErrorCode.TOKEN_INVALID) from None
     sent = request.headers.get(CSRF_HEADER, "").encode()
     expected = csrf_token(settings.jwt_secret, str(claims["sk"])).encode()
     if (
@@ -92,5 +93,7 @@ def refresh_from_cookie(request, settings) -> str:
         or not hmac.compare_digest(sent, request.cookies.get(CSRF_COOKIE, "").encode())
         or not hmac.compare_digest(sent, expected)
     ):
-        raise ApiError(403, "csrf_failed", f"The {CSRF_HEADER} header is missing or does not match this session.")
+        raise ApiError(
+            403, ErrorCode.CSRF_FAILED, f"The {CSRF_HEADER} header is missing or does not match this session."
+        )
     return token

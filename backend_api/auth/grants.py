@@ -14,7 +14,10 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
+from backend_api.core.db import rows_changed
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import unauthenticated
 from backend_api.core.security import decode_token
 from backend_api.core.timeutil import as_utc, now
@@ -37,7 +40,7 @@ def issue(db: Session, settings, refresh_token: str, challenge: str) -> str:
     """A code for the session of this (just rotated, so valid) refresh token."""
     session_id = decode_token(settings.jwt_secret, refresh_token, "refresh")["sid"]
     # Codes nobody redeemed go with the next issue, so the table stays as small as the traffic.
-    db.execute(delete(GrantCode).where(GrantCode.expires_at < now()))
+    db.execute(delete(GrantCode).where(col(GrantCode.expires_at) < now()))
     code = secrets.token_urlsafe(32)
     db.add(
         GrantCode(
@@ -52,18 +55,22 @@ def issue(db: Session, settings, refresh_token: str, challenge: str) -> str:
 
 def redeem(db: Session, settings, code: str, verifier: str) -> str:
     """The access token for a code and the verifier of its challenge; the code is spent either way."""
-    grant = db.scalar(select(GrantCode).where(GrantCode.code_hash == _hash(code)))
+    grant = db.scalar(select(GrantCode).where(col(GrantCode.code_hash) == _hash(code)))
     # One redemption wins: a second one, even concurrent, deletes nothing.
-    if grant is None or db.execute(delete(GrantCode).where(GrantCode.code_hash == grant.code_hash)).rowcount != 1:
-        raise unauthenticated("token_invalid", "This grant code is unknown, expired or already used.")
+    if (
+        grant is None
+        or rows_changed(db.execute(delete(GrantCode).where(col(GrantCode.code_hash) == grant.code_hash))) != 1
+    ):
+        raise unauthenticated(ErrorCode.TOKEN_INVALID, "This grant code is unknown, expired or already used.")
     # Spending the code is committed although the answer may be a 401.
     db.info["commit_on_error"] = True
     if as_utc(grant.expires_at) < now() or not hmac.compare_digest(challenge_of(verifier), grant.challenge):
-        raise unauthenticated("token_invalid", "This grant code is unknown, expired or already used.")
-    session = db.get(TokenSession, grant.session_id)
-    user = db.get(User, session.user_id)
+        raise unauthenticated(ErrorCode.TOKEN_INVALID, "This grant code is unknown, expired or already used.")
+    # Both exist: a grant's session and a session's user are foreign keys that cascade on delete.
+    session = db.get_one(TokenSession, grant.session_id)
+    user = db.get_one(User, session.user_id)
     if not user.is_active:
-        raise unauthenticated("account_disabled")
+        raise unauthenticated(ErrorCode.ACCOUNT_DISABLED)
     if not session.is_active:
-        raise unauthenticated("session_revoked")
+        raise unauthenticated(ErrorCode.SESSION_REVOKED)
     return access_token(settings, session, user.id)

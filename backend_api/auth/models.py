@@ -5,7 +5,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
 
-from backend_api.core.model import Editable
+from backend_api.core.model import Editable, Row
 from backend_api.core.timeutil import now
 
 
@@ -45,7 +45,7 @@ def new_session_key() -> str:
     return secrets.token_urlsafe(32)
 
 
-class TokenSession(SQLModel, table=True):
+class TokenSession(Row, table=True):
     """One row per sign-in. `refresh_jti` is the one live refresh token of the session; the
     ones it rotated away from are in RevokedRefreshToken, so a replay can be recognised.
 
@@ -55,7 +55,6 @@ class TokenSession(SQLModel, table=True):
 
     __tablename__ = "token_sessions"
 
-    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(
         sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     )
@@ -79,10 +78,9 @@ class RevokedRefreshToken(SQLModel, table=True):
     revoked_at: datetime = _when(default_factory=now, nullable=False)
 
 
-class AuditLog(SQLModel, table=True):
+class AuditLog(Row, table=True):
     __tablename__ = "audit_log"
 
-    id: int | None = Field(default=None, primary_key=True)
     # SET NULL plus the copied username: audit rows outlive the users they mention.
     actor_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), index=True)

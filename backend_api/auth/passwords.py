@@ -6,11 +6,12 @@ longer input), so a long passphrase would otherwise be cut or rejected.
 
 import base64
 import hashlib
-import os
 
 import bcrypt
 
-ROUNDS = int(os.environ.get("BCRYPT_ROUNDS", 12))
+from backend_api.core.settings import process_settings
+
+ROUNDS = process_settings().bcrypt_rounds  # at import: DUMMY_HASH below is made with it
 
 
 def _prepare(password: str) -> bytes:

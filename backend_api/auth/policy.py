@@ -10,7 +10,9 @@ from datetime import timedelta
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from sqlalchemy import select, update
+from sqlmodel import col
 
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.security import TokenError, decode_token, names_session
 from backend_api.core.timeutil import as_utc, now
 
@@ -42,33 +44,33 @@ class BearerSecurityPolicy:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            request.auth_error = "not_authenticated"
+            request.auth_error = ErrorCode.NOT_AUTHENTICATED
             return None
         try:
             claims = decode_token(self.secret, token.strip(), "access")
         except TokenError:
-            request.auth_error = "token_invalid"
+            request.auth_error = ErrorCode.TOKEN_INVALID
             return None
         reader, writer = request.registry.planner_sessions
         with reader() as db:
             row = db.execute(
                 select(TokenSession, User)
-                .join(User, User.id == TokenSession.user_id)
-                .where(TokenSession.id == claims["sid"])
+                .join(User, col(User.id) == col(TokenSession.user_id))
+                .where(col(TokenSession.id) == claims["sid"])
             ).first()
         if row is None or not names_session(claims, row.User.id, row.TokenSession.session_key):
-            request.auth_error = "token_invalid"
+            request.auth_error = ErrorCode.TOKEN_INVALID
             return None
         session, user = row
         if not user.is_active:
-            request.auth_error = "account_disabled"
+            request.auth_error = ErrorCode.ACCOUNT_DISABLED
             return None
         if not session.is_active:
-            request.auth_error = "session_revoked"
+            request.auth_error = ErrorCode.SESSION_REVOKED
             return None
         if now() - as_utc(session.last_used_at) > LAST_USED_RESOLUTION:
             with writer() as db, db.begin():
-                db.execute(update(TokenSession).where(TokenSession.id == session.id).values(last_used_at=now()))
+                db.execute(update(TokenSession).where(col(TokenSession.id) == session.id).values(last_used_at=now()))
         request.environ["planner.user_id"] = user.id
         return Identity(user.id, user.username, user.role, session.id)
 

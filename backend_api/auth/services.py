@@ -7,8 +7,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from backend_api.core import metrics
+from backend_api.core.db import rows_changed
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import ApiError, field_error, not_found, unauthenticated
 from backend_api.core.security import TokenError, decode_token, encode_token, names_session
 from backend_api.core.timeutil import as_utc, now
@@ -75,18 +78,18 @@ def _issue(settings, session: TokenSession, user_id: int) -> dict:
 
 
 def login(db: Session, settings, username: str, password: str, ip: str, user_agent: str) -> dict:
-    user = db.scalar(select(User).where(User.username_key == username_key(username)))
+    user = db.scalar(select(User).where(col(User.username_key) == username_key(username)))
     if user is None:
         verify_password(password, DUMMY_HASH)
         metrics.login("invalid_credentials")
-        raise unauthenticated("invalid_credentials")
+        raise unauthenticated(ErrorCode.INVALID_CREDENTIALS)
     if not verify_password(password, user.password_hash):
         metrics.login("invalid_credentials")
-        raise unauthenticated("invalid_credentials")
+        raise unauthenticated(ErrorCode.INVALID_CREDENTIALS)
     if not user.is_active:
         # Only after the password is right, so this reveals nothing to a guesser.
         metrics.login("account_disabled")
-        raise unauthenticated("account_disabled")
+        raise unauthenticated(ErrorCode.ACCOUNT_DISABLED)
     metrics.login("success")
     session = TokenSession(user_id=user.id, refresh_jti=uuid.uuid4().hex, ip=ip, user_agent=user_agent)
     db.add(session)
@@ -99,10 +102,10 @@ def _session_of(db: Session, settings, refresh_token: str) -> tuple[TokenSession
     try:
         claims = decode_token(settings.jwt_secret, refresh_token, "refresh")
     except TokenError:
-        raise unauthenticated("token_invalid") from None
+        raise unauthenticated(ErrorCode.TOKEN_INVALID) from None
     session = db.get(TokenSession, claims["sid"], populate_existing=True)
     if session is None or not names_session(claims, session.user_id, session.session_key):
-        raise unauthenticated("token_invalid")
+        raise unauthenticated(ErrorCode.TOKEN_INVALID)
     return session, claims
 
 
@@ -112,19 +115,23 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
     token rotated away from in the last few seconds (two tabs of one browser refreshing at once),
     which gets the session's current refresh token back rather than a new branch of the family."""
     session, claims = _session_of(db, settings, refresh_token)
-    user = db.get(User, session.user_id)
+    user = db.get_one(User, session.user_id)  # a session's user: a foreign key that cascades on delete
     if not user.is_active:
-        raise unauthenticated("account_disabled")
+        raise unauthenticated(ErrorCode.ACCOUNT_DISABLED)
     if not session.is_active:
-        raise unauthenticated("session_revoked")
+        raise unauthenticated(ErrorCode.SESSION_REVOKED)
     new_jti = uuid.uuid4().hex
-    rotated = db.execute(
-        update(TokenSession)
-        .where(
-            TokenSession.id == session.id, TokenSession.refresh_jti == claims["jti"], TokenSession.is_active.is_(True)
+    rotated = rows_changed(
+        db.execute(
+            update(TokenSession)
+            .where(
+                col(TokenSession.id) == session.id,
+                col(TokenSession.refresh_jti) == claims["jti"],
+                col(TokenSession.is_active).is_(True),
+            )
+            .values(refresh_jti=new_jti, last_used_at=now())
         )
-        .values(refresh_jti=new_jti, last_used_at=now())
-    ).rowcount
+    )
     if rotated == 0:
         current = _just_rotated(db, settings, session.id, claims["jti"])
         if current is not None:
@@ -134,7 +141,8 @@ def refresh(db: Session, settings, refresh_token: str) -> dict:
         # Committed although the response is a 401: the revocation is the point.
         db.info["commit_on_error"] = True
         raise unauthenticated(
-            "session_revoked", "This refresh token was already used; the session has been signed out for safety."
+            ErrorCode.SESSION_REVOKED,
+            "This refresh token was already used; the session has been signed out for safety.",
         )
     db.add(RevokedRefreshToken(jti=claims["jti"], session_id=session.id))
     session.refresh_jti = new_jti
@@ -146,15 +154,15 @@ def _just_rotated(db: Session, settings, session_id: int, jti: str) -> TokenSess
     the grace period; otherwise None (a real replay)."""
     latest = db.scalar(
         select(RevokedRefreshToken)
-        .where(RevokedRefreshToken.session_id == session_id)
-        .order_by(RevokedRefreshToken.revoked_at.desc())
+        .where(col(RevokedRefreshToken.session_id) == session_id)
+        .order_by(col(RevokedRefreshToken.revoked_at).desc())
         .limit(1)
     )
     if latest is None or latest.jti != jti:
         return None
     if now() - as_utc(latest.revoked_at) > timedelta(seconds=settings.refresh_reuse_grace_seconds):
         return None
-    session = db.get(TokenSession, session_id, populate_existing=True)
+    session = db.get_one(TokenSession, session_id, populate_existing=True)
     return session if session.is_active else None
 
 
@@ -164,21 +172,23 @@ def logout(db: Session, settings, refresh_token: str) -> None:
 
 
 def _revoke(db: Session, session_id: int, reason: str) -> None:
-    ended = db.execute(
-        update(TokenSession)
-        .where(TokenSession.id == session_id, TokenSession.is_active.is_(True))
-        .values(is_active=False, revoked_at=now())
-    ).rowcount
+    ended = rows_changed(
+        db.execute(
+            update(TokenSession)
+            .where(col(TokenSession.id) == session_id, col(TokenSession.is_active).is_(True))
+            .values(is_active=False, revoked_at=now())
+        )
+    )
     metrics.sessions_revoked(reason, ended)
 
 
 def revoke_all(db: Session, user_id: int, except_session: int | None = None) -> int:
     """Sign a user out everywhere (disable, password change), optionally keeping one session.
     Returns how many sessions it ended (the audit log records it)."""
-    statement = update(TokenSession).where(TokenSession.user_id == user_id, TokenSession.is_active.is_(True))
+    statement = update(TokenSession).where(col(TokenSession.user_id) == user_id, col(TokenSession.is_active).is_(True))
     if except_session is not None:
-        statement = statement.where(TokenSession.id != except_session)
-    ended = db.execute(statement.values(is_active=False, revoked_at=now())).rowcount
+        statement = statement.where(col(TokenSession.id) != except_session)
+    ended = rows_changed(db.execute(statement.values(is_active=False, revoked_at=now())))
     metrics.sessions_revoked("signed_out_everywhere", ended)
     return ended
 
@@ -187,8 +197,8 @@ def list_sessions(db: Session, user_id: int) -> list[TokenSession]:
     return list(
         db.scalars(
             select(TokenSession)
-            .where(TokenSession.user_id == user_id)
-            .order_by(TokenSession.issued_at.desc(), TokenSession.id.desc())
+            .where(col(TokenSession.user_id) == user_id)
+            .order_by(col(TokenSession.issued_at).desc(), col(TokenSession.id).desc())
         )
     )
 
@@ -217,12 +227,12 @@ def create_user(
     db: Session, username: str, password: str, email: str = "", role: str = "user", person_id: int | None = None
 ) -> User:
     key = check_username(username)
-    taken = db.scalar(select(User.username).where(User.username_key == key))
+    taken = db.scalar(select(col(User.username)).where(col(User.username_key) == key))
     if taken is not None:
         message = (
             "This username is already taken." if taken == username else f"This username is already taken (as {taken})."
         )
-        raise ApiError(400, "duplicate", message, errors={"username": [message]})
+        raise ApiError(400, ErrorCode.DUPLICATE, message, errors={"username": [message]})
     check_password_policy(password, username)
     if person_id is not None:
         check_person_free(db, person_id)
@@ -240,7 +250,7 @@ def create_user(
         db.flush()
     except IntegrityError:
         # The checks above passed, so a concurrent request took the username or the person first.
-        raise ApiError(400, "duplicate", "This username or person was just taken by another account.") from None
+        raise ApiError(400, ErrorCode.DUPLICATE, "This username or person was just taken by another account.") from None
     return user
 
 
@@ -248,7 +258,7 @@ def check_person_free(db: Session, person_id: int) -> None:
     """A login may be linked to an existing Person that has no other login."""
     if db.get(Person, person_id) is None:
         raise field_error("personId", f"Person {person_id} does not exist.")
-    holder = db.scalar(select(User.username).where(User.person_id == person_id))
+    holder = db.scalar(select(col(User.username)).where(col(User.person_id) == person_id))
     if holder is not None:
         message = f"This person already has a login ({holder})."
-        raise ApiError(400, "duplicate", message, errors={"personId": [message]})
+        raise ApiError(400, ErrorCode.DUPLICATE, message, errors={"personId": [message]})

@@ -2,8 +2,10 @@
 
 from pyramid.view import view_config
 
+from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import ApiError, unauthenticated
 from backend_api.core.openapi import Operation, describe
+from backend_api.core.permissions import Permission
 from backend_api.core.resource import json_body_as, no_content
 
 from . import services
@@ -37,7 +39,7 @@ def throttled_login(request, body: TokenRequest) -> dict:
     if wait:
         raise ApiError(
             429,
-            "throttled",
+            ErrorCode.THROTTLED,
             f"Too many failed sign-in attempts. Try again in {wait} seconds.",
             extra={"retryAfter": wait},
             headers={"Retry-After": str(wait)},
@@ -63,15 +65,15 @@ def logout(request):
     return no_content(request)
 
 
-@view_config(route_name="auth_me", request_method="GET", renderer="json", permission="self")
+@view_config(route_name="auth_me", request_method="GET", renderer="json", permission=Permission.SELF)
 def me(request):
     user = request.db.get(User, request.identity.user_id)
     if user is None:
-        raise unauthenticated("token_invalid")
+        raise unauthenticated(ErrorCode.TOKEN_INVALID)
     return user_out(user)
 
 
-@view_config(route_name="auth_sessions", request_method="GET", renderer="json", permission="self")
+@view_config(route_name="auth_sessions", request_method="GET", renderer="json", permission=Permission.SELF)
 def sessions(request):
     identity = request.identity
     return {
@@ -79,7 +81,7 @@ def sessions(request):
     }
 
 
-@view_config(route_name="auth_sessions_revoke", request_method="POST", renderer="json", permission="self")
+@view_config(route_name="auth_sessions_revoke", request_method="POST", renderer="json", permission=Permission.SELF)
 def revoke(request):
     body = json_body_as(request, RevokeRequest)
     identity = request.identity
@@ -126,15 +128,17 @@ def includeme(config):
             permission=None,
             errors=(401,),
         ),
-        Operation("auth_me", "GET", "The signed-in user", response=UserOut, permission="self"),
-        Operation("auth_sessions", "GET", "Own sessions, newest first", response=SessionList, permission="self"),
+        Operation("auth_me", "GET", "The signed-in user", response=UserOut, permission=Permission.SELF),
+        Operation(
+            "auth_sessions", "GET", "Own sessions, newest first", response=SessionList, permission=Permission.SELF
+        ),
         Operation(
             "auth_sessions_revoke",
             "POST",
             "Revoke one of own sessions",
             request=RevokeRequest,
             response=SessionOut,
-            permission="self",
+            permission=Permission.SELF,
             errors=(404,),
         ),
     )

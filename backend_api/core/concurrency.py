@@ -8,6 +8,7 @@ SQLite's timestamps alone could not tell them apart.
 import hashlib
 import re
 
+from .error_codes import ErrorCode
 from .errors import ApiError
 from .timeutil import iso
 
@@ -56,7 +57,7 @@ def parse_etag_header(value: str) -> list[str] | str:
 def _malformed() -> ApiError:
     return ApiError(
         400,
-        "invalid",
+        ErrorCode.INVALID,
         "The If-Match or If-None-Match header is malformed.",
         errors={"If-Match": ["Expected *, or one or more quoted entity tags."]},
     )
@@ -75,7 +76,7 @@ def matches_weak(tags: list[str] | str, etag: str) -> bool:
 def precondition_failed(current_etag: str, current: dict) -> ApiError:
     return ApiError(
         412,
-        "precondition_failed",
+        ErrorCode.PRECONDITION_FAILED,
         "This item was updated by someone else.",
         extra={"etag": current_etag, "current": current},
         headers={"ETag": current_etag},
@@ -93,7 +94,9 @@ def require_if_match(request, obj, serialize, required: bool = True) -> int:
     if header is None:
         if required:
             raise ApiError(
-                428, "precondition_required", "This request must carry an If-Match header with the ETag you last saw."
+                428,
+                ErrorCode.PRECONDITION_REQUIRED,
+                "This request must carry an If-Match header with the ETag you last saw.",
             )
         return obj.version
     tags = parse_etag_header(header)

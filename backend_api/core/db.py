@@ -8,10 +8,11 @@ instead of a clean 412.
 
 import sqlite3
 from enum import StrEnum
+from typing import Any, cast
 
 from pyramid.tweens import EXCVIEW, MAIN
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -106,8 +107,8 @@ def violation(error: DBAPIError) -> Violation | None:
     """Which constraint a database error broke (SQLSTATE on PostgreSQL, the extended error name
     on SQLite); None for any other error."""
     if isinstance(error.orig, sqlite3.Error):
-        return _SQLITE_VIOLATIONS.get(getattr(error.orig, "sqlite_errorname", None))
-    return _PG_VIOLATIONS.get(getattr(error.orig, "sqlstate", None))
+        return _SQLITE_VIOLATIONS.get(getattr(error.orig, "sqlite_errorname", ""))
+    return _PG_VIOLATIONS.get(getattr(error.orig, "sqlstate", ""))
 
 
 def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
@@ -157,3 +158,9 @@ def _end(request, commit: bool) -> None:
 def includeme(config):
     config.add_request_method(request_session, "db", reify=True)
     config.add_tween("backend_api.core.db.transaction_tween_factory", under=EXCVIEW, over=MAIN)
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched. `Session.execute` is typed as answering a
+    `Result`; for those statements it is a `CursorResult`, which counts them."""
+    return cast(CursorResult[Any], result).rowcount

@@ -12,6 +12,8 @@ import re
 import uuid
 from urllib.parse import unquote_to_bytes
 
+from .error_codes import ErrorCode
+
 # C0 controls and DEL. Allowed in JSON text only as tab, newline and carriage return (notes,
 # descriptions); never in a path or a query parameter.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -29,7 +31,7 @@ ALWAYS_HEADERS = [("X-Content-Type-Options", "nosniff")]
 
 
 class Refused(Exception):
-    def __init__(self, status: str, code: str, detail: str):
+    def __init__(self, status: str, code: ErrorCode, detail: str):
         super().__init__(detail)
         self.status, self.code, self.detail = status, code, detail
 
@@ -39,9 +41,9 @@ def _check_text(wsgi_text: str, what: str, unquote: bool) -> None:
         raw = wsgi_text.encode("latin-1")
         text = (unquote_to_bytes(raw) if unquote else raw).decode("utf-8")
     except UnicodeError:
-        raise Refused("400 Bad Request", "invalid", f"The {what} is not valid UTF-8.") from None
+        raise Refused("400 Bad Request", ErrorCode.INVALID, f"The {what} is not valid UTF-8.") from None
     if CONTROL.search(text):
-        raise Refused("400 Bad Request", "invalid", f"The {what} contains control characters.")
+        raise Refused("400 Bad Request", ErrorCode.INVALID, f"The {what} contains control characters.")
 
 
 def _check(environ, max_body_bytes: int) -> None:
@@ -50,10 +52,12 @@ def _check(environ, max_body_bytes: int) -> None:
     _check_text(environ.get("QUERY_STRING", ""), "query", unquote=True)
     length = environ.get("CONTENT_LENGTH") or "0"
     if not length.isdigit():
-        raise Refused("400 Bad Request", "invalid", "Content-Length is not a number.")
+        raise Refused("400 Bad Request", ErrorCode.INVALID, "Content-Length is not a number.")
     if int(length) > max_body_bytes:
         raise Refused(
-            "413 Content Too Large", "too_large", f"The request body is larger than {max_body_bytes // 1024} KiB."
+            "413 Content Too Large",
+            ErrorCode.TOO_LARGE,
+            f"The request body is larger than {max_body_bytes // 1024} KiB.",
         )
 
 
@@ -79,5 +83,15 @@ def edge(app, max_body_bytes: int):
             return [body]
         return app(environ, with_headers)
 
-    wsgi.registry = app.registry
-    return wsgi
+    return WithRegistry(wsgi, app.registry)
+
+
+class WithRegistry:
+    """A WSGI callable that keeps the Pyramid app's `registry` in sight of whoever holds it (tests,
+    the server, the embedded mount read `app.registry`) however many layers wrap the app."""
+
+    def __init__(self, wsgi, registry):
+        self.wsgi, self.registry = wsgi, registry
+
+    def __call__(self, environ, start_response):
+        return self.wsgi(environ, start_response)

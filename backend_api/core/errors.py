@@ -5,6 +5,7 @@ same envelope here, so a client never sees HTML or a traceback.
 """
 
 import logging
+from typing import Any
 
 from pydantic import ValidationError
 from pyramid.httpexceptions import HTTPException
@@ -15,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from . import metrics
 from .db import database_unavailable
+from .error_codes import ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -23,48 +25,51 @@ class ApiError(Exception):
     def __init__(
         self,
         status: int,
-        code: str,
+        code: ErrorCode,
         detail: str,
         errors: dict | None = None,
         extra: dict | None = None,
         headers: dict | None = None,
     ):
         super().__init__(detail)
-        self.status, self.code, self.detail = status, code, detail
+        # ErrorCode(code): a free string that is no code fails here, in tests, not on a client.
+        self.status, self.code, self.detail = status, ErrorCode(code), detail
         self.errors, self.extra, self.headers = errors, extra or {}, headers or {}
 
 
 def invalid(errors: dict[str, list[str]], detail: str = "Some fields are not valid.") -> ApiError:
-    return ApiError(400, "invalid", detail, errors=errors)
+    return ApiError(400, ErrorCode.INVALID, detail, errors=errors)
 
 
-def field_error(field: str, message: str, code: str = "invalid") -> ApiError:
+def field_error(field: str, message: str, code: ErrorCode = ErrorCode.INVALID) -> ApiError:
     return ApiError(400, code, message, errors={field: [message]})
 
 
 def not_found(what: str = "Item") -> ApiError:
-    return ApiError(404, "not_found", f"{what} not found.")
+    return ApiError(404, ErrorCode.NOT_FOUND, f"{what} not found.")
 
 
 def permission_denied() -> ApiError:
-    return ApiError(403, "permission_denied", "You do not have permission to do this.")
+    return ApiError(403, ErrorCode.PERMISSION_DENIED, "You do not have permission to do this.")
 
 
-def unauthenticated(code: str = "not_authenticated", detail: str | None = None) -> ApiError:
-    messages = {
-        "not_authenticated": "Authentication credentials were not provided.",
-        "token_invalid": "The token is invalid or expired.",
-        "session_revoked": "This session has been signed out.",
-        "account_disabled": "This account is disabled.",
-        "invalid_credentials": "The username or password is incorrect.",
-    }
-    return ApiError(401, code, detail or messages[code], headers={"WWW-Authenticate": "Bearer"})
+UNAUTHENTICATED_DETAILS = {
+    ErrorCode.NOT_AUTHENTICATED: "Authentication credentials were not provided.",
+    ErrorCode.TOKEN_INVALID: "The token is invalid or expired.",
+    ErrorCode.SESSION_REVOKED: "This session has been signed out.",
+    ErrorCode.ACCOUNT_DISABLED: "This account is disabled.",
+    ErrorCode.INVALID_CREDENTIALS: "The username or password is incorrect.",
+}
+
+
+def unauthenticated(code: ErrorCode = ErrorCode.NOT_AUTHENTICATED, detail: str | None = None) -> ApiError:
+    return ApiError(401, code, detail or UNAUTHENTICATED_DETAILS[code], headers={"WWW-Authenticate": "Bearer"})
 
 
 def unavailable() -> ApiError:
     return ApiError(
         503,
-        "unavailable",
+        ErrorCode.UNAVAILABLE,
         "The service is unavailable for a moment. Please try again shortly.",
         headers={"Retry-After": "5"},
     )
@@ -84,7 +89,7 @@ def from_validation_error(exc: ValidationError) -> ApiError:
 
 
 def render(request, error: ApiError):
-    body = {"detail": error.detail, "code": error.code}
+    body: dict[str, Any] = {"detail": error.detail, "code": error.code}
     if error.errors:
         body["errors"] = error.errors
     body.update(error.extra)
@@ -96,7 +101,7 @@ def render(request, error: ApiError):
 
 @exception_view_config(ApiError)
 def api_error_view(exc, request):
-    if exc.code == "precondition_failed":
+    if exc.code == ErrorCode.PRECONDITION_FAILED:
         metrics.conflict(request)
     return render(request, exc)
 
@@ -115,10 +120,13 @@ def notfound_view(request):
         return render(
             request,
             ApiError(
-                405, "method_not_allowed", f"Method {request.method} is not allowed here.", headers={"Allow": allow}
+                405,
+                ErrorCode.METHOD_NOT_ALLOWED,
+                f"Method {request.method} is not allowed here.",
+                headers={"Allow": allow},
             ),
         )
-    return render(request, ApiError(404, "not_found", "Not found."))
+    return render(request, ApiError(404, ErrorCode.NOT_FOUND, "Not found."))
 
 
 def allowed_methods(registry, route_name: str) -> list[str]:
@@ -138,13 +146,14 @@ def allowed_methods(registry, route_name: str) -> list[str]:
 def forbidden_view(request):
     # Unauthenticated callers get 401 with the precise reason the security policy found.
     if request.authenticated_userid is None:
-        return render(request, unauthenticated(getattr(request, "auth_error", None) or "not_authenticated"))
+        return render(request, unauthenticated(getattr(request, "auth_error", None) or ErrorCode.NOT_AUTHENTICATED))
     return render(request, permission_denied())
 
 
 @exception_view_config(HTTPException)
 def http_exception_view(exc, request):
-    code = {405: "method_not_allowed", 415: "unsupported_media_type"}.get(exc.status_int, "error")
+    known = {405: ErrorCode.METHOD_NOT_ALLOWED, 415: ErrorCode.UNSUPPORTED_MEDIA_TYPE}
+    code = known.get(exc.status_int, ErrorCode.ERROR)
     return render(request, ApiError(exc.status_int, code, exc.title + "."))
 
 
@@ -170,7 +179,7 @@ def pool_timeout_view(exc, request):
 @exception_view_config(Exception)
 def unexpected_error_view(exc, request):
     log.exception("unhandled error request_id=%s", getattr(request, "request_id", "-"))
-    return render(request, ApiError(500, "server_error", "Something went wrong on our side. Please try again."))
+    return render(request, ApiError(500, ErrorCode.SERVER_ERROR, "Something went wrong on our side. Please try again."))
 
 
 def includeme(config):

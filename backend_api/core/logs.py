@@ -11,11 +11,12 @@ Lines hold ids only: never a username, an e-mail address, a token or a request b
 
 import contextvars
 import logging
-import os
 import sys
 import time
 
 from pythonjsonlogger.json import JsonFormatter
+
+from .settings import process_settings
 
 access_log = logging.getLogger("backend_api.access")
 _current_request = contextvars.ContextVar("planner_request", default=None)
@@ -69,8 +70,9 @@ def configure_logging(name: str = "") -> None:
     """Send the records of logger `name` (the root by default) to stderr in LOG_FORMAT, at LOG_LEVEL.
     A host that logs in its own way (the Reflex app) passes "backend_api": only the API's lines."""
     logger = logging.getLogger(name or None)
-    logger.handlers[:] = [make_handler(sys.stderr, os.environ.get("LOG_FORMAT", "json").lower())]
-    logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+    settings = process_settings()
+    logger.handlers[:] = [make_handler(sys.stderr, settings.log_format)]
+    logger.setLevel(settings.log_level)
     if name:
         logger.propagate = False
 

@@ -22,8 +22,9 @@ import tempfile
 import threading
 import time
 
+from .settings import MULTIPROC_ENV, process_settings
+
 log = logging.getLogger(__name__)
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class _Metrics:
@@ -120,30 +121,35 @@ def metrics_tween_factory(handler, registry):
 # ---- serving ----------------------------------------------------------------------------------
 def configured_port() -> int | None:
     """METRICS_PORT: None when unset or 0 (no metrics served)."""
-    return int(os.environ.get("METRICS_PORT") or 0) or None
+    return process_settings().metrics_port
 
 
 def prepare_multiprocess() -> str:
     """Before the server forks its workers: a fresh PROMETHEUS_MULTIPROC_DIR for them to write to.
     A given one is emptied (numbers of an earlier run must not add to this one's); otherwise a
     temporary one is made and removed when the server exits."""
-    path = os.environ.get(MULTIPROC_ENV)
+    path = process_settings().metrics_dir
     if path:
         os.makedirs(path, exist_ok=True)
         for stale in glob.glob(os.path.join(path, "*.db")):
             os.remove(stale)
     else:
-        path = tempfile.mkdtemp(prefix="planner-metrics-")
+        path = made = tempfile.mkdtemp(prefix="planner-metrics-")
         owner = os.getpid()
-        # Only the parent removes it: a worker leaving through an exception runs atexit too.
-        atexit.register(lambda: os.getpid() == owner and shutil.rmtree(path, ignore_errors=True))
-        os.environ[MULTIPROC_ENV] = path
+
+        def remove() -> None:
+            # Only the parent removes it: a worker leaving through an exception runs atexit too.
+            if os.getpid() == owner:
+                shutil.rmtree(made, ignore_errors=True)
+
+        atexit.register(remove)
+        os.environ[MULTIPROC_ENV] = path  # the handoff to prometheus_client in the workers
     return path
 
 
 def worker_exited(pid: int) -> None:
     """A worker is gone: its counts stay in the sum (counters never go back), its requests in flight go."""
-    if os.environ.get(MULTIPROC_ENV):
+    if process_settings().metrics_dir:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(pid)
@@ -157,7 +163,7 @@ def serve_metrics(port: int) -> None:
 
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
-    host = os.environ.get("METRICS_HOST", "127.0.0.1")
+    host = process_settings().metrics_host
     start_http_server(port, addr=host, registry=registry)
     log.info("metrics on http://%s:%s/metrics", host, port)
 

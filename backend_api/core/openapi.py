@@ -14,14 +14,18 @@ from pyramid.interfaces import IRoutesMapper
 
 from .concurrency import ENTITY_TAGS_PATTERN
 from .edge import CONTROL_IN_TEXT, not_matching
+from .error_codes import ErrorCode
 from .params import Param
+from .permissions import Permission
 
+# Every code the API sends (core/error_codes.py), so a client can check it knows each one.
+ERROR_CODE_SCHEMA = {"type": "string", "enum": [code.value for code in ErrorCode], "title": "ErrorCode"}
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["detail", "code"],
     "properties": {
         "detail": {"type": "string"},
-        "code": {"type": "string"},
+        "code": {"$ref": "#/components/schemas/ErrorCode"},
         "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
         "etag": {"type": "string"},
         "current": {"type": "object"},
@@ -37,7 +41,7 @@ class Operation:
     request: type[BaseModel] | None = None
     response: type[BaseModel] | dict | None = None
     status: int = 200
-    permission: str | None = "view"
+    permission: Permission | None = Permission.VIEW
     list_of: bool = False
     params: tuple[Param, ...] = field(default=())
     # Concurrency (core/concurrency.py): "read" = GET detail (If-None-Match, 304), "write" = If-Match
@@ -71,9 +75,10 @@ def build_document(registry) -> dict:
         ref_template="#/components/schemas/{model}",
     )
     schemas = dict(defs.get("$defs", {}))
-    for model in {op.request for op in operations if op.partial}:
+    for model in {op.request for op in operations if op.partial and op.request}:
         schemas[_partial_name(model)] = _partial(schemas[model.__name__])
     _refuse_control_characters(schemas)
+    schemas["ErrorCode"] = ERROR_CODE_SCHEMA
     schemas["Error"] = ERROR_SCHEMA
     paths: dict[str, dict] = {}
     for path, op in located:

@@ -18,13 +18,17 @@ from urllib.parse import urlencode
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match, set_etag
-from .db import Violation, violation
+from .db import Violation, rows_changed, violation
 from .edge import CONTROL_IN_TEXT
+from .error_codes import ErrorCode
 from .errors import ApiError, field_error, from_validation_error, not_found
+from .model import Row, table_of
 from .openapi import Operation, describe
 from .params import Param, boolean, day, enum, ids, integer, ordering, read, text
+from .permissions import Permission
 from .schemas import MAX_ID, CamelModel, M, parse
 from .timeutil import now
 
@@ -45,11 +49,13 @@ def json_object(request) -> dict:
     try:
         body = request.json_body
     except RecursionError:
-        raise ApiError(400, "invalid", f"The request body is nested deeper than {MAX_JSON_DEPTH} levels.") from None
+        raise ApiError(
+            400, ErrorCode.INVALID, f"The request body is nested deeper than {MAX_JSON_DEPTH} levels."
+        ) from None
     except ValueError:
-        raise ApiError(400, "invalid", "The request body is not valid JSON.") from None
+        raise ApiError(400, ErrorCode.INVALID, "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid", "The request body must be a JSON object.")
+        raise ApiError(400, ErrorCode.INVALID, "The request body must be a JSON object.")
     _check_values(body)
     return body
 
@@ -117,7 +123,7 @@ def filter_param(column, wire: str, choices=None) -> Param:
 
 
 class Resource:
-    model: ClassVar[type]
+    model: ClassVar[type[Row]]  # Editable for every resource that writes
     schema: ClassVar[type[CamelModel]]  # input: create, PUT, and PATCH merged onto the current object
     out: ClassVar[type[CamelModel]]  # output, for serialization and OpenAPI
     label: ClassVar[str] = "Item"
@@ -186,7 +192,7 @@ class Resource:
         page, size = values["page"], values["pageSize"]
         count = self.db.scalar(select(func.count()).select_from(self.model).where(*conditions))
         if page > 1 and (page - 1) * size >= count:
-            raise ApiError(404, "not_found", "Invalid page.")
+            raise ApiError(404, ErrorCode.NOT_FOUND, "Invalid page.")
         query = (
             select(self.model)
             .where(*conditions)
@@ -223,7 +229,7 @@ class Resource:
             attr = self.ordering[name.removeprefix("-")]
             column = getattr(self.model, attr) if isinstance(attr, str) else attr
             clauses.append(column.desc() if name.startswith("-") else column.asc())
-        return clauses + [self.model.id.asc()]
+        return clauses + [col(self.model.id).asc()]
 
     def collection_post(self):
         values = self._validate(json_object(self.request))
@@ -276,12 +282,12 @@ class Resource:
         obj = self._get_object()
         seen = require_if_match(self.request, obj, self.serialize, required=False)
         self.before_delete(obj)
-        table = self.model.__table__
+        table = table_of(self.model)
         for guard in self.request.registry.planner_delete_guards.get(table, ()):
             guard(self.db, obj)
         for column in set_null_links(table):
             clear_links(self.db, column, obj.id)
-        deleted = self.db.execute(delete(table).where(table.c.id == obj.id, table.c.version == seen)).rowcount
+        deleted = rows_changed(self.db.execute(delete(table).where(table.c.id == obj.id, table.c.version == seen)))
         if deleted == 0:
             self._lost_race(obj)
         self._flush()
@@ -305,13 +311,13 @@ class Resource:
     def _write(self, obj, seen: int, data: dict):
         values = self._validate(data)
         self.check(values, obj)
-        table = self.model.__table__
+        table = table_of(self.model)
         statement = (
             update(table)
             .where(table.c.id == obj.id, table.c.version == seen)
             .values(**values, version=table.c.version + 1, updated_at=now())
         )
-        if self.db.execute(statement).rowcount == 0:
+        if rows_changed(self.db.execute(statement)) == 0:
             self._lost_race(obj)
         self._flush()
         obj = self.db.get(self.model, obj.id, populate_existing=True)
@@ -331,34 +337,35 @@ class Resource:
             # The checks in check() ran first, so this is a race with another request: the same
             # unique value inserted, or a linked row deleted, at the same moment.
             if violation(exc) is Violation.FOREIGN_KEY:
-                raise ApiError(400, "invalid", "A linked item was deleted meanwhile. Reload and try again.") from None
-            raise ApiError(400, "duplicate", "This value is already taken.") from None
+                raise ApiError(
+                    400, ErrorCode.INVALID, "A linked item was deleted meanwhile. Reload and try again."
+                ) from None
+            raise ApiError(400, ErrorCode.DUPLICATE, "This value is already taken.") from None
 
     # ---- shared checks ----------------------------------------------------------------------
     def check_unique_and_foreign(self, values: dict, obj) -> None:
         errors: dict[str, list[str]] = {}
-        code = "invalid"
+        code = ErrorCode.INVALID  # duplicate when any value is taken, even beside a missing link
         for wire, attr in self.unique.items():
             value = values.get(attr)
             if value is None:
                 continue
             column = getattr(self.model, attr)
-            taken = select(self.model.id).where(column == value)
+            taken = select(col(self.model.id)).where(column == value)
             if obj is not None:
-                taken = taken.where(self.model.id != obj.id)
+                taken = taken.where(col(self.model.id) != obj.id)
             if self.db.scalar(taken.limit(1)) is not None:
                 errors[wire] = [f"This {wire_label(wire)} is already taken."]
-                code = "duplicate"
+                code = ErrorCode.DUPLICATE
         for wire, label in self.foreign.items():
             value = values.get(_snake(wire))
-            target = linked_column(self.model.__table__.c[_snake(wire)])
+            target = linked_column(table_of(self.model).c[_snake(wire)])
             if value is not None and (
                 not valid_id(value) or self.db.scalar(select(target).where(target == value)) is None
             ):
                 errors[wire] = [f"{label} {value} does not exist."]
-                code = "invalid" if code != "duplicate" else code
         if errors:
-            detail = "This value is already taken." if code == "duplicate" else "Some fields are not valid."
+            detail = "This value is already taken." if code == ErrorCode.DUPLICATE else "Some fields are not valid."
             raise ApiError(400, code, detail, errors=errors)
 
 
@@ -376,13 +383,13 @@ def register(config, resource: type[Resource], collection_route: str, item_route
     the OpenAPI document."""
     config.add_route(collection_route, f"/api/{path}/")
     config.add_route(item_route, f"/api/{path}/{{id}}/")
-    views: list[tuple[str, str, str, str]] = [
-        (collection_route, "GET", "collection_get", "view"),
-        (collection_route, "POST", "collection_post", "edit"),
-        (item_route, "GET", "get", "view"),
-        (item_route, "PATCH", "patch", "edit"),
-        (item_route, "PUT", "put", "edit"),
-        (item_route, "DELETE", "delete", "edit"),
+    views: list[tuple[str, str, str, Permission]] = [
+        (collection_route, "GET", "collection_get", Permission.VIEW),
+        (collection_route, "POST", "collection_post", Permission.EDIT),
+        (item_route, "GET", "get", Permission.VIEW),
+        (item_route, "PATCH", "patch", Permission.EDIT),
+        (item_route, "PUT", "put", Permission.EDIT),
+        (item_route, "DELETE", "delete", Permission.EDIT),
     ]
     for route, method, attr, permission in views:
         config.add_view(
@@ -401,7 +408,7 @@ def register(config, resource: type[Resource], collection_route: str, item_route
             request=resource.schema,
             response=resource.out,
             status=201,
-            permission="edit",
+            permission=Permission.EDIT,
             etag=True,
         ),
         Operation(item, "GET", f"{label} (ETag; If-None-Match gives 304)", response=resource.out, conditional="read"),
@@ -411,7 +418,7 @@ def register(config, resource: type[Resource], collection_route: str, item_route
             f"Merge into {label} (If-Match required)",
             request=resource.schema,
             response=resource.out,
-            permission="edit",
+            permission=Permission.EDIT,
             conditional="write-required",
             partial=True,
         ),
@@ -421,11 +428,16 @@ def register(config, resource: type[Resource], collection_route: str, item_route
             f"Replace {label} (If-Match required)",
             request=resource.schema,
             response=resource.out,
-            permission="edit",
+            permission=Permission.EDIT,
             conditional="write-required",
         ),
         Operation(
-            item, "DELETE", f"Delete {label} (If-Match honoured)", status=204, permission="edit", conditional="write"
+            item,
+            "DELETE",
+            f"Delete {label} (If-Match honoured)",
+            status=204,
+            permission=Permission.EDIT,
+            conditional="write",
         ),
     )
 
@@ -495,7 +507,7 @@ def add_delete_guard(config, model, guard) -> None:
     """The config directive: `guard(db, obj)` runs before a row of `model` is deleted and may refuse
     (raise ApiError). For the feature whose rows point at `model`'s (assignments at people), so the
     feature being deleted from need not know it."""
-    config.registry.planner_delete_guards.setdefault(model.__table__, []).append(guard)
+    config.registry.planner_delete_guards.setdefault(table_of(model), []).append(guard)
 
 
 def includeme(config):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import jwt
 from pyramid.authorization import Allow, Authenticated
 
+from .permissions import Permission
 from .timeutil import now
 
 ALGORITHM = "HS256"
@@ -67,10 +68,10 @@ class RootFactory:
     """Permissions by role: everyone signed in may view; managers and admins edit; admins administer."""
 
     __acl__ = [
-        (Allow, Authenticated, "view"),
-        (Allow, Authenticated, "self"),
-        (Allow, "role:manager", "edit"),
-        (Allow, "role:admin", ("edit", "admin")),
+        (Allow, Authenticated, Permission.VIEW),
+        (Allow, Authenticated, Permission.SELF),
+        (Allow, "role:manager", Permission.EDIT),
+        (Allow, "role:admin", (Permission.EDIT, Permission.ADMIN)),
     ]
 
     def __init__(self, request):

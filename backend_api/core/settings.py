@@ -1,8 +1,19 @@
-"""Configuration from the environment, with safe defaults for development."""
+"""Configuration from the environment, with safe defaults for development: every environment
+variable the API reads is read here (tests/unit/test_settings_single_source.py checks) and listed in
+the README's configuration table.
 
+`Settings` (`load_settings`) is the application's, built once by `backend_api.main`. What a process
+needs before there is an application, or without one — the password hash cost at import, logging,
+the server's workers and metrics, the CLI's first admin — is `ProcessSettings`, read afresh by
+`process_settings()`: it needs no JWT_SECRET, so `ensure-admin` and the server's first log lines
+work in production before the application's settings are checked.
+"""
+
+import dataclasses
 import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +74,7 @@ class Settings:
 
 def load_settings(overrides: dict | None = None) -> Settings:
     env = os.environ
-    values = dict(
+    settings = Settings(
         database_url=database_url(),
         jwt_secret=_jwt_secret(),
         access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", 5)),
@@ -88,7 +99,48 @@ def load_settings(overrides: dict | None = None) -> Settings:
         sentry_dsn=env.get("SENTRY_DSN") or None,
         environment=env.get("PLANNER_ENV", "development"),
     )
-    values.update(overrides or {})
-    if values["cookie_secure"] not in ("auto", "true", "false"):
-        raise RuntimeError(f"COOKIE_SECURE must be auto, true or false, not {values['cookie_secure']!r}")
-    return Settings(**values)
+    settings = dataclasses.replace(settings, **(overrides or {}))
+    if settings.cookie_secure not in ("auto", "true", "false"):
+        raise RuntimeError(f"COOKIE_SECURE must be auto, true or false, not {settings.cookie_secure!r}")
+    return settings
+
+
+# prometheus_client reads this variable itself, in every worker: core/metrics.py sets it for them.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+@dataclass(frozen=True)
+class ProcessSettings:
+    # bcrypt's cost: 12 in production; the tests use 4 (each step doubles the time of a hash).
+    bcrypt_rounds: int = 12
+    log_format: str = "json"  # or "text" (core/logs.py refuses any other)
+    log_level: str = "INFO"
+    # Prometheus metrics of every worker, summed, on this port of the server's parent; None = off.
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+    # Where the workers write their numbers (core/metrics.py); None = a temporary directory.
+    metrics_dir: str | None = None
+    workers: int = 2  # `serve --workers`' default
+    # The first admin `ensure-admin` creates; no password = a random one, printed once.
+    admin_username: str = "admin"
+    admin_password: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "ProcessSettings":
+        return cls(
+            bcrypt_rounds=int(env.get("BCRYPT_ROUNDS", 12)),
+            log_format=env.get("LOG_FORMAT", "json").lower(),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            metrics_port=int(env.get("METRICS_PORT") or 0) or None,
+            metrics_host=env.get("METRICS_HOST", "127.0.0.1"),
+            metrics_dir=env.get(MULTIPROC_ENV) or None,
+            workers=int(env.get("WEB_CONCURRENCY", 2)),
+            admin_username=env.get("PLANNER_ADMIN_USERNAME", "admin"),
+            admin_password=env.get("PLANNER_ADMIN_PASSWORD") or None,
+        )
+
+
+def process_settings() -> ProcessSettings:
+    """Read now, not cached: the server's parent sets PROMETHEUS_MULTIPROC_DIR for its workers and
+    reads it back later, and tests change the environment between calls."""
+    return ProcessSettings.from_env(os.environ)

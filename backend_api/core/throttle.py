@@ -9,13 +9,15 @@ cannot be reached the database counts instead: sign-in keeps working and keeps b
 
 import logging
 import time
+from typing import Protocol
 
 from sqlalchemy import BigInteger, Column, Integer, String, case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from . import metrics
+from .model import table_of
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,14 @@ class LoginAttempt(SQLModel, table=True):
     key: str = Field(sa_column=Column(String(300), primary_key=True))
     hits: int = Field(sa_column=Column(Integer, nullable=False))
     window_ends: int = Field(sa_column=Column(BigInteger, nullable=False))  # epoch seconds
+
+
+class Counter(Protocol):
+    """Where attempts are counted: the database, Redis, or Redis with the database to fall back on."""
+
+    def hit(self, key: str, window: int) -> tuple[int, int]: ...
+    def forgive(self, key: str) -> None: ...
+    def reset(self, key: str) -> None: ...
 
 
 class DatabaseCounter:
@@ -39,7 +49,7 @@ class DatabaseCounter:
     def hit(self, key: str, window: int) -> tuple[int, int]:
         """Count one attempt: (attempts in the window so far, seconds until the window ends)."""
         at = int(time.time())
-        table = LoginAttempt.__table__
+        table = table_of(LoginAttempt)
         expired = table.c.window_ends <= at
         statement = (
             self._insert(table)
@@ -61,13 +71,13 @@ class DatabaseCounter:
         with self._engine.begin() as conn:
             conn.execute(
                 update(LoginAttempt)
-                .where(LoginAttempt.key == key, LoginAttempt.hits > 0)
-                .values(hits=LoginAttempt.hits - 1)
+                .where(col(LoginAttempt.key) == key, col(LoginAttempt.hits) > 0)
+                .values(hits=col(LoginAttempt.hits) - 1)
             )
 
     def reset(self, key: str) -> None:
         with self._engine.begin() as conn:
-            conn.execute(delete(LoginAttempt).where(LoginAttempt.key == key))
+            conn.execute(delete(LoginAttempt).where(col(LoginAttempt.key) == key))
 
 
 class RedisCounter:
@@ -134,7 +144,7 @@ class LoginThrottle:
     """`username` is the normalised login name (auth.services.username_key), so `Admin` and `admin`
     share one count; `ip` is the real client address (from a trusted proxy)."""
 
-    def __init__(self, counter, user_limit: int, ip_limit: int, window: int):
+    def __init__(self, counter: Counter, user_limit: int, ip_limit: int, window: int):
         self.counter, self.user_limit, self.ip_limit, self.window = counter, user_limit, ip_limit, window
 
     def attempt(self, username: str, ip: str) -> int:
@@ -163,9 +173,10 @@ class LoginThrottle:
 
 
 def make_throttle(settings, engine: Engine) -> LoginThrottle:
-    counter = DatabaseCounter(engine)
+    database = DatabaseCounter(engine)
+    counter: Counter = database
     if settings.redis_url:
-        counter = FallbackCounter(RedisCounter(settings.redis_url), counter)
+        counter = FallbackCounter(RedisCounter(settings.redis_url), database)
     return LoginThrottle(
         counter, settings.throttle_user_failures, settings.throttle_ip_failures, settings.throttle_window_seconds
     )

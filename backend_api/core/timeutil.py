@@ -1,12 +1,19 @@
 """UTC helpers: the API speaks UTC with a `Z`; SQLite hands back naive datetimes, so normalise."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import overload
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
+@overload
+def as_utc(value: datetime | None) -> datetime | None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None

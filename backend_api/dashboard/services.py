@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from backend_api.assignments.models import Assignment
 from backend_api.assignments.queries import names_for
@@ -60,33 +61,34 @@ def dashboard(
     keys = {w.isoformat() for w in week_keys}
 
     people_query = (
-        select(Person, Department.name)
-        .outerjoin(Department, Department.id == Person.department_id)
-        .order_by(Person.name)
+        select(Person, col(Department.name))
+        .outerjoin(Department, col(Department.id) == col(Person.department_id))
+        .order_by(col(Person.name))
     )
     if person_id is not None:  # one person's page, active or not: the same figures, week by week
-        people_query = people_query.where(Person.id == person_id)
+        people_query = people_query.where(col(Person.id) == person_id)
     else:
-        people_query = people_query.where(Person.is_active.is_(True))
+        people_query = people_query.where(col(Person.is_active).is_(True))
     if department_id is not None:
-        people_query = people_query.where(Person.department_id == department_id)
+        people_query = people_query.where(col(Person.department_id) == department_id)
     people = list(db.execute(people_query))
     ids = [p.id for p, _ in people]
 
-    hours = defaultdict(lambda: defaultdict(float))  # person -> week -> hours
+    # person -> week -> hours
+    hours: defaultdict[int, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     assignment_count = 0
     for person_id, weekly in db.execute(
-        select(Assignment.person_id, Assignment.weekly_hours).where(Assignment.person_id.in_(ids))
+        select(col(Assignment.person_id), col(Assignment.weekly_hours)).where(col(Assignment.person_id).in_(ids))
     ):
         assignment_count += 1
         for week, value in (weekly or {}).items():
             if week in keys:
                 hours[person_id][week] += float(value)
 
-    days_off = defaultdict(lambda: defaultdict(int))
+    days_off: defaultdict[int, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for person_id, start, end in db.execute(
-        select(TimeOff.person_id, TimeOff.start_date, TimeOff.end_date).where(
-            TimeOff.person_id.in_(ids), TimeOff.end_date >= first, TimeOff.start_date <= last
+        select(col(TimeOff.person_id), col(TimeOff.start_date), col(TimeOff.end_date)).where(
+            col(TimeOff.person_id).in_(ids), col(TimeOff.end_date) >= first, col(TimeOff.start_date) <= last
         )
     ):
         for week in week_keys:
@@ -156,8 +158,8 @@ def dashboard(
     recent = list(
         db.scalars(
             select(Assignment)
-            .where(Assignment.person_id.in_(ids))
-            .order_by(Assignment.updated_at.desc(), Assignment.id.desc())
+            .where(col(Assignment.person_id).in_(ids))
+            .order_by(col(Assignment.updated_at).desc(), col(Assignment.id).desc())
             .limit(RECENT)
         )
     )

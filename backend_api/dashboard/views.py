@@ -2,6 +2,7 @@ from pyramid.view import view_config
 
 from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import integer, read
+from backend_api.core.permissions import Permission
 from backend_api.core.schemas import MAX_ID
 
 from .services import dashboard
@@ -15,7 +16,7 @@ PARAMS = (
 )
 
 
-@view_config(route_name="dashboard", request_method="GET", renderer="json", permission="view")
+@view_config(route_name="dashboard", request_method="GET", renderer="json", permission=Permission.VIEW)
 def dashboard_view(request):
     values = read(request, *PARAMS)
     return dashboard(request.db, values["weeks"], values["departmentId"], person_id=values["personId"])

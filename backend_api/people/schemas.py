@@ -29,7 +29,7 @@ class PersonIn(CamelModel):
     @field_validator("skills")
     @classmethod
     def _clean_skills(cls, skills: list[str]) -> list[str]:
-        cleaned = []
+        cleaned: list[str] = []
         for skill in (s.strip() for s in skills):
             if not skill or len(skill) > 50:
                 raise ValueError("Each skill must have 1 to 50 characters.")

@@ -31,8 +31,9 @@ The indexes follow every write: the key columns are set by models.search_keys on
 name or email, and the migration's triggers (0002) keep the side tables in step with the keys.
 """
 
-from sqlalchemy import and_, bindparam, column, func, literal_column, or_, select, table
+from sqlalchemy import BindParameter, and_, bindparam, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from backend_api.core.resource import escape_like
 
@@ -55,9 +56,11 @@ def search_people(db: Session, q: str, limit: int = DEFAULT_LIMIT, include_inact
     if len(q) < MIN_QUERY:
         return []
     needle = fold(q)
-    active = [] if include_inactive else [Person.is_active.is_(True)]
-    prefix = and_(Person.name_key >= needle, Person.name_key < needle + TOP)
-    found = list(db.scalars(select(Person).where(prefix, *active).order_by(Person.name_key, Person.id).limit(limit)))
+    active = [] if include_inactive else [col(Person.is_active).is_(True)]
+    prefix = and_(col(Person.name_key) >= needle, col(Person.name_key) < needle + TOP)
+    found = list(
+        db.scalars(select(Person).where(prefix, *active).order_by(col(Person.name_key), col(Person.id)).limit(limit))
+    )
     missing = limit - len(found)
     if missing > 0:
         sqlite = db.get_bind().dialect.name == "sqlite"
@@ -71,7 +74,7 @@ def search_people(db: Session, q: str, limit: int = DEFAULT_LIMIT, include_inact
 
 
 def _contains(needle: str, function):
-    return or_(function(Person.name_key, needle) > 0, function(Person.email_key, needle) > 0)
+    return or_(function(col(Person.name_key), needle) > 0, function(col(Person.email_key), needle) > 0)
 
 
 def _substring_sqlite(needle: str):
@@ -84,11 +87,13 @@ def _substring_sqlite(needle: str):
         candidates = (
             select(_grams.c.rowid).where(literal_column(_grams.name).op("MATCH")(match)).limit(CANDIDATES).subquery()
         )
-        return select(Person).join(candidates, candidates.c.rowid == Person.id).where(_contains(needle, func.instr))
+        return (
+            select(Person).join(candidates, candidates.c.rowid == col(Person.id)).where(_contains(needle, func.instr))
+        )
     if needle.isalnum():
         return (
             select(Person)
-            .join(_fts_words, _fts_words.c.rowid == Person.id)
+            .join(_fts_words, _fts_words.c.rowid == col(Person.id))
             .where(literal_column(_fts_words.name).op("MATCH")(_phrase(needle) + "*"), _contains(needle, func.instr))
         )
     return None
@@ -100,15 +105,15 @@ def _substring_postgres(needle: str):
         # cannot see it and guesses; with the value, the planner reads the key columns' large
         # histograms (0002) and picks the GIN index for a rare q and a LIMITed scan for a common one.
         # Backslash is LIKE's default escape on PostgreSQL.
-        pattern = bindparam(None, "%" + escape_like(needle) + "%", literal_execute=True)
+        pattern: BindParameter[str] = bindparam(None, "%" + escape_like(needle) + "%", literal_execute=True)
         if any(c.isspace() for c in needle):  # emails have no spaces: spare their index the work
-            return select(Person).where(Person.name_key.like(pattern))
-        return select(Person).where(or_(Person.name_key.like(pattern), Person.email_key.like(pattern)))
+            return select(Person).where(col(Person.name_key).like(pattern))
+        return select(Person).where(or_(col(Person.name_key).like(pattern), col(Person.email_key).like(pattern)))
     if needle.isalnum():
         words = and_(_pg_words.c.word >= needle, _pg_words.c.word < needle + TOP)
         return (
             select(Person)
-            .join(_pg_words, _pg_words.c.person_id == Person.id)
+            .join(_pg_words, _pg_words.c.person_id == col(Person.id))
             .where(words, _contains(needle, func.strpos))
         )
     return None

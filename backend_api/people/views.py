@@ -1,9 +1,11 @@
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import col
 
 from backend_api.core.errors import field_error
 from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import boolean, integer, read, text
+from backend_api.core.permissions import Permission
 from backend_api.core.resource import Resource, escape_like, names_by_id, register
 from backend_api.departments.models import Department
 
@@ -43,13 +45,13 @@ class PeopleResource(Resource):
         if values["skill"]:
             conditions.append(has_skill(self.db, values["skill"]))
         if values["email"]:
-            conditions.append(Person.email == values["email"].strip().lower())  # stored lower-cased
+            conditions.append(col(Person.email) == values["email"].strip().lower())  # stored lower-cased
         if values["search"]:
             # A paginated, counted list has to see every match; on the folded keys it is at least
             # right for non-ASCII names and can use PostgreSQL's trigram indexes.
             needle = "%" + escape_like(fold(values["search"].strip())) + "%"
             conditions.append(
-                or_(Person.name_key.like(needle, escape="\\"), Person.email_key.like(needle, escape="\\"))
+                or_(col(Person.name_key).like(needle, escape="\\"), col(Person.email_key).like(needle, escape="\\"))
             )
         return conditions
 
@@ -84,9 +86,9 @@ def has_skill(db, skill: str):
     """Case-insensitive membership in the JSON skills list, on either engine."""
     skill = skill.strip().lower()
     if db.get_bind().dialect.name == "postgresql":
-        element = func.jsonb_array_elements_text(func.cast(Person.skills, JSONB)).table_valued("value")
+        element = func.jsonb_array_elements_text(func.cast(col(Person.skills), JSONB)).table_valued("value")
     else:
-        element = func.json_each(Person.skills).table_valued("value")
+        element = func.json_each(col(Person.skills)).table_valued("value")
     return exists(select(1).select_from(element).where(func.lower(element.c.value) == skill))
 
 
@@ -94,7 +96,9 @@ def includeme(config):
     # Before the resource's routes: /api/people/{id}/ would match search/ too.
     config.add_route("people_search", "/api/people/search/")
     register(config, PeopleResource, "people", "person", "people")
-    config.add_view(people_search, route_name="people_search", request_method="GET", permission="view", renderer="json")
+    config.add_view(
+        people_search, route_name="people_search", request_method="GET", permission=Permission.VIEW, renderer="json"
+    )
     describe(
         config,
         Operation(

@@ -31,12 +31,14 @@ from planner_app.services.models import (
     Dashboard,
     Deliverable,
     Department,
+    Item,
     Page,
     Person,
     PersonSearch,
     Project,
     Session,
     SessionList,
+    Stored,
     TimeOff,
     TokenPair,
     User,
@@ -87,6 +89,7 @@ def _query(filters: Mapping[str, Any]) -> dict[str, str]:
 
 
 M = TypeVar("M", bound=Wire)
+R = TypeVar("R", bound=Item)  # a resource's row
 
 
 def _parse(model: type[M], resp: httpx.Response) -> M:
@@ -97,39 +100,41 @@ def _parse(model: type[M], resp: httpx.Response) -> M:
         raise ApiError(502, "bad_response", str(exc), request_id=resp.headers.get("X-Request-ID", "")) from exc
 
 
-class Resource(Generic[M]):
+class Resource(Generic[R]):
     """List/detail/create/update/delete of one API resource, typed by its model."""
 
-    def __init__(self, client: ApiClient, name: str, model: type[M]):
+    def __init__(self, client: ApiClient, name: str, model: type[R]):
         self._client = client
         self._path = f"/{name}/"
         self._model = model
+        # pydantic parametrises a generic model at run time; mypy reads the subscript as a type.
+        self._page: type[Page[R]] = Page[model]  # type: ignore[valid-type]
 
     def detail_path(self, item_id: int) -> str:
         return f"{self._path}{item_id}/"
 
-    async def list(self, page: int = 1, page_size: int = 50, **filters: Any) -> Page[M]:
+    async def list(self, page: int = 1, page_size: int = 50, **filters: Any) -> Page[R]:
         params = {"page": str(page), "pageSize": str(page_size), **_query(filters)}
         resp = await self._client.request("GET", self._path, params=params)
-        result = _parse(Page[self._model], resp)
+        result = _parse(self._page, resp)
         # A row read now is the latest this tab has seen of that item. Only ETags the tab already
         # holds are refreshed: long lists (a form's choices) must not swell the tab's state.
         etags = self._client.etags
         for item in result.results:
             path = self.detail_path(item.id)
-            if path in etags and item.etag:
+            if path in etags and isinstance(item, Stored) and item.etag:
                 etags[path] = item.etag
         return result
 
-    async def get(self, item_id: int) -> M:
+    async def get(self, item_id: int) -> R:
         resp = await self._client.request("GET", self.detail_path(item_id))
         return _parse(self._model, resp)
 
-    async def create(self, data: Mapping[str, Any]) -> M:
+    async def create(self, data: Mapping[str, Any]) -> R:
         resp = await self._client.request("POST", self._path, json=_wire(data))
         return _parse(self._model, resp)
 
-    async def update(self, item_id: int, changes: Mapping[str, Any], *, if_match: str | None = None) -> M:
+    async def update(self, item_id: int, changes: Mapping[str, Any], *, if_match: str | None = None) -> R:
         """PATCH with If-Match: `if_match` when the caller pinned a version (a form keeps the ETag of
         what it was filled from), else the ETag this tab last saw of the item, fetched if it saw none."""
         path = self.detail_path(item_id)

@@ -1,8 +1,9 @@
 """What a failed API call is, and the one plain sentence people read about it.
 
 `ApiError` carries the envelope of API.md (status, code, detail, per-field errors) and turns it
-into words (`PLAIN_MESSAGES`, the one catalogue of the codes the app explains); a 412 becomes a
-`ConcurrencyError` that also holds the item as it is now.
+into words (`PLAIN_MESSAGES` for the API's codes, `CLIENT_MESSAGES` for the app's own, the API's
+detail for `SHOWS_API_DETAIL`); a 412 becomes a `ConcurrencyError` that also holds the item as it
+is now.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import httpx
 # 401 codes after which the tab must sign in again (refreshing cannot help).
 SESSION_ENDED_CODES = frozenset({"session_revoked", "account_disabled"})
 
-# What people read when a call fails. The API's own `detail` is used for codes not listed.
+# What people read when a call fails, by the API's error code (its `ErrorCode` schema). Every code
+# the API sends is either here or in SHOWS_API_DETAIL (tests/app/test_contract.py checks both ways).
 PLAIN_MESSAGES = {
     "invalid_credentials": "Wrong username or password.",
     "session_revoked": "You were signed out from another device.",
@@ -25,10 +27,38 @@ PLAIN_MESSAGES = {
     "permission_denied": "You don't have permission to do that.",
     "not_found": "That item no longer exists.",
     "precondition_failed": "This item was updated by someone else.",
-    "network": "The server can't be reached. Check your connection and try again.",
-    "bad_response": "The server sent an answer this app does not understand. Please try again later.",
+    # With the wait in seconds when the API sends Retry-After (see ApiError.message).
+    "throttled": "Too many attempts. Try again in a moment.",
     "server_error": "Something went wrong on the server. Please try again.",
 }
+# The app's own codes, for a call that got no usable answer from the API (no HTTP response, or one
+# that is not the shape the client expects). Never codes of the API's.
+CLIENT_MESSAGES = {
+    "network": "The server can't be reached. Check your connection and try again.",
+    "bad_response": "The server sent an answer this app does not understand. Please try again later.",
+}
+MESSAGES = PLAIN_MESSAGES | CLIENT_MESSAGES
+# API codes shown with the API's own `detail`, because that sentence is already written for the
+# person at the screen and says more than a fixed one could: which field or value (invalid,
+# duplicate: the form also marks the fields), whom (last_admin), how large (too_large), how long
+# to wait (unavailable). The rest cannot happen in normal use of the app (it sends If-Match, JSON,
+# and only the methods and sign-in requests the API expects) and their detail names what went wrong.
+SHOWS_API_DETAIL = frozenset(
+    {
+        "invalid",
+        "duplicate",
+        "last_admin",
+        "too_large",
+        "unavailable",
+        "csrf_failed",
+        "cross_site",
+        "server_only",
+        "method_not_allowed",
+        "unsupported_media_type",
+        "precondition_required",
+        "error",
+    }
+)
 
 
 class ApiError(Exception):
@@ -83,13 +113,12 @@ class ApiError(Exception):
     @property
     def message(self) -> str:
         """One plain sentence for people, never a JSON dump."""
-        if self.code == "throttled":
-            wait = f" in {self.retry_after} seconds" if self.retry_after else " in a moment"
-            return f"Too many attempts. Try again{wait}."
+        if self.code == "throttled" and self.retry_after:
+            return f"Too many attempts. Try again in {self.retry_after} seconds."
         if self.code == "invalid" and self.errors:
             return "Please correct the highlighted fields."
-        if self.code in PLAIN_MESSAGES:
-            return PLAIN_MESSAGES[self.code]
+        if self.code in MESSAGES:
+            return MESSAGES[self.code]
         return self.detail or PLAIN_MESSAGES["server_error"]
 
     def field_errors(self) -> dict[str, str]:

@@ -18,6 +18,19 @@ class Wire(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
+class Item(Wire):
+    """A row of a resource (services/client.Resource): its id names its detail URL."""
+
+    id: int = 0
+
+
+class Stored(Item):
+    """A row of the six planning resources: every stored item carries its ETag (the one of its
+    detail URL), lists' rows too. Users do not: their writes are actions, not conditional PATCHes."""
+
+    etag: str = ""
+
+
 class TokenPair(Wire):
     access: str = ""
     refresh: str = ""
@@ -27,8 +40,7 @@ class AccessToken(Wire):
     access: str = ""
 
 
-class User(Wire):
-    id: int = 0
+class User(Item):
     username: str = ""
     email: str = ""
     role: str = ""
@@ -70,10 +82,7 @@ class AuditEntry(Wire):
     created_at: str = ""
 
 
-class Person(Wire):
-    id: int = 0
-    # Every stored item carries its ETag (the one of its detail URL), lists' rows too.
-    etag: str = ""
+class Person(Stored):
     name: str = ""
     email: str | None = None
     phone: str | None = None
@@ -90,9 +99,7 @@ class Person(Wire):
     updated_at: str = ""
 
 
-class Department(Wire):
-    id: int = 0
-    etag: str = ""
+class Department(Stored):
     name: str = ""
     parent_id: int | None = None
     manager_id: int | None = None
@@ -101,9 +108,7 @@ class Department(Wire):
     updated_at: str = ""
 
 
-class Project(Wire):
-    id: int = 0
-    etag: str = ""
+class Project(Stored):
     name: str = ""
     project_number: str | None = None
     client: str = "Internal"
@@ -116,9 +121,7 @@ class Project(Wire):
     updated_at: str = ""
 
 
-class Assignment(Wire):
-    id: int = 0
-    etag: str = ""
+class Assignment(Stored):
     person_id: int = 0
     project_id: int = 0
     person_name: str = ""
@@ -131,9 +134,7 @@ class Assignment(Wire):
     updated_at: str = ""
 
 
-class Deliverable(Wire):
-    id: int = 0
-    etag: str = ""
+class Deliverable(Stored):
     project_id: int = 0
     project_name: str = ""
     date: str | None = None
@@ -145,9 +146,7 @@ class Deliverable(Wire):
     updated_at: str = ""
 
 
-class TimeOff(Wire):
-    id: int = 0
-    etag: str = ""
+class TimeOff(Stored):
     person_id: int = 0
     person_name: str = ""
     start_date: str = ""

@@ -33,7 +33,7 @@ from reflex_base.event.context import EventContext
 
 from planner_app.planning import long_date
 from planner_app.services.client import ApiClient, Credentials
-from planner_app.services.errors import PLAIN_MESSAGES, SESSION_ENDED_CODES, ApiError
+from planner_app.services.errors import MESSAGES, SESSION_ENDED_CODES, ApiError
 from planner_app.services.models import User
 
 LOGIN_ROUTE = "/login"
@@ -308,8 +308,8 @@ class AuthState(rx.State):
     @rx.event
     def open_login(self):
         params = self.router.url.query_parameters
-        # Only the API's own codes are put into words; anything else in the URL is ignored.
-        self.login_notice = PLAIN_MESSAGES.get(params.get("reason", ""), "")
+        # Only known codes are put into words; anything else in the URL is ignored.
+        self.login_notice = MESSAGES.get(params.get("reason", ""), "")
         self.login_error = ""
         self.signing_in = False
         if self._ready():

@@ -45,6 +45,25 @@ def test_the_apps_option_lists_are_the_apis_enums(schemas):
     assert [value for value, _ in ROLE_OPTIONS] == _enum(schemas, "Role")
 
 
+def test_every_error_code_of_the_api_is_put_into_words(schemas):
+    from planner_app.services.errors import PLAIN_MESSAGES, SHOWS_API_DETAIL
+
+    api_codes = set(_enum(schemas, "ErrorCode"))
+    assert "precondition_failed" in api_codes  # the document's list, not an empty one
+    unexplained = api_codes - set(PLAIN_MESSAGES) - SHOWS_API_DETAIL
+    assert not unexplained, f"give these a plain message or list them in SHOWS_API_DETAIL: {sorted(unexplained)}"
+    assert not set(PLAIN_MESSAGES) & SHOWS_API_DETAIL, "a code has one way of being shown"
+
+
+def test_the_apps_messages_name_only_codes_that_exist(schemas):
+    from planner_app.services.errors import CLIENT_MESSAGES, PLAIN_MESSAGES, SHOWS_API_DETAIL
+
+    api_codes = set(_enum(schemas, "ErrorCode"))
+    assert set(PLAIN_MESSAGES) - api_codes == set(), "PLAIN_MESSAGES names codes the API does not send"
+    assert SHOWS_API_DETAIL - api_codes == set(), "SHOWS_API_DETAIL names codes the API does not send"
+    assert not set(CLIENT_MESSAGES) & api_codes, "the app's own codes must not be mistaken for the API's"
+
+
 def test_every_band_and_status_has_its_colour_and_label():
     from backend_api.dashboard.services import Band
     from backend_api.projects.models import ProjectStatus

@@ -1,5 +1,5 @@
 """The docs stay usable: every relative link in README.md and docs/ leads to a file that exists,
-and docs/api.md names every route the API serves."""
+and docs/api.md names every route the API serves and every error code it sends."""
 
 import re
 from pathlib import Path
@@ -42,3 +42,13 @@ def test_every_route_is_in_the_api_doc(registry):
     assert "/api/people/{id}/" in patterns  # the route table as the app serves it, not a copy
     missing = sorted(pattern for pattern in patterns if pattern not in api_doc)
     assert not missing, missing
+
+
+def test_the_error_table_lists_every_error_code():
+    from backend_api.core.error_codes import ErrorCode
+
+    api_doc = (ROOT / "docs" / "api.md").read_text()
+    table = re.search(r"^\| status \| code \| when \|\n(?:\|.*\n)+", api_doc, flags=re.MULTILINE)
+    assert table is not None, "docs/api.md lost its error table"
+    listed = set(re.findall(r"`([a-z_]+)`", "\n".join(row.split("|")[2] for row in table.group().splitlines()[2:])))
+    assert listed == set(ErrorCode), {"undocumented": set(ErrorCode) - listed, "unknown": listed - set(ErrorCode)}
