@@ -7,7 +7,6 @@ from backend_api.projects.models import Project
 
 from . import guards
 from .models import Assignment
-from .queries import names_for
 from .schemas import AssignmentIn, AssignmentOut
 
 
@@ -27,6 +26,7 @@ class AssignmentsResource(Resource):
     default_ordering = ("-updatedAt",)
     extra_params = (ident("departmentId", message=BAD_FILTER, description="People of this department."),)
     foreign = {"personId": "Person", "projectId": "Project"}
+    names = {"person_name": "person_id", "project_name": "project_id"}
     merge_fields = frozenset({"weeklyHours"})
 
     def extra_filters(self, values):
@@ -34,9 +34,6 @@ class AssignmentsResource(Resource):
         if department is None:
             return []
         return [Assignment.person_id.in_(select(Person.id).where(Person.department_id == department))]
-
-    def extras(self, objs):
-        return names_for(self.db, objs)
 
 
 def includeme(config):
