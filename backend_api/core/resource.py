@@ -163,19 +163,30 @@ class Resource:
 
     # ---- reading ----------------------------------------------------------------------------
     @classmethod
-    @cache  # once per resource
-    def reading(cls) -> Select:
+    def reading(cls, ids=None) -> Select:
         """The SELECT of every read: the table's columns and, for each of `names`, the linked row's
         name from an outer join, so an object and its names (a page of them too) are one query.
-        Plain rows, not ORM instances: nothing here is written back through the ORM."""
+        Plain rows, not ORM instances: nothing here is written back through the ORM. `ids`, a
+        subquery of ids (a page), is the table's rows are read for: the names are then joined to
+        those rows only, not to every row the page is sorted from."""
         table = cls.model.__table__
-        source, columns = table, list(table.c)
+        source = table if ids is None else ids.join(table, table.c.id == ids.c.id)
+        columns = list(table.c)
+        for linked, on, name in cls._linked_names():
+            source = source.outerjoin(linked, on)
+            columns.append(name)
+        return select(*columns).select_from(source)
+
+    @classmethod
+    @cache  # once per resource
+    def _linked_names(cls) -> list[tuple]:
+        """(the linked table's alias, the join condition, its labelled name column) per name."""
+        table, linked_names = cls.model.__table__, []
         for field, key in cls.names.items():
             target = linked_column(table.c[key])
             linked = target.table.alias(f"linked_{field}")  # one alias each: assignments link people and projects
-            source = source.outerjoin(linked, table.c[key] == linked.c[target.name])
-            columns.append(linked.c.name.label(field))
-        return select(*columns).select_from(source)
+            linked_names.append((linked, table.c[key] == linked.c[target.name], linked.c.name.label(field)))
+        return linked_names
 
     @classmethod
     @cache  # once per resource: the serializers are built from the output model's core schema
@@ -230,14 +241,18 @@ class Resource:
         count = self.db.scalar(select(func.count()).select_from(self.model).where(*conditions))
         if page > 1 and (page - 1) * size >= count:
             raise ApiError(404, "not_found", "Invalid page.")
-        query = (
-            self.reading()
+        order = self._ordering(values["ordering"])
+        # The page's ids first, then their rows with names: a join ahead of the sort would run for
+        # every row sorted (SQLite joins all of them before it sorts: 4x the time at 10,000 rows).
+        ids = (
+            select(self.model.__table__.c.id)
             .where(*conditions)
-            .order_by(*self._ordering(values["ordering"]))
+            .order_by(*order)
             .offset((page - 1) * size)
             .limit(size)
+            .subquery("page")
         )
-        rows = list(self.db.execute(query))
+        rows = list(self.db.execute(self.reading(ids).order_by(*order)))
         body = self.wire().page(
             count,
             self._page_url(page + 1) if page * size < count else None,
