@@ -8,7 +8,6 @@ from backend_api.projects.models import Project
 
 from . import guards
 from .models import Assignment
-from .queries import names_for
 from .schemas import AssignmentIn, AssignmentOut
 
 
@@ -28,6 +27,7 @@ class AssignmentsResource(Resource):
     default_ordering = ("-updatedAt",)
     extra_params = (ident("departmentId", message=BAD_FILTER, description="People of this department."),)
     foreign = {"personId": "Person", "projectId": "Project"}
+    names = {"person_name": "person_id", "project_name": "project_id"}
     merge_fields = frozenset({"weeklyHours"})
 
     def extra_filters(self, values):
@@ -35,9 +35,6 @@ class AssignmentsResource(Resource):
         if department is None:
             return []
         return [col(Assignment.person_id).in_(select(col(Person.id)).where(col(Person.department_id) == department))]
-
-    def extras(self, objs):
-        return names_for(self.db, objs)
 
 
 def includeme(config):

@@ -18,16 +18,11 @@ _ETAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"\s*')
 ENTITY_TAGS_PATTERN = rf"^\s*(\*|{_ETAG.pattern}(,{_ETAG.pattern})*,?)\s*$"  # a trailing comma is let pass
 
 
-def make_etag(obj) -> str:
+def make_etag(obj, kind: str | None = None) -> str:
+    """From the columns already loaded: `obj` is a model instance, or a row of `kind` (its table)."""
     updated = iso(obj.updated_at) or ""
-    raw = f"{type(obj).__tablename__}:{obj.id}:{updated}:{obj.version}"
+    raw = f"{kind or type(obj).__tablename__}:{obj.id}:{updated}:{obj.version}"
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
-
-
-def set_etag(response, obj) -> str:
-    etag = make_etag(obj)
-    response.headers["ETag"] = etag
-    return etag
 
 
 def parse_etag_header(value: str) -> list[str] | str:
@@ -83,7 +78,7 @@ def precondition_failed(current_etag: str, current: dict) -> ApiError:
     )
 
 
-def require_if_match(request, obj, serialize, required: bool = True) -> int:
+def require_if_match(request, obj, serialize, required: bool = True, kind: str | None = None) -> int:
     """Check If-Match against `obj`; return the version the caller saw, for the atomic write.
 
     A missing header is a 428 `precondition_required` (RFC 6585: the server requires the request
@@ -100,7 +95,7 @@ def require_if_match(request, obj, serialize, required: bool = True) -> int:
             )
         return obj.version
     tags = parse_etag_header(header)
-    current = make_etag(obj)
+    current = make_etag(obj, kind)
     if not matches_strong(tags, current):
         raise precondition_failed(current, serialize(obj))
     return obj.version

@@ -1,7 +1,6 @@
 from sqlalchemy import ColumnElement
 
-from backend_api.core.resource import DATE_RANGE, Resource, date_range_filters, names_by_id, register
-from backend_api.projects.models import Project
+from backend_api.core.resource import DATE_RANGE, Resource, date_range_filters, register
 
 from .models import Deliverable
 from .schemas import DeliverableIn, DeliverableOut
@@ -14,14 +13,11 @@ class DeliverablesResource(Resource):
     default_ordering = ("date",)
     extra_params = DATE_RANGE
     foreign = {"projectId": "Project"}
+    names = {"project_name": "project_id"}
 
     def extra_filters(self, values) -> list[ColumnElement]:
         # ?from=&to= for the calendar: deliverables due in a date range.
         return date_range_filters(values, Deliverable.date, Deliverable.date)
-
-    def extras(self, objs):
-        names = names_by_id(self.db, Project, {o.project_id for o in objs})
-        return {o.id: {"project_name": names.get(o.project_id)} for o in objs}
 
 
 def includeme(config):

@@ -31,10 +31,11 @@ The indexes follow every write: the key columns are set by models.search_keys on
 name or email, and the migration's triggers (0002) keep the side tables in step with the keys.
 """
 
-from sqlalchemy import BindParameter, and_, bindparam, column, func, literal_column, or_, select, table
+from sqlalchemy import BindParameter, Select, and_, bindparam, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from backend_api.core.model import table_of
 from backend_api.core.resource import escape_like
 
 from .models import Person, fold
@@ -51,22 +52,24 @@ _fts_words = table("people_words", column("rowid"))
 _pg_words = table("people_words", column("word"), column("person_id"))
 
 
-def search_people(db: Session, q: str, limit: int = DEFAULT_LIMIT, include_inactive: bool = False) -> list[Person]:
-    """People matching q (already trimmed and at most MAX_QUERY long), prefix matches first."""
+def search_people(
+    db: Session, q: str, limit: int = DEFAULT_LIMIT, include_inactive: bool = False, rows: Select | None = None
+) -> list:
+    """People matching q (already trimmed and at most MAX_QUERY long), prefix matches first: rows
+    of `rows` (a SELECT from people with whatever it joins in; by default the table's columns)."""
     if len(q) < MIN_QUERY:
         return []
+    rows = select(*table_of(Person).c) if rows is None else rows
     needle = fold(q)
     active = [] if include_inactive else [col(Person.is_active).is_(True)]
     prefix = and_(col(Person.name_key) >= needle, col(Person.name_key) < needle + TOP)
-    found = list(
-        db.scalars(select(Person).where(prefix, *active).order_by(col(Person.name_key), col(Person.id)).limit(limit))
-    )
+    found = list(db.execute(rows.where(prefix, *active).order_by(col(Person.name_key), col(Person.id)).limit(limit)))
     missing = limit - len(found)
     if missing > 0:
         sqlite = db.get_bind().dialect.name == "sqlite"
-        query = (_substring_sqlite if sqlite else _substring_postgres)(needle)
+        query = (_substring_sqlite if sqlite else _substring_postgres)(rows, needle)
         if query is not None:
-            more = db.scalars(query.where(~prefix, *active).limit(missing * 2))
+            more = db.execute(query.where(~prefix, *active).limit(missing * 2))
             # The word table can list a person once per matching word: keep each once.
             kept = list({p.id: p for p in more}.values())[:missing]
             found += sorted(kept, key=lambda p: (p.name_key, p.id))
@@ -77,7 +80,7 @@ def _contains(needle: str, function):
     return or_(function(col(Person.name_key), needle) > 0, function(col(Person.email_key), needle) > 0)
 
 
-def _substring_sqlite(needle: str):
+def _substring_sqlite(rows: Select, needle: str):
     if len(needle) >= 3:
         # Rows holding every trigram of q, a superset that _contains() narrows to rows holding q;
         # non-overlapping trigrams are enough to narrow it and read a third of the doclists.
@@ -87,19 +90,15 @@ def _substring_sqlite(needle: str):
         candidates = (
             select(_grams.c.rowid).where(literal_column(_grams.name).op("MATCH")(match)).limit(CANDIDATES).subquery()
         )
-        return (
-            select(Person).join(candidates, candidates.c.rowid == col(Person.id)).where(_contains(needle, func.instr))
-        )
+        return rows.join(candidates, candidates.c.rowid == col(Person.id)).where(_contains(needle, func.instr))
     if needle.isalnum():
-        return (
-            select(Person)
-            .join(_fts_words, _fts_words.c.rowid == col(Person.id))
-            .where(literal_column(_fts_words.name).op("MATCH")(_phrase(needle) + "*"), _contains(needle, func.instr))
+        return rows.join(_fts_words, _fts_words.c.rowid == col(Person.id)).where(
+            literal_column(_fts_words.name).op("MATCH")(_phrase(needle) + "*"), _contains(needle, func.instr)
         )
     return None
 
 
-def _substring_postgres(needle: str):
+def _substring_postgres(rows: Select, needle: str):
     if len(needle) >= 3:
         # The pattern goes into the SQL text, not a parameter: a prepared statement's generic plan
         # cannot see it and guesses; with the value, the planner reads the key columns' large
@@ -107,14 +106,12 @@ def _substring_postgres(needle: str):
         # Backslash is LIKE's default escape on PostgreSQL.
         pattern: BindParameter[str] = bindparam(None, "%" + escape_like(needle) + "%", literal_execute=True)
         if any(c.isspace() for c in needle):  # emails have no spaces: spare their index the work
-            return select(Person).where(col(Person.name_key).like(pattern))
-        return select(Person).where(or_(col(Person.name_key).like(pattern), col(Person.email_key).like(pattern)))
+            return rows.where(col(Person.name_key).like(pattern))
+        return rows.where(or_(col(Person.name_key).like(pattern), col(Person.email_key).like(pattern)))
     if needle.isalnum():
         words = and_(_pg_words.c.word >= needle, _pg_words.c.word < needle + TOP)
-        return (
-            select(Person)
-            .join(_pg_words, _pg_words.c.person_id == col(Person.id))
-            .where(words, _contains(needle, func.strpos))
+        return rows.join(_pg_words, _pg_words.c.person_id == col(Person.id)).where(
+            words, _contains(needle, func.strpos)
         )
     return None
 

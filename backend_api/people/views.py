@@ -6,8 +6,7 @@ from backend_api.core.errors import field_error
 from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import boolean, integer, read, text
 from backend_api.core.permissions import Permission
-from backend_api.core.resource import Resource, escape_like, names_by_id, register
-from backend_api.departments.models import Department
+from backend_api.core.resource import Resource, escape_like, register
 
 from .models import Person, fold, search_keys
 from .schemas import PeopleSearchOut, PersonIn, PersonOut
@@ -39,6 +38,7 @@ class PeopleResource(Resource):
     )
     unique = {"email": "email"}
     foreign = {"departmentId": "Department"}
+    names = {"department_name": "department_id"}
 
     def extra_filters(self, values):
         conditions = []
@@ -60,10 +60,6 @@ class PeopleResource(Resource):
         values = super()._validate(data)
         return {**values, **search_keys(values["name"], values["email"])}
 
-    def extras(self, objs):
-        names = names_by_id(self.db, Department, {o.department_id for o in objs})
-        return {o.id: {"department_name": names.get(o.department_id)} for o in objs}
-
 
 SEARCH_PARAMS = (
     text("q", default="", max_length=MAX_QUERY, description="At least 2 characters, or no results."),
@@ -78,7 +74,7 @@ def people_search(request):
     q = values["q"].strip()
     if "\x00" in q:
         raise field_error("q", "Remove the control characters.")
-    people = search_people(request.db, q, values["limit"], values["includeInactive"])
+    people = search_people(request.db, q, values["limit"], values["includeInactive"], PeopleResource.reading())
     return {"results": PeopleResource(request).serialize_many(people)}
 
 

@@ -1,5 +1,4 @@
-from backend_api.core.resource import DATE_RANGE, Resource, date_range_filters, names_by_id, register
-from backend_api.people.models import Person
+from backend_api.core.resource import DATE_RANGE, Resource, date_range_filters, register
 
 from .models import TimeOff
 from .schemas import TimeOffIn, TimeOffOut
@@ -18,14 +17,11 @@ class TimeOffResource(Resource):
     default_ordering = ("startDate",)
     extra_params = DATE_RANGE
     foreign = {"personId": "Person"}
+    names = {"person_name": "person_id"}
 
     def extra_filters(self, values):
         # ?from=&to= for the calendar: time off overlapping a date range.
         return date_range_filters(values, TimeOff.start_date, TimeOff.end_date)
-
-    def extras(self, objs):
-        names = names_by_id(self.db, Person, {o.person_id for o in objs})
-        return {o.id: {"person_name": names.get(o.person_id)} for o in objs}
 
 
 def includeme(config):
