@@ -4,6 +4,7 @@ from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import integer, read
 from backend_api.core.schemas import MAX_ID
 
+from .schemas import DashboardOut
 from .services import MAX_PAGE_SIZE, PAGE_SIZE, dashboard
 
 # Ids are capped at the largest possible id (no such row: an empty board), not sent to the database
@@ -40,5 +41,5 @@ def includeme(config):
     config.scan(__name__)
     describe(
         config,
-        Operation("dashboard", "GET", "Utilisation over the next weeks", response={"type": "object"}, params=PARAMS),
+        Operation("dashboard", "GET", "Utilisation over the next weeks", response=DashboardOut, params=PARAMS),
     )

@@ -286,3 +286,14 @@ def test_the_queries_do_not_grow_with_the_people(staff, registry, wsgi_app):
     many = statements()
     assert (few[0], many[0]) == (3, 30)
     assert few[1] == many[1]
+
+
+def test_the_answer_is_what_the_openapi_document_says(staff, registry):
+    from backend_api.dashboard.schemas import DashboardOut
+
+    ada = make_person(registry, name="Ada", weekly_capacity=0)
+    make_assignment(registry, person=ada, weekly_hours={W1: 4})
+    make_assignment(registry, person=make_person(registry, name="Bob"), weekly_hours={W2: 10})
+    board = _board(staff)
+    assert board["summary"]["peakUtilization"] is None  # the nullable fields are null somewhere
+    assert DashboardOut.model_validate(board).model_dump(mode="json", by_alias=True) == board
