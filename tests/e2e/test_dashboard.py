@@ -67,7 +67,7 @@ def test_back_from_a_person_comes_back_to_the_same_page_and_filters_start_at_pag
     page = tab.page
     page.get_by_role("button", name="Next page").click()
     expect(page).to_have_url(re.compile(r"page=2"))
-    tab.wait_loaded()
+    expect(_showing(page)).to_have_text(re.compile(r"^Showing 51–"))  # the second page's rows are in
     link = _team(page, True).get_by_role("link").nth(4)
     name = link.inner_text()
     link.click()
