@@ -31,6 +31,7 @@ class Param:
     choices: tuple[str, ...] = ()  # enum values, or the ordering fields
     max_length: int | None = None
     max_terms: int = 5  # ordering
+    max_items: int = 200  # ids: a list is an IN (…) of as many parameters; PostgreSQL takes 65,535 at most
     message: str | None = None  # the 400's text when the value is not valid
 
     def openapi(self) -> dict:
@@ -51,7 +52,9 @@ class Param:
                 schema["minimum"] = self.minimum
             if self.maximum is not None:
                 schema["maximum"] = self.maximum
-            return {"type": "array", "items": schema, "minItems": 1} if self.kind == "ids" else schema
+            if self.kind == "ids":
+                return {"type": "array", "items": schema, "minItems": 1, "maxItems": self.max_items}
+            return schema
         if self.kind == "boolean":
             return {"type": "boolean"}
         if self.kind == "date":
@@ -75,6 +78,8 @@ class Param:
         """The value of `raw`, or ValueError with the message for the 400."""
         if self.kind in ("integer", "ids"):
             parts = raw.split(",") if self.kind == "ids" else [raw]
+            if len(parts) > self.max_items:
+                raise ValueError(f"At most {self.max_items} ids.")
             values = [self._integer(part) for part in parts]
             return values if self.kind == "ids" else values[0]
         if self.kind == "boolean":

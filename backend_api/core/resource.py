@@ -503,16 +503,6 @@ def register(config, resource: type[Resource], collection_route: str, item_route
     )
 
 
-def names_by_id(db, model, ids: set[int]) -> dict[int, str]:
-    """{id: name} of the given rows, in one query (for read-only *Name fields)."""
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    # Not dict(result): a Result has .keys() (its column names), so dict() takes it for a mapping
-    # and indexes it by those names -> TypeError on every *Name field (SQLAlchemy 2.1).
-    return {ident: name for ident, name in db.execute(select(model.id, model.name).where(model.id.in_(ids)))}
-
-
 DATE_RANGE = (
     day("from", description="Only rows that end on or after this date."),
     day("to", description="Only rows that start on or before this date."),

@@ -5,9 +5,8 @@ import reflex as rx
 from planner_app import styles
 from planner_app.components.feedback import empty_state, error_callout, loading_indicator
 from planner_app.components.filters import filter_field
-from planner_app.components.lists import list_card, muted
-from planner_app.components.virtual_list import virtual_list
-from planner_app.states.dashboard import TEAM_PREVIEW, WEEK_CHOICES, DashboardState
+from planner_app.components.lists import list_card, muted, pager, responsive_list
+from planner_app.states.dashboard import WEEK_CHOICES, DashboardState
 from planner_app.template import template
 
 
@@ -93,44 +92,43 @@ def team_overview() -> rx.Component:
                 spacing="2",
             ),
             rx.cond(
-                DashboardState.count > 0,
-                virtual_list(
-                    DashboardState,
-                    DashboardState.team,
-                    [
-                        ("Name", lambda r: rx.link(r.name, href=f"/people/{r.person_id}")),
-                        ("Department", lambda r: r.department),
-                        ("Hours", lambda r: rx.text(r.allocated, " / ", r.capacity)),
-                        ("Utilisation", band_badge),
-                        ("Peak week", lambda r: r.peak),
-                    ],
-                    lambda r: list_card(
-                        rx.hstack(
-                            rx.link(r.name, href=f"/people/{r.person_id}", weight="medium"),
-                            band_badge(r),
-                            justify="between",
-                            width="100%",
+                DashboardState.team,
+                rx.vstack(
+                    rx.text(DashboardState.showing_text, size="2", color=styles.MUTED_TEXT, aria_live="polite"),
+                    # One page (at most TEAM_PAGE rows); while the next one loads these stay, marked busy.
+                    rx.box(
+                        responsive_list(
+                            DashboardState.team,
+                            [
+                                ("Name", lambda r: rx.link(r.name, href=f"/people/{r.person_id}")),
+                                ("Department", lambda r: r.department),
+                                ("Hours", lambda r: rx.text(r.allocated, " / ", r.capacity)),
+                                ("Utilisation", band_badge),
+                                ("Peak week", lambda r: r.peak),
+                            ],
+                            lambda r: list_card(
+                                rx.hstack(
+                                    rx.link(r.name, href=f"/people/{r.person_id}", weight="medium"),
+                                    band_badge(r),
+                                    justify="between",
+                                    width="100%",
+                                ),
+                                muted(r.department),
+                                muted(rx.text.span(r.allocated, " of ", r.capacity, " h · peak ", r.peak)),
+                            ),
+                            label="Team overview",
                         ),
-                        muted(r.department),
-                        muted(rx.text.span(r.allocated, " of ", r.capacity, " h · peak ", r.peak)),
+                        aria_busy=DashboardState.loading.to_string(),
+                        opacity=rx.cond(DashboardState.loading, "0.6", "1"),
+                        width="100%",
                     ),
-                    label="Team overview",
-                    list_id="team",
-                    grid_columns="minmax(9rem, 2fr) minmax(8rem, 1.5fr) 7rem 8rem minmax(8rem, 1.5fr)",
+                    pager(DashboardState),
+                    spacing="3",
+                    width="100%",
                 ),
                 rx.cond(
                     ~DashboardState.loading,
                     empty_state("No people in this view", "Pick another department, or add people on the People page."),
-                ),
-            ),
-            rx.cond(
-                DashboardState.team_size > TEAM_PREVIEW,
-                rx.button(
-                    rx.cond(
-                        DashboardState.show_whole_team, "Show fewer", f"Show everyone ({DashboardState.team_size})"
-                    ),
-                    variant="soft",
-                    on_click=DashboardState.toggle_whole_team,
                 ),
             ),
             spacing="3",

@@ -354,9 +354,17 @@ class ApiClient:
     # --- read models ------------------------------------------------------------------------
 
     async def dashboard(
-        self, weeks: int = 4, department_id: int | None = None, person_id: int | None = None
+        self,
+        weeks: int = 4,
+        department_id: int | None = None,
+        person_id: int | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> Dashboard:
-        params = _query({"weeks": weeks, "department_id": department_id, "person_id": person_id})
+        """The board; its team overview one page of `limit` rows (the API's default: 50) from `offset`."""
+        params = _query(
+            {"weeks": weeks, "department_id": department_id, "person_id": person_id, "offset": offset, "limit": limit}
+        )
         resp = await self.request("GET", "/dashboard/", params=params)
         return _parse(Dashboard, resp)
 

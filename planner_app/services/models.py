@@ -205,6 +205,10 @@ class AvailablePerson(TeamMember):
 class Dashboard(Wire):
     summary: DashboardSummary = DashboardSummary()
     utilization_distribution: UtilizationDistribution = UtilizationDistribution()
+    # The team overview is one page: `limit` rows from `offset` of `total`.
+    total: int = 0
+    offset: int = 0
+    limit: int = 0
     team_overview: list[TeamMember] = []
     available_people: list[AvailablePerson] = []
     recent_assignments: list[Assignment] = []

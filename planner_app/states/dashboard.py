@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import json
+from typing import ClassVar
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -14,12 +14,12 @@ from planner_app.services.client import ApiClient
 from planner_app.services.models import Dashboard, Department, Page, TeamMember
 from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
-from planner_app.states.page import WindowMixin
+from planner_app.states.page import PagedMixin
 
 # (value, label) of the periods the board can show: up to the grid's horizon, as the API allows.
 WEEK_CHOICES = [(str(n), f"{n} week" + ("" if n == 1 else "s")) for n in range(1, GRID_WEEKS + 1)]
-# The team overview starts short (over-allocated people come first); "Show everyone" opens the rest.
-TEAM_PREVIEW = 10
+# Rows per page of the team overview: the API's default page (at most 200).
+TEAM_PAGE = 50
 
 
 @dataclasses.dataclass
@@ -54,6 +54,10 @@ def percent_text(value: float | None) -> str:
     return "no capacity" if value is None else f"{value:.0f} %"
 
 
+def _page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+
+
 def _clamp_weeks(raw: str | None) -> int:
     try:
         return min(GRID_WEEKS, max(1, int(raw or 4)))
@@ -84,36 +88,18 @@ def team_rows(members: list[TeamMember]) -> list[TeamRow]:
     return rows
 
 
-class DashboardState(WindowMixin, rx.State):
-    """The API sends the whole team overview at once; it stays on the server (`_team`) and the
-    browser gets a window of it (states/page.py WindowMixin), as for the server-paged lists."""
+class DashboardState(PagedMixin, rx.State):
+    """The board and one page of its team overview (the API pages it: TEAM_PAGE rows). The
+    period, department and page live in the URL, so Back from a person's page returns to the
+    same page and a board can be shared."""
 
+    page_size: ClassVar[int] = TEAM_PAGE
     weeks: str = "4"
     department_id: str = ""
-    # The board without its team overview, which can be thousands of rows.
+    # The board without its team overview, which is `team`.
     data: Dashboard = Dashboard()
     department_options: list[tuple[str, str]] = []
-    show_whole_team: bool = False
     team: list[TeamRow] = []
-    team_size: int = 0
-    _team: list[TeamRow] = []
-
-    _window_var = "team"
-    _noun = ("person", "people")
-
-    async def _fetch_page(self, page: int, size: int) -> tuple[list, int]:
-        shown = self._team if self.show_whole_team else self._team[:TEAM_PREVIEW]
-        return shown[page * size : (page + 1) * size], len(shown)
-
-    @rx.event
-    async def toggle_whole_team(self):
-        self.show_whole_team = not self.show_whole_team
-        # In the URL, so Back from a person's page comes back to the whole team, scrolled where it
-        # was; replaced in place, as a navigation would reload the board.
-        url = self._url(self.weeks, self.department_id)
-        yield rx.call_script(f"window.history.replaceState(window.history.state, '', {json.dumps(url)})")
-        async for update in self._load_window(keep=False):
-            yield update
 
     @rx.event
     @gated
@@ -121,14 +107,17 @@ class DashboardState(WindowMixin, rx.State):
         params = self.router.url.query_parameters
         self.weeks = str(_clamp_weeks(params.get("weeks")))
         self.department_id = params.get("department", "")
-        self.show_whole_team = params.get("team") == "all"
+        self.page = _page_number(params.get("page"))
         self.loading = True
         self._clear_errors()
         yield
 
         async def fetch(api: ApiClient) -> tuple[Dashboard, Page[Department]]:
             board = await api.dashboard(
-                int(self.weeks), int(self.department_id) if self.department_id.isdigit() else None
+                int(self.weeks),
+                int(self.department_id) if self.department_id.isdigit() else None,
+                offset=(self.page - 1) * TEAM_PAGE,
+                limit=TEAM_PAGE,
             )
             return board, await api.departments.list(page_size=200, ordering="name")
 
@@ -137,26 +126,53 @@ class DashboardState(WindowMixin, rx.State):
             yield fetched.event
             return
         board, departments = fetched
-        self._team, self.team_size = team_rows(board.team_overview), len(board.team_overview)
+        self.team, self.count = team_rows(board.team_overview), board.total
         self.data = board.model_copy(update={"team_overview": []})
         self.department_options = [(str(d.id), d.name) for d in departments.results]
-        self._restart_window()
-        async for update in self._load_window(keep=False):
-            yield update
+        self.loading = False
+        if board.total and not board.team_overview:  # a page past the end (fewer people now): the last one
+            yield rx.redirect(self._url(self.weeks, self.department_id, self.page_count))
 
-    def _url(self, weeks: str, department_id: str) -> str:
-        query = {"weeks": weeks, "department": department_id, "team": "all" if self.show_whole_team else ""}
+    def _url(self, weeks: str, department_id: str, page: int = 1) -> str:
+        query = {"weeks": weeks, "department": department_id, "page": str(page) if page > 1 else ""}
         return "/?" + urlencode({key: value for key, value in query.items() if value})
 
     @rx.event
     def set_filter(self, name: str, value: str):
         """A filter control's change (components/filters.py), as FilterMixin's but through the URL:
-        changing it re-runs on_load, so the filters are shareable and survive a reload."""
+        changing it re-runs on_load, so the filters are shareable and survive a reload. Either
+        starts again from the first page."""
         if name == "weeks":
             return rx.redirect(self._url(value, self.department_id))
         if name == "department_id":
             return rx.redirect(self._url(self.weeks, value))
         return None
+
+    # The pager's steps (components/lists.py) go through the URL too: each page is a history entry.
+    @rx.event
+    def next_page(self):
+        return rx.redirect(self._url(self.weeks, self.department_id, min(self.page + 1, self.page_count)))
+
+    @rx.event
+    def previous_page(self):
+        return rx.redirect(self._url(self.weeks, self.department_id, max(self.page - 1, 1)))
+
+    @rx.event
+    def go_to_page(self, page: int | str):
+        try:
+            wanted = min(max(1, int(page)), self.page_count)
+        except (TypeError, ValueError):
+            return None
+        return rx.redirect(self._url(self.weeks, self.department_id, wanted))
+
+    @rx.var
+    def showing_text(self) -> str:
+        """ "Showing 51–100 of 1,234 people" (the rows of this page, of everyone in view)."""
+        if not self.team:
+            return ""
+        first = (self.page - 1) * TEAM_PAGE + 1
+        noun = "person" if self.count == 1 else "people"
+        return f"Showing {first:,}–{first + len(self.team) - 1:,} of {self.count:,} {noun}"
 
     @rx.var
     def distribution(self) -> list[dict]:

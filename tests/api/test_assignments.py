@@ -148,3 +148,13 @@ def test_default_ordering_is_most_recently_updated_first(manager, registry):
     etag = manager.get(f"/api/assignments/{first.id}/").headers["ETag"]
     manager.patch(f"/api/assignments/{first.id}/", {"notes": "touched"}, {"If-Match": etag})
     assert [a["id"] for a in manager.get("/api/assignments/").json["results"]] == [first.id, second.id]
+
+
+def test_a_list_of_ids_is_at_most_200(staff, registry):
+    """An id list is an IN of as many parameters: bounded, so no URL reaches PostgreSQL's 65,535."""
+    ada = make_person(registry, name="Ada")
+    make_assignment(registry, person=ada)
+    many = ",".join(str(ada.id + n) for n in range(200))
+    assert len(staff.get(f"/api/assignments/?personId={many}").json["results"]) == 1
+    refused = staff.get(f"/api/assignments/?personId={many},{ada.id + 200}")
+    assert refused.status_int == 400 and refused.json["errors"] == {"personId": ["At most 200 ids."]}

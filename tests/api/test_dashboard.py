@@ -215,3 +215,85 @@ def test_asking_for_one_person_includes_them_even_when_inactive(staff, registry)
     gone = make_person(registry, name="Gone", is_active=False)
     assert _board(staff)["teamOverview"] == []
     assert [row["name"] for row in _board(staff, f"?personId={gone.id}")["teamOverview"]] == ["Gone"]
+
+
+def test_team_overview_is_paged_in_a_stable_order_with_figures_over_everyone(staff, registry):
+    # 7 people, three of them with the same utilisation: the order between them is by name, then id.
+    for name, hours in [("Eve", 10), ("Cat", 10), ("Dan", 10), ("Ann", 30), ("Bob", 45), ("Fay", 0), ("Gus", 20)]:
+        make_assignment(registry, person=make_person(registry, name=name, weekly_capacity=40), weekly_hours={W1: hours})
+    whole = _board(staff, "?weeks=1")
+    assert [r["name"] for r in whole["teamOverview"]] == ["Bob", "Ann", "Gus", "Cat", "Dan", "Eve", "Fay"]
+    assert (whole["total"], whole["offset"], whole["limit"]) == (7, 0, 50)
+    pages = [_board(staff, f"?weeks=1&limit=3&offset={offset}") for offset in (0, 3, 6, 9)]
+    assert [[r["name"] for r in page["teamOverview"]] for page in pages] == [
+        ["Bob", "Ann", "Gus"],
+        ["Cat", "Dan", "Eve"],
+        ["Fay"],
+        [],
+    ]
+    for page in pages:  # every page has the figures over all seven
+        assert page["total"] == page["summary"]["totalPeople"] == 7
+        assert page["summary"] == whole["summary"]
+        assert page["utilizationDistribution"] == whole["utilizationDistribution"]
+        assert page["availablePeople"] == whole["availablePeople"]
+    assert pages[2]["teamOverview"] == whole["teamOverview"][6:]  # the same rows, weeks included
+    assert whole["summary"]["peakPerson"] == "Bob" and whole["summary"]["overallocatedCount"] == 1
+
+
+@pytest.mark.parametrize(
+    "query, offset, limit",
+    [("?limit=500", 0, 200), ("?limit=200", 0, 200), ("?offset=99999999999999", 2**31 - 1, 50)],
+)
+def test_limit_is_capped_at_200_and_offset_at_the_largest_id(staff, query, offset, limit):
+    board = _board(staff, query)
+    assert (board["offset"], board["limit"]) == (offset, limit)
+
+
+@pytest.mark.parametrize("query", ["?limit=0", "?limit=-1", "?offset=-1", "?offset=x", "?limit=2.5"])
+def test_limit_below_1_or_offset_below_0_is_400(staff, query):
+    response = staff.get(f"/api/dashboard/{query}")
+    assert response.status_int == 400 and response.json["code"] == "invalid"
+
+
+def test_the_queries_do_not_grow_with_the_people(staff, registry, wsgi_app):
+    """The same statements with the same number of parameters for 3 people as for 30: the old IN
+    list of every person's id failed over 65,535 people on PostgreSQL."""
+    from sqlalchemy import event
+
+    def add(count):
+        for n in range(count):
+            person = make_person(registry, name=f"P{n:02d}")
+            make_assignment(registry, person=person, weekly_hours={W1: n})
+            make_timeoff(registry, person=person, start_date=date(2026, 11, 24), end_date=date(2026, 11, 24))
+
+    def statements():
+        seen = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            seen.append(len(parameters or ()))
+
+        engine = wsgi_app.registry.planner_engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            board = _board(staff, "?weeks=12&limit=2")
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return board["summary"]["totalPeople"], seen
+
+    add(3)
+    few = statements()
+    add(27)
+    many = statements()
+    assert (few[0], many[0]) == (3, 30)
+    assert few[1] == many[1]
+
+
+def test_the_answer_is_what_the_openapi_document_says(staff, registry):
+    from backend_api.dashboard.schemas import DashboardOut
+
+    ada = make_person(registry, name="Ada", weekly_capacity=0)
+    make_assignment(registry, person=ada, weekly_hours={W1: 4})
+    make_assignment(registry, person=make_person(registry, name="Bob"), weekly_hours={W2: 10})
+    board = _board(staff)
+    assert board["summary"]["peakUtilization"] is None  # the nullable fields are null somewhere
+    assert DashboardOut.model_validate(board).model_dump(mode="json", by_alias=True) == board

@@ -6,7 +6,6 @@ import asyncio
 import pytest
 
 from planner_app.states.auth import AuthState
-from planner_app.states.dashboard import TEAM_PREVIEW, DashboardState
 from planner_app.states.page import WINDOW_PAGE, WINDOW_PAGES, window_pages
 from planner_app.states.people import PeopleState
 from tests.app.conftest import drain, sign_in_tab
@@ -87,23 +86,3 @@ def test_filters_start_the_list_again_from_the_top(embedded_api, registry, root_
     assert people.list_version == version + 1 and people.window_start == 0
     assert _names(people) == [f"Person {n}" for n in range(250, 260)]
     assert people.count == 10 and people.total_text == "10 people"
-
-
-def test_dashboard_keeps_the_team_on_the_server_and_sends_a_window(embedded_api, registry, root_state):
-    user = make_user(registry, "user")
-    for n in range(150):
-        make_person(registry, name=f"Member {n:03d}", email=f"member{n}@example.com")
-    auth = substate(root_state, AuthState)
-    sign_in_tab(auth, user.username)
-    dashboard = substate(root_state, DashboardState)
-    asyncio.run(drain(dashboard.load()))
-    assert dashboard.team_size == 150 and dashboard.count == TEAM_PREVIEW and len(dashboard.team) == TEAM_PREVIEW
-    assert dashboard.data.team_overview == []  # the browser is never sent the whole team
-
-    asyncio.run(drain(dashboard.toggle_whole_team()))
-    assert dashboard.count == 150 and dashboard.total_text == "150 people"
-    asyncio.run(drain(dashboard.show_range(140, 150)))
-    assert len(dashboard.team) <= MAX_ROWS and dashboard.window_start + len(dashboard.team) == 150
-
-    asyncio.run(drain(dashboard.toggle_whole_team()))
-    assert dashboard.count == TEAM_PREVIEW and len(dashboard.team) == TEAM_PREVIEW
