@@ -1,12 +1,7 @@
 """Engine and the per-request session: one session, one connection, one transaction per request.
 
-SQLite runs in WAL mode with foreign keys on. A transaction starts as a reader (BEGIN) and takes
-the write lock only at its first write: that statement ends the read snapshot, which has written
-nothing, and starts BEGIN IMMEDIATE in its place (`_write_late`). Upgrading the snapshot instead
-would fail with SQLITE_BUSY (not a wait) whenever another connection committed since it began,
-turning a lost race into a 503 instead of a clean 412; what was read before still holds, because
-every write compares and sets (decision 0001) or locks what it relies on (FOR UPDATE). So writers
-queue only for their write statements and the commit, not for the whole request (decision 0002).
+On SQLite (set up in core/sqlite.py) a transaction takes the write lock only at its first write,
+so writers queue for their write statements and the commit, not for the whole request.
 """
 
 import sqlite3
@@ -19,7 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import metrics
+from . import metrics, sqlite
+from .statements import writes
 
 # PostgreSQL states that mean "not reachable now": connection exceptions (class 08), too many
 # connections, and the server shutting down, crashed or starting up.
@@ -48,14 +44,12 @@ _SQLITE_VIOLATIONS = {
 # Whether the current request has sent a write to the database (any connection: the sign-in
 # throttle writes on its own): after that, a request that lost its connection is not repeated.
 _wrote: ContextVar[bool] = ContextVar("planner_db_wrote", default=False)
-# Plain SQL that neither writes nor locks: reads and transaction control.
-_NOT_WRITES = ("SELECT", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _configure_sqlite(engine)
+        sqlite.configure(engine)
     else:
         # No pre-ping (a round trip on every checkout): connections are replaced after 30 minutes,
         # before a server or proxy drops them as idle, and a request that finds its connection
@@ -78,50 +72,11 @@ def _count_errors(engine: Engine) -> None:
         metrics.db_error(context.original_exception)
 
 
-def _writes(statement: str, context) -> bool:
-    """Whether a statement writes (DML and DDL) or locks rows for a write: a SELECT … FOR UPDATE,
-    whose clause SQLite's compiler leaves out of the SQL text, so it is read from the statement."""
-    element = getattr(getattr(context, "compiled", None), "statement", None)
-    if getattr(element, "is_select", False):
-        return getattr(element, "_for_update_arg", None) is not None
-    return not statement.lstrip()[:9].upper().startswith(_NOT_WRITES)
-
-
 def _track_writes(engine: Engine) -> None:
     @event.listens_for(engine, "after_cursor_execute")  # only once the write went through
     def on_statement(conn, cursor, statement, parameters, context, executemany):
-        if not _wrote.get() and _writes(statement, context):
+        if not _wrote.get() and writes(statement, context):
             _wrote.set(True)
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is lazy).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(conn):
-        immediate = conn.get_execution_options().get("sqlite_immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-        conn.info["sqlite_writing"] = immediate
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _write_late(conn, cursor, statement, parameters, context, executemany):
-        # The first write of a reading transaction: end the snapshot (nothing in it is written)
-        # and take the write lock, waiting for it (busy_timeout) like any BEGIN IMMEDIATE.
-        if conn.info.get("sqlite_writing", True) or not _writes(statement, context):
-            return
-        conn.info["sqlite_writing"] = True
-        raw = conn.connection.dbapi_connection
-        raw.execute("ROLLBACK")
-        raw.execute("BEGIN IMMEDIATE")
 
 
 def is_sqlite(engine: Engine) -> bool:
