@@ -38,7 +38,7 @@ SAFETY_NET_PAGES = 10_000  # ~40 MB of WAL before a request would checkpoint it 
 def configure(engine: Engine) -> None:
     path = engine.url.database
     on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
-    gate = WriteGate(path) if on_disk else None
+    gate = WriteGate.of(path) if on_disk else None
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -116,6 +116,21 @@ def configure(engine: Engine) -> None:
 
 class WriteGate:
     """One writer at a time among this database's cooperating connections, in every process."""
+
+    # One gate per database file and process, whichever engine writes (tests build several): a
+    # thread that holds it and writes again through another engine then waits with a timeout,
+    # as it would on SQLite's lock, instead of on its own flock for ever. Keyed by the process
+    # too, so a gate is never shared across a fork.
+    _gates: dict[tuple[int, str], "WriteGate"] = {}
+    _making = threading.Lock()
+
+    @classmethod
+    def of(cls, path: str) -> "WriteGate":
+        key = (os.getpid(), os.path.realpath(path))
+        with cls._making:
+            if key not in cls._gates:
+                cls._gates[key] = cls(key[1])
+            return cls._gates[key]
 
     def __init__(self, path: str):
         self._threads = threading.Lock()
