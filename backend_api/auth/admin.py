@@ -83,8 +83,8 @@ def _locked(db: Session, user_id: int) -> tuple[User, set[int]]:
 
     PostgreSQL: SELECT … FOR UPDATE, in id order so two such requests cannot deadlock; a request
     that waited re-reads the rows it locks, so it counts the admins as the winner left them.
-    SQLite ignores FOR UPDATE, but a write request already holds the database write lock from its
-    BEGIN IMMEDIATE (core/db.py), which serialises these requests entirely.
+    SQLite ignores FOR UPDATE, but counts this SELECT as the transaction's first write: it takes
+    the database write lock first (core/sqlite.py), which serialises these requests entirely.
     """
     active_admin = and_(col(User.role) == "admin", col(User.is_active).is_(True))
     rows = db.scalars(

@@ -2,7 +2,9 @@
 
 Every authenticated request checks, by primary key, that its session is still active and its
 user still enabled, so revoking or disabling takes effect on the very next request rather than
-when the access token expires.
+when the access token expires. The check is one query (session joined to user) on the request's
+own session, so it is the first statement of the request's one transaction, not a transaction
+of its own.
 """
 
 from dataclasses import dataclass
@@ -51,28 +53,36 @@ class BearerSecurityPolicy:
         except TokenError:
             request.auth_error = ErrorCode.TOKEN_INVALID
             return None
-        reader, writer = request.registry.planner_sessions
-        with reader() as db:
-            row = db.execute(
-                select(TokenSession, User)
-                .join(User, col(User.id) == col(TokenSession.user_id))
-                .where(col(TokenSession.id) == claims["sid"])
-            ).first()
-        if row is None or not names_session(claims, row.User.id, row.TokenSession.session_key):
+        # Columns, not entities: nothing lands in the identity map a view's own loads would share.
+        row = request.db.execute(
+            select(
+                col(TokenSession.session_key),
+                col(TokenSession.is_active).label("session_active"),
+                col(TokenSession.last_used_at),
+                col(User.id),
+                col(User.username),
+                col(User.role),
+                col(User.is_active),
+            )
+            .join(User, col(User.id) == col(TokenSession.user_id))
+            .where(col(TokenSession.id) == claims["sid"])
+        ).first()
+        if row is None or not names_session(claims, row.id, row.session_key):
             request.auth_error = ErrorCode.TOKEN_INVALID
             return None
-        session, user = row
-        if not user.is_active:
+        if not row.is_active:
             request.auth_error = ErrorCode.ACCOUNT_DISABLED
             return None
-        if not session.is_active:
+        if not row.session_active:
             request.auth_error = ErrorCode.SESSION_REVOKED
             return None
-        if now() - as_utc(session.last_used_at) > LAST_USED_RESOLUTION:
-            with writer() as db, db.begin():
-                db.execute(update(TokenSession).where(col(TokenSession.id) == session.id).values(last_used_at=now()))
-        request.environ["planner.user_id"] = user.id
-        return Identity(user.id, user.username, user.role, session.id)
+        if now() - as_utc(row.last_used_at) > LAST_USED_RESOLUTION:
+            # At most once a minute, at the end of the request (core/db.defer_write).
+            request.defer_write(
+                update(TokenSession).where(col(TokenSession.id) == claims["sid"]).values(last_used_at=now())
+            )
+        request.environ["planner.user_id"] = row.id
+        return Identity(row.id, row.username, row.role, claims["sid"])
 
     def authenticated_userid(self, request):
         identity = self.identity(request)

@@ -1,12 +1,11 @@
-"""Engine and the per-request session.
+"""Engine and the per-request session: one session, one connection, one transaction per request.
 
-SQLite runs in WAL mode with foreign keys on. Requests that write open their transaction with
-BEGIN IMMEDIATE: a deferred transaction that read first and then writes fails with SQLITE_BUSY
-(not a wait) when another process committed in between, which would turn a lost race into a 500
-instead of a clean 412.
+On SQLite (set up in core/sqlite.py) a transaction takes the write lock only at its first write,
+so writers queue for their write statements and the commit, not for the whole request.
 """
 
 import sqlite3
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any, cast
 
@@ -16,9 +15,9 @@ from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import metrics
+from . import metrics, sqlite
+from .statements import writes
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # PostgreSQL states that mean "not reachable now": connection exceptions (class 08), too many
 # connections, and the server shutting down, crashed or starting up.
 _PG_UNAVAILABLE = ("08", "53300", "57P01", "57P02", "57P03")
@@ -43,18 +42,26 @@ _SQLITE_VIOLATIONS = {
 }
 
 
+# Whether the current request has sent a write to the database (any connection: the sign-in
+# throttle writes on its own): after that, a request that lost its connection is not repeated.
+_wrote: ContextVar[bool] = ContextVar("planner_db_wrote", default=False)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _configure_sqlite(engine)
+        sqlite.configure(engine)
     else:
-        # pool_pre_ping: a pooled connection that died with a PostgreSQL restart is replaced on
-        # checkout, so the first request after the restart works. connect_timeout: an unreachable
-        # host answers 503 within seconds instead of holding a worker thread for minutes.
+        # No pre-ping (a round trip on every checkout): connections are replaced after 30 minutes,
+        # before a server or proxy drops them as idle, and a request that finds its connection
+        # dead (a PostgreSQL restart) before it wrote anything is run once more on a new one
+        # (transaction_tween_factory). connect_timeout: an unreachable host answers 503 within
+        # seconds instead of holding a worker thread for minutes.
         engine = create_engine(
-            url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args={"connect_timeout": 5}
+            url, pool_recycle=1800, pool_size=10, max_overflow=10, connect_args={"connect_timeout": 5}
         )
     _count_errors(engine)
+    _track_writes(engine)
     return engine
 
 
@@ -63,26 +70,14 @@ def _count_errors(engine: Engine) -> None:
     # a concurrent request) too: a rising count is worth a look either way.
     @event.listens_for(engine, "handle_error")
     def on_error(context):
-        if not context.is_pre_ping:  # a dead pooled connection, replaced before anyone used it
-            metrics.db_error(context.original_exception)
+        metrics.db_error(context.original_exception)
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is lazy).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(conn):
-        immediate = conn.get_execution_options().get("sqlite_immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+def _track_writes(engine: Engine) -> None:
+    @event.listens_for(engine, "after_cursor_execute")  # only once the write went through
+    def on_statement(conn, cursor, statement, parameters, context, executemany):
+        if not _wrote.get() and writes(statement, context):
+            _wrote.set(True)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -112,35 +107,66 @@ def violation(error: DBAPIError) -> Violation | None:
 
 
 def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
-    """(reader, writer) session factories; the writer takes SQLite's write lock up front."""
+    """(reader, writer) session factories. The reader's transaction takes SQLite's write lock at
+    its first write (requests); the writer's up front (scripts and tests arranging data)."""
     reader = sessionmaker(bind=engine, expire_on_commit=False)
     writer = sessionmaker(bind=engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
     return reader, writer
 
 
 def request_session(request) -> Session:
-    """The request's session, opened on first use; the transaction tween ends it."""
-    reader, writer = request.registry.planner_sessions
-    return (reader if request.method in SAFE_METHODS else writer)()
+    """The request's session, opened on first use (the security policy's session check is
+    usually that use); the transaction tween ends it."""
+    reader, _ = request.registry.planner_sessions
+    session = reader()
+    # Also closed when the request is finished: a session opened after the tween ended (an
+    # exception view reading it) must not keep its connection.
+    request.add_finished_callback(lambda _request: session.close())
+    return session
+
+
+def defer_write(request, statement) -> None:
+    """Run a bookkeeping write (a session's last use) at the end of the request, just before its
+    commit, so SQLite's write lock is held for it only that long; it is kept even when the request
+    fails (then in a transaction of its own)."""
+    request.db.info.setdefault("deferred", []).append(statement)
 
 
 def transaction_tween_factory(handler, registry):
     """Commit before the response leaves (so a 200 is never sent for a write that then fails);
-    roll back on any error status or exception."""
+    roll back on any error status or exception. A request that found its pooled connection dead
+    before it wrote anything is run once more on a new connection (the pool drops the dead ones)."""
 
     def tween(request):
-        try:
-            response = handler(request)
-        except BaseException:
-            _end(request, commit=False)
-            raise
-        _end(request, commit=response.status_code < 400)
-        return response
+        for attempt in (1, 2):
+            _wrote.set(False)
+            try:
+                response = handler(request)
+            except DBAPIError as error:
+                again = attempt == 1 and error.connection_invalidated and not _wrote.get()
+                _end(request, commit=False, deferred=not again)
+                if not again:
+                    raise
+                _forget(request)
+                continue
+            except BaseException:
+                _end(request, commit=False)
+                raise
+            _end(request, commit=response.status_code < 400)
+            return response
 
     return tween
 
 
-def _end(request, commit: bool) -> None:
+def _forget(request) -> None:
+    """Drop what the failed attempt cached on the request: its response, and the request-scoped
+    values kept in the environ under `planner.` (the identity the session check found)."""
+    request.__dict__.pop("response", None)
+    for key in [k for k in request.environ if k.startswith("planner.")]:
+        del request.environ[key]
+
+
+def _end(request, commit: bool, deferred: bool = True) -> None:
     session = request.__dict__.pop("db", None)  # only if the request opened one
     if session is None:
         return
@@ -148,15 +174,28 @@ def _end(request, commit: bool) -> None:
         # A view may insist on keeping its writes even when it answers with an error
         # (revoking a session whose refresh token was replayed).
         if commit or session.info.get("commit_on_error"):
+            _run_deferred(session)
             session.commit()
-        else:
-            session.rollback()
+            return
+        session.rollback()
+        if deferred and session.info.get("deferred"):
+            try:
+                _run_deferred(session)
+                session.commit()
+            except DBAPIError:  # only bookkeeping, written again by the next request
+                session.rollback()
     finally:
         session.close()
 
 
+def _run_deferred(session: Session) -> None:
+    for statement in session.info.pop("deferred", ()):
+        session.execute(statement)
+
+
 def includeme(config):
     config.add_request_method(request_session, "db", reify=True)
+    config.add_request_method(defer_write, "defer_write")
     config.add_tween("backend_api.core.db.transaction_tween_factory", under=EXCVIEW, over=MAIN)
 
 

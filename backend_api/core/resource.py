@@ -7,7 +7,7 @@ concurrent editing — writes that compare and set in one statement:
     UPDATE … SET …, version = version + 1 WHERE id = :id AND version = :seen
 
 0 rows means somebody else won the race: the caller gets 412 with the current object. On SQLite
-the write request also holds the database write lock from its first statement (core/db.py).
+the request takes the database write lock at that UPDATE, not before (core/sqlite.py).
 """
 
 from datetime import date
