@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PLANNER_ENV ?= development
 
-.PHONY: help install chromium bun run serve-app serve-api test test-sqlite test-postgres fuzz bench lint format test-fast
+.PHONY: help install chromium wrk bun run serve-app serve-api test test-sqlite test-postgres fuzz bench lint format test-fast
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -70,7 +70,10 @@ fuzz: install ## schemathesis with every check and phase (stateful too), full bu
 		PLANNER_TEST_DB=postgres PLANNER_FUZZ_BUDGET=full $(PY) -m pytest -q -s tests/api/test_schemathesis.py; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL fuzz skipped"; fi
 
-bench: install ## run the benchmarks (they print figures; they never assert on time)
+wrk: ## Debian's wrk, the load generator of benchmarks/api_load.py (apt-get, only when missing)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+bench: install wrk ## run the benchmarks (they print figures; they never assert on time)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint: install ## ruff (lint rules and formatting) and mypy (types), settings in pyproject.toml; fails on any finding

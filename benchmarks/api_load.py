@@ -1,0 +1,302 @@
+"""The full API under load, side by side with bare Pyramid doing the same work (benchmarks/baseline/).
+
+On SQLite (a temp file) and, when TEST_DATABASE_URL is set, PostgreSQL (a fresh database, dropped
+afterwards): builds BENCH_PEOPLE people (default 100,000) in 20 departments through the real
+migrations, starts the Planner API and the baseline as servers (`python -m backend_api serve`,
+BENCH_WORKERS pre-forked workers each, the same waitress), and drives both with wrk (Debian's
+package): GET /api/people/{id}/ at random ids and PATCH with If-Match, BENCH_CONNECTIONS connections,
+BENCH_SECONDS per run, BENCH_ROUNDS interleaved rounds (Planner, baseline, Planner, baseline, …) so
+that drift of the machine falls on both. Prints req/s, p50/p99, server CPU per request, non-2xx
+answers and Planner ÷ baseline per round and the median. Prints figures; asserts no time.
+
+    BENCH_PEOPLE=20000 BENCH_SECONDS=5 BENCH_ROUNDS=2 .venv/bin/python benchmarks/api_load.py   # quick
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PLANNER_VAR_DIR", tempfile.mkdtemp(prefix="planner-bench-var-"))
+os.environ.setdefault("JWT_SECRET", "bench-" + "x" * 40)
+os.environ.setdefault("BCRYPT_ROUNDS", "4")
+
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from alembic import command  # noqa: E402
+from backend_api.__main__ import alembic_config  # noqa: E402
+from backend_api.auth.services import create_user  # noqa: E402
+from backend_api.core.concurrency import make_etag  # noqa: E402
+from backend_api.core.timeutil import now  # noqa: E402
+from backend_api.departments.models import Department  # noqa: E402
+from backend_api.people.models import Person, search_keys  # noqa: E402
+
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", 100_000))
+SECONDS = int(os.environ.get("BENCH_SECONDS", 10))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+WRK_THREADS = 2
+PATCH_SPAN = 5_000  # ids per wrk thread in a PATCH run (at most): far more than the requests in flight
+DEPARTMENTS = 20
+WRK_DIR = Path(__file__).resolve().parent / "wrk"
+PASSWORD = "bench-password-1"
+
+
+@dataclass
+class Run:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    cpu_ms: float  # server CPU (all processes) per request
+    failures: int  # non-2xx/3xx answers, socket errors and timeouts
+
+
+def build(url: str) -> None:
+    """The schema by the migrations, departments, people (bulk) and an admin to sign in as."""
+    start = time.perf_counter()
+    command.upgrade(alembic_config(url), "head")
+    engine = create_engine(url)
+    stamp = now()
+    with Session(engine) as db, db.begin():
+        db.execute(insert(Department), [dict(name=f"Department {d}", description="") for d in range(DEPARTMENTS)])
+        first_department = db.scalar(select(Department.id).order_by(Department.id))
+        rows = []
+        for i in range(PEOPLE):
+            name, email = f"Person {i:06d}", f"person{i}@example.com"
+            rows.append(
+                dict(
+                    created_at=stamp,
+                    updated_at=stamp,
+                    version=1,
+                    name=name,
+                    email=email,
+                    job_title="Engineer",
+                    department_id=first_department + i % DEPARTMENTS,
+                    skills=["Python", "SQL"],
+                    weekly_capacity=37.5,
+                    is_active=True,
+                    **search_keys(name, email),
+                )
+            )
+            if len(rows) == 10_000:
+                db.execute(insert(Person), rows)
+                rows = []
+        if rows:
+            db.execute(insert(Person), rows)
+        create_user(db, "bench", PASSWORD, "", "admin")
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+    print(f"  built {PEOPLE:,} people through the migrations in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A server process (and its workers) on a port of its own, stopped with SIGTERM."""
+
+    def __init__(self, name: str, argv: list[str], url: str, probe: str):
+        self.name, self.port = name, free_port()
+        env = dict(os.environ, DATABASE_URL=url, ACCESS_TOKEN_MINUTES="600", LOG_LEVEL="INFO")
+        self.process = subprocess.Popen(
+            [sys.executable, *argv, "--port", str(self.port), "--workers", str(WORKERS)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,  # the API's JSON request log is still written, as in production
+            stderr=subprocess.DEVNULL,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(self.base + probe, timeout=2).close()
+                return
+            except urllib.error.HTTPError:
+                return  # it answers
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} did not start") from None
+                time.sleep(0.2)
+
+    def cpu_seconds(self) -> float:
+        parent = psutil.Process(self.process.pid)
+        total = 0.0
+        for proc in [parent, *parent.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def sign_in(server: Server) -> str:
+    body = json.dumps({"username": "bench", "password": PASSWORD}).encode()
+    request = urllib.request.Request(
+        server.base + "/api/auth/token/", body, {"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["access"]
+
+
+def write_etags(url: str, first_id: int, span: int, path: Path) -> None:
+    """The current ETag of every row a PATCH run edits, by the API's own make_etag."""
+    engine = create_engine(url)
+    with Session(engine) as db:
+        people = db.scalars(select(Person).where(Person.id.between(first_id, first_id + WRK_THREADS * span)))
+        lines = [f"[{p.id}] = '{make_etag(p)}'," for p in people]
+    engine.dispose()
+    path.write_text("etags = {\n" + "\n".join(lines) + "\n}\n")
+
+
+def milliseconds(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def wrk(server: Server, script: str, seconds: int, env: dict) -> Run:
+    cpu_before = server.cpu_seconds()
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{WRK_THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            str(WRK_DIR / script),
+            server.base,
+        ],
+        env=dict(os.environ, **env),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    cpu = server.cpu_seconds() - cpu_before
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    failures = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    failures += sum(int(n) for n in errors.groups()) if errors else 0
+    return Run(
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50_ms=milliseconds(re.search(r"50%\s+(\S+)", output).group(1)),
+        p99_ms=milliseconds(re.search(r"99%\s+(\S+)", output).group(1)),
+        cpu_ms=cpu * 1000 / max(requests, 1),
+        failures=failures,
+    )
+
+
+def line(label: str, run: Run, ratio: float | None = None) -> str:
+    text_ = f"    {label:<20}{run.rps:9.0f}{run.p50_ms:9.1f}{run.p99_ms:9.1f}{run.cpu_ms:12.2f}{run.failures:9d}"
+    return text_ + (f"{ratio:9.2f}" if ratio is not None else "")
+
+
+def bench(label: str, url: str) -> None:
+    print(f"\n{label}", flush=True)
+    build(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        first_id, last_id = conn.execute(text("SELECT min(id), max(id) FROM people")).one()
+    engine.dispose()
+    planner = Server("Planner", ["-m", "backend_api", "serve"], url, "/api/health/")
+    baseline = Server("bare Pyramid", ["benchmarks/baseline/pyramid_app.py"], url, "/api/people/1/")
+    servers = (planner, baseline)
+    try:
+        token = sign_in(planner)  # the baseline checks the same token against the same session row
+        etags = Path(tempfile.mkstemp(prefix="planner-etags-", suffix=".lua")[1])
+        get_env = dict(BENCH_TOKEN=token, BENCH_FIRST_ID=str(first_id), BENCH_LAST_ID=str(last_id))
+        span = min(PATCH_SPAN, (last_id - first_id + 1) // WRK_THREADS)
+        patch_env = dict(BENCH_TOKEN=token, BENCH_FIRST_ID=str(first_id), BENCH_SPAN=str(span), BENCH_ETAGS=str(etags))
+        for server in servers:  # warm caches, pools and the JIT-less interpreter alike
+            wrk(server, "get.lua", 3, get_env)
+        results: dict[tuple[str, str], list[Run]] = {}
+        print(
+            f"  {WORKERS} workers each, wrk {WRK_THREADS} threads x {CONNECTIONS} connections, "
+            f"{SECONDS} s per run, {ROUNDS} rounds"
+        )
+        print(f"    {'':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/req':>12}{'failed':>9}{'÷ base':>9}")
+        for round_ in range(1, ROUNDS + 1):
+            print(f"  round {round_}", flush=True)
+            for method, script in (("GET", "get.lua"), ("PATCH", "patch.lua")):
+                runs = {}
+                for server in servers:
+                    if method == "PATCH":
+                        write_etags(url, first_id, span, etags)
+                    runs[server.name] = wrk(server, script, SECONDS, get_env if method == "GET" else patch_env)
+                    results.setdefault((method, server.name), []).append(runs[server.name])
+                ratio = runs["Planner"].rps / runs["bare Pyramid"].rps
+                print(line(f"{method} Planner", runs["Planner"], ratio))
+                print(line(f"{method} bare Pyramid", runs["bare Pyramid"]), flush=True)
+        print("  median over rounds")
+        for method in ("GET", "PATCH"):
+            medians = {name: median_run(results[(method, name)]) for name in ("Planner", "bare Pyramid")}
+            print(line(f"{method} Planner", medians["Planner"], medians["Planner"].rps / medians["bare Pyramid"].rps))
+            print(line(f"{method} bare Pyramid", medians["bare Pyramid"]), flush=True)
+        etags.unlink()
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def median_run(runs: list[Run]) -> Run:
+    return Run(
+        *(statistics.median(getattr(r, field) for r in runs) for field in ("rps", "p50_ms", "p99_ms", "cpu_ms")),
+        failures=sum(r.failures for r in runs),
+    )
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as directory:
+        bench("SQLite", f"sqlite:///{directory}/load.db")
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        print("\nTEST_DATABASE_URL not set: PostgreSQL skipped")
+        return
+    server = make_url(base).set(drivername="postgresql+psycopg")
+    name = f"planner_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        bench("PostgreSQL", server.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
