@@ -51,6 +51,8 @@ class Topology:
     app_workers: int = 1  # granian workers per app backend (Reflex would start 2 x cores + 1 each)
     nginx_workers: int = 1
     jwt_secret: str = field(default="", repr=False)
+    # The exported frontend, kept across runs (and shared by the e2e test): a build takes a minute.
+    build_dir: Path = ROOT / "var" / "scaled" / "build"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Topology:
@@ -115,8 +117,8 @@ def _reflex_env() -> dict[str, str]:
     }
 
 
-def environment(topology: Topology) -> dict[str, str]:
-    """What every process of the topology is started with."""
+def environment(topology: Topology, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """What every process of the topology is started with (`extra` last)."""
     return {
         **os.environ,
         **_reflex_env(),
@@ -133,13 +135,16 @@ def environment(topology: Topology) -> dict[str, str]:
         # The app backends are behind one proxy: the browser's address is the last X-Forwarded-For.
         "REFLEX_TRUSTED_PROXY_HOPS": "1",
         "REFLEX_API_URL": topology.url,
+        **(extra or {}),
     }
 
 
 def _run(env: dict, *args: str) -> str:
     done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
-        raise TopologyFailed(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
+        raise TopologyFailed(
+            f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+        )
     return done.stdout
 
 
@@ -157,7 +162,7 @@ def build_frontend(topology: Topology, env: dict, log: Callable[[str], None] = p
     from planner_app.pwa import BUILD_VERSION
 
     key = hashlib.sha256(f"{BUILD_VERSION}|{topology.url}".encode()).hexdigest()[:16]
-    builds = topology.var_dir / "build"
+    builds = topology.build_dir
     web = builds / key
     static = web / "build" / "client"
     if (static / "index.html").exists():
@@ -270,11 +275,15 @@ class Processes:
 
 
 @contextlib.contextmanager
-def running(topology: Topology, seed: bool = True, log: Callable[[str], None] = print) -> Iterator[Processes]:
-    """The whole topology, up and answering, until the block ends."""
+def running(
+    topology: Topology, seed: bool = True, env: Mapping[str, str] | None = None, log: Callable[[str], None] = print
+) -> Iterator[Processes]:
+    """The whole topology, up and answering, until the block ends; `env`: more variables for every
+    process (e.g. PLANNER_ADMIN_PASSWORD for the first admin)."""
     for sub in ("logs", "app-web"):
         (topology.var_dir / sub).mkdir(parents=True, exist_ok=True)
-    env = environment(topology)
+    topology.build_dir.mkdir(parents=True, exist_ok=True)
+    env = environment(topology, env)
     ensure_database(topology.database_url)
     log(prepare_database(env, seed).strip())
     static = build_frontend(topology, env, log)
@@ -283,8 +292,18 @@ def running(topology: Topology, seed: bool = True, log: Callable[[str], None] = 
     try:
         api = processes.start(
             "api",
-            [sys.executable, "-m", "backend_api", "serve", "--host", topology.host, "--port", str(topology.api_port),
-             "--workers", str(topology.api_workers)],
+            [
+                sys.executable,
+                "-m",
+                "backend_api",
+                "serve",
+                "--host",
+                topology.host,
+                "--port",
+                str(topology.api_port),
+                "--workers",
+                str(topology.api_workers),
+            ],
             env,
         )
         apps = []
@@ -298,8 +317,17 @@ def running(topology: Topology, seed: bool = True, log: Callable[[str], None] = 
             apps.append(
                 processes.start(
                     f"app{n}",
-                    [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod", "--backend-only",
-                     "--backend-host", topology.host, "--backend-port", str(port)],
+                    [
+                        str(ROOT / ".venv/bin/reflex"),
+                        "run",
+                        "--env",
+                        "prod",
+                        "--backend-only",
+                        "--backend-host",
+                        topology.host,
+                        "--backend-port",
+                        str(port),
+                    ],
                     app_env,
                 )
             )
