@@ -313,6 +313,9 @@ def running(
                 "GRANIAN_WORKERS": str(topology.app_workers),
                 # Both backends share one working directory, never the frontend build's.
                 "REFLEX_WEB_WORKDIR": str(topology.var_dir / "app-web"),
+                # Each its own: every `reflex run` empties its disk-state directory (unused with
+                # Redis), and two emptying one directory at once trip over each other's files.
+                "REFLEX_STATES_WORKDIR": str(topology.var_dir / f"app{n}-states"),
             }
             apps.append(
                 processes.start(
