@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PLANNER_ENV ?= development
 
-.PHONY: help install chromium bun run serve-app serve-api test test-sqlite test-postgres fuzz bench lint format test-fast
+.PHONY: help install chromium bun run serve-app serve-api serve-scaled test test-sqlite test-postgres fuzz bench lint format test-fast
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -47,6 +47,10 @@ bun: $(BUN) ## bun, Reflex's JavaScript runtime, from the npm registry into tool
 
 serve-app: install $(BUN) ## build the production frontend and serve the whole app (pages, websocket, /api) on APP_PORT
 	$(REFLEX_ENV) $(VENV)/bin/reflex run --env prod --frontend-port $(APP_PORT) --backend-port $(APP_PORT)
+
+# PostgreSQL and Redis must be running (DATABASE_URL, REDIS_URL; defaults on 127.0.0.1), nginx installed.
+serve-scaled: install $(BUN) ## the scale-out topology here: API workers, two Reflex backends on Redis, nginx on :3100 (deploy/scaled.py)
+	$(PY) -m deploy.scaled
 
 run: install $(BUN) ## install, migrate, seed demo data, print the admin login, then serve the app on http://localhost:3000
 	$(PY) -m backend_api migrate

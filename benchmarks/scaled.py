@@ -90,8 +90,11 @@ def main() -> None:
                 f"GET /api{path}, wrk {CONNECTIONS} connections for {SECONDS} s, "
                 f"API {topology.api_workers} worker(s), {os.cpu_count()} cores"
             )
-            print(f"  through nginx (:{topology.nginx_port})  {wrk(api + path, token)}")
-            print(f"  API directly (:{topology.api_port})     {wrk(topology.api_url + path, token)}")
+            for label, base in (
+                (f"through nginx :{topology.nginx_port}", api),
+                (f"API directly :{topology.api_port}", topology.api_url),
+            ):
+                print(f"  {label:<22}{wrk(base + path, token)}")
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
 
