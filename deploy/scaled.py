@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -221,6 +222,20 @@ def render_nginx(topology: Topology, static: Path) -> Path:
     return conf
 
 
+def busy_ports(topology: Topology) -> list[int]:
+    """Ports of the topology something else listens on: its health checks would be answered by
+    that other server (a `make serve-scaled` still running, say)."""
+    busy = []
+    for port in (topology.nginx_port, *topology.app_ports, topology.api_port):
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((topology.host, port))
+            except OSError:
+                busy.append(port)
+    return busy
+
+
 class Processes:
     """The started processes, each in its own process group (a server's workers go with it)."""
 
@@ -283,6 +298,8 @@ def running(
     for sub in ("logs", "app-web"):
         (topology.var_dir / sub).mkdir(parents=True, exist_ok=True)
     topology.build_dir.mkdir(parents=True, exist_ok=True)
+    if busy := busy_ports(topology):
+        raise TopologyFailed(f"port(s) {', '.join(map(str, busy))} on {topology.host} already in use")
     env = environment(topology, env)
     ensure_database(topology.database_url)
     log(prepare_database(env, seed).strip())
