@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PLANNER_ENV ?= development
 
-.PHONY: help install chromium wrk bun run serve-app serve-api test test-sqlite test-postgres fuzz bench lint format test-fast
+.PHONY: help install chromium nginx wrk bun run serve-app serve-api serve-scaled test test-sqlite test-postgres fuzz bench lint format test-fast
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -20,6 +20,9 @@ install: $(VENV)/.installed ## create the venv and install the pinned Python pac
 
 chromium: ## Debian's Chromium for the browser tests (apt-get, only when missing)
 	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+nginx: ## Debian's nginx, the reverse proxy of serve-scaled and its browser test (apt-get, only when missing)
+	@test -x /usr/sbin/nginx || { apt-get update -qq && apt-get install -y -qq nginx-light; }
 
 serve-api: install ## migrate, seed demo data, print the admin login and serve the API alone on :6543
 	$(PY) -m backend_api migrate
@@ -48,6 +51,10 @@ bun: $(BUN) ## bun, Reflex's JavaScript runtime, from the npm registry into tool
 serve-app: install $(BUN) ## build the production frontend and serve the whole app (pages, websocket, /api) on APP_PORT
 	$(REFLEX_ENV) $(VENV)/bin/reflex run --env prod --frontend-port $(APP_PORT) --backend-port $(APP_PORT)
 
+# PostgreSQL and Redis must be running (DATABASE_URL, REDIS_URL; defaults on 127.0.0.1); nginx is installed when missing.
+serve-scaled: install nginx $(BUN) ## the scale-out topology here: API workers, two Reflex backends on Redis, nginx on :3100 (deploy/scaled.py)
+	$(PY) -m deploy.scaled
+
 run: install $(BUN) ## install, migrate, seed demo data, print the admin login, then serve the app on http://localhost:3000
 	$(PY) -m backend_api migrate
 	$(PY) -m backend_api seed-demo
@@ -58,7 +65,7 @@ test: install ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE
 	$(MAKE) test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
-test-sqlite: install chromium $(BUN) $(AXE)
+test-sqlite: install chromium nginx $(BUN) $(AXE)
 	PLANNER_TEST_DB=sqlite $(PY) -m pytest -q tests
 
 test-postgres: install
