@@ -210,8 +210,9 @@ def wrk(server: Server, script: str, seconds: int, env: dict) -> Run:
     failures += sum(int(n) for n in errors.groups()) if errors else 0
     return Run(
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        p50_ms=milliseconds(re.search(r"50%\s+(\S+)", output).group(1)),
-        p99_ms=milliseconds(re.search(r"99%\s+(\S+)", output).group(1)),
+        # Anchored: "71.50%" in the thread stats above would match too.
+        p50_ms=milliseconds(re.search(r"^\s+50%\s+(\S+)$", output, re.M).group(1)),
+        p99_ms=milliseconds(re.search(r"^\s+99%\s+(\S+)$", output, re.M).group(1)),
         cpu_ms=cpu * 1000 / max(requests, 1),
         failures=failures,
     )
