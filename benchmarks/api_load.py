@@ -178,8 +178,13 @@ def write_etags(url: str, first_id: int, span: int, path: Path) -> None:
     path.write_text("etags = {\n" + "\n".join(lines) + "\n}\n")
 
 
-def milliseconds(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+def percentile(output: str, which: int) -> float:
+    """Milliseconds at a percentile of wrk's latency distribution (a line such as `  99%  1.23s`;
+    anchored, as "71.50%" in the thread stats above it would match too)."""
+    found = re.search(rf"^\s*{which}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+    if found is None:
+        raise RuntimeError(f"no {which}% latency in wrk's output:\n{output}")
+    number, unit = found.groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
@@ -210,9 +215,8 @@ def wrk(server: Server, script: str, seconds: int, env: dict) -> Run:
     failures += sum(int(n) for n in errors.groups()) if errors else 0
     return Run(
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        # Anchored: "71.50%" in the thread stats above would match too.
-        p50_ms=milliseconds(re.search(r"^\s+50%\s+(\S+)$", output, re.M).group(1)),
-        p99_ms=milliseconds(re.search(r"^\s+99%\s+(\S+)$", output, re.M).group(1)),
+        p50_ms=percentile(output, 50),
+        p99_ms=percentile(output, 99),
         cpu_ms=cpu * 1000 / max(requests, 1),
         failures=failures,
     )
