@@ -10,6 +10,7 @@ that drift of the machine falls on both. Prints req/s, p50/p99, server CPU per r
 answers and Planner ÷ baseline per round and the median. Prints figures; asserts no time.
 
     BENCH_PEOPLE=20000 BENCH_SECONDS=5 BENCH_ROUNDS=2 .venv/bin/python benchmarks/api_load.py   # quick
+    BENCH_ENGINES=postgresql TEST_DATABASE_URL=postgresql://postgres@127.0.0.1/postgres …      # one engine
 """
 
 import json
@@ -52,6 +53,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", 10))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+ENGINES = os.environ.get("BENCH_ENGINES", "sqlite,postgresql").split(",")
 WRK_THREADS = 2
 PATCH_SPAN = 5_000  # ids per wrk thread in a PATCH run (at most): far more than the requests in flight
 DEPARTMENTS = 20
@@ -68,42 +70,47 @@ class Run:
     failures: int  # non-2xx/3xx answers, socket errors and timeouts
 
 
+COLUMNS = (
+    "created_at, updated_at, version, name, email, phone, location, job_title, department_id, skills, "
+    "weekly_capacity, notes, is_active, name_key, email_key"
+)
+
+
+def people_rows(first_department: int, stamp):
+    """One tuple per person, in COLUMNS order; keys by the app's own search_keys()."""
+    for i in range(PEOPLE):
+        name, email = f"Person {i:06d}", f"person{i}@example.com"
+        keys = search_keys(name, email)  # name_key, email_key
+        department = first_department + i % DEPARTMENTS
+        skills = '["Python", "SQL"]'
+        yield (stamp, stamp, 1, name, email, "", "", "Engineer", department, skills, 37.5, "", True, *keys.values())
+
+
 def build(url: str) -> None:
-    """The schema by the migrations, departments, people (bulk) and an admin to sign in as."""
+    """The schema by the migrations, departments, people (bulk: COPY on PostgreSQL) and an admin."""
     start = time.perf_counter()
     command.upgrade(alembic_config(url), "head")
     engine = create_engine(url)
-    stamp = now()
     with Session(engine) as db, db.begin():
         db.execute(insert(Department), [dict(name=f"Department {d}", description="") for d in range(DEPARTMENTS)])
         first_department = db.scalar(select(Department.id).order_by(Department.id))
-        rows = []
-        for i in range(PEOPLE):
-            name, email = f"Person {i:06d}", f"person{i}@example.com"
-            rows.append(
-                dict(
-                    created_at=stamp,
-                    updated_at=stamp,
-                    version=1,
-                    name=name,
-                    email=email,
-                    job_title="Engineer",
-                    department_id=first_department + i % DEPARTMENTS,
-                    skills=["Python", "SQL"],
-                    weekly_capacity=37.5,
-                    is_active=True,
-                    **search_keys(name, email),
-                )
-            )
-            if len(rows) == 10_000:
-                db.execute(insert(Person), rows)
-                rows = []
-        if rows:
-            db.execute(insert(Person), rows)
         create_user(db, "bench", PASSWORD, "", "admin")
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+    connection = engine.raw_connection().dbapi_connection  # the driver's own, for its bulk paths
+    if engine.dialect.name == "sqlite":
+        stamp = now().strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's format
+        connection.executemany(
+            f"INSERT INTO people ({COLUMNS}) VALUES ({', '.join('?' * 15)})", people_rows(first_department, stamp)
+        )
+        connection.commit()
+    else:
+        with connection.cursor() as cursor, cursor.copy(f"COPY people ({COLUMNS}) FROM STDIN") as copy:
+            for row in people_rows(first_department, now()):
+                copy.write_row(row)
+        connection.commit()
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    connection.close()
     engine.dispose()
     print(f"  built {PEOPLE:,} people through the migrations in {time.perf_counter() - start:.0f} s", flush=True)
 
@@ -284,8 +291,11 @@ def median_run(runs: list[Run]) -> Run:
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
-    with tempfile.TemporaryDirectory(prefix="planner-bench-") as directory:
-        bench("SQLite", f"sqlite:///{directory}/load.db")
+    if "sqlite" in ENGINES:
+        with tempfile.TemporaryDirectory(prefix="planner-bench-") as directory:
+            bench("SQLite", f"sqlite:///{directory}/load.db")
+    if "postgresql" not in ENGINES:
+        return
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         print("\nTEST_DATABASE_URL not set: PostgreSQL skipped")
