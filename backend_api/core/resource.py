@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
@@ -199,9 +199,14 @@ class Resource:
     def wire(cls) -> Wire:
         return Wire(cls.out)
 
+    @classmethod
+    @cache  # once per resource: building the statement cost as much as running it
+    def _reading_one(cls) -> Select:
+        return cls.reading().where(table_of(cls.model).c.id == bindparam("ident"))
+
     def _read(self, ident: int):
         """The row with this id and its names, or None."""
-        return self.db.execute(self.reading().where(table_of(self.model).c.id == ident)).first()
+        return self.db.connection().execute(self._reading_one(), {"ident": ident}).first()
 
     def etag(self, row) -> str:
         return make_etag(row, table_of(self.model).name)
