@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +36,6 @@ os.environ.setdefault("JWT_SECRET", "bench-" + "x" * 40)
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from alembic import command  # noqa: E402
@@ -47,6 +45,7 @@ from backend_api.core.concurrency import make_etag  # noqa: E402
 from backend_api.core.timeutil import now  # noqa: E402
 from backend_api.departments.models import Department  # noqa: E402
 from backend_api.people.models import Person, search_keys  # noqa: E402
+from benchmarks.harness.databases import bulk_insert, fresh_postgres  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", 100_000))
 SECONDS = int(os.environ.get("BENCH_SECONDS", 10))
@@ -95,23 +94,10 @@ def build(url: str) -> None:
         db.execute(insert(Department), [dict(name=f"Department {d}", description="") for d in range(DEPARTMENTS)])
         first_department = db.scalar(select(Department.id).order_by(Department.id))
         create_user(db, "bench", PASSWORD, "", "admin")
-    connection = engine.raw_connection().dbapi_connection  # the driver's own, for its bulk paths
-    if engine.dialect.name == "sqlite":
-        stamp = now().strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's format
-        connection.executemany(
-            f"INSERT INTO people ({COLUMNS}) VALUES ({', '.join('?' * 15)})", people_rows(first_department, stamp)
-        )
-        connection.commit()
-    else:
-        with connection.cursor() as cursor, cursor.copy(f"COPY people ({COLUMNS}) FROM STDIN") as copy:
-            for row in people_rows(first_department, now()):
-                copy.write_row(row)
-        connection.commit()
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    connection.close()
     engine.dispose()
+    # SQLite takes SQLAlchemy's text form of a timestamp; COPY the datetime itself.
+    stamp = now().strftime("%Y-%m-%d %H:%M:%S.%f") if url.startswith("sqlite") else now()
+    bulk_insert(url, [("people", COLUMNS, people_rows(first_department, stamp))])
     print(f"  built {PEOPLE:,} people through the migrations in {time.perf_counter() - start:.0f} s", flush=True)
 
 
@@ -303,17 +289,9 @@ def main() -> None:
     if not base:
         print("\nTEST_DATABASE_URL not set: PostgreSQL skipped")
         return
-    server = make_url(base).set(drivername="postgresql+psycopg")
-    name = f"planner_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        bench("PostgreSQL", server.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres(base) as url:
+        if url:
+            bench("PostgreSQL", url)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -31,8 +30,6 @@ os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
 import webtest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from alembic import command  # noqa: E402
 from backend_api import main as make_app  # noqa: E402
@@ -40,6 +37,7 @@ from backend_api.__main__ import alembic_config  # noqa: E402
 from backend_api.auth.services import create_user  # noqa: E402
 from backend_api.core.timeutil import monday, now  # noqa: E402
 from backend_api.people.models import search_keys  # noqa: E402
+from benchmarks.harness.databases import bulk_insert, fresh_postgres  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_DASHBOARD_SIZES", "1000,10000,100000").split(",")]
 RUNS = {1_000: 15, 10_000: 7}  # calls per size; 3 for anything larger
@@ -115,31 +113,15 @@ def prepare(url: str) -> None:
 def grow(url: str, have: int, want: int) -> None:
     """Add people have+1..want with their assignments and time off, in bulk."""
     start = time.perf_counter()
-    engine = create_engine(url)
-    connection = engine.raw_connection().dbapi_connection  # the driver's own, for its bulk paths
     tables = zip(
         ("people", "assignments", "timeoff"),
         (PEOPLE_COLUMNS, ASSIGNMENT_COLUMNS, TIMEOFF_COLUMNS),
         rows(have, want, now()),
         strict=True,
     )
-    if engine.dialect.name == "sqlite":
-        for table, columns, values in tables:
-            marks = ", ".join("?" * len(columns.split(",")))
-            connection.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", map(sqlite_row, values))
-        connection.commit()
-    else:
-        with connection.cursor() as cursor:
-            for table, columns, values in tables:
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in values:
-                        copy.write_row(row)
-        connection.commit()
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    connection.close()
-    engine.dispose()
+    if url.startswith("sqlite"):
+        tables = ((table, columns, map(sqlite_row, values)) for table, columns, values in tables)
+    bulk_insert(url, tables)
     print(f"  seeded {want - have:,} people in {time.perf_counter() - start:.1f} s", flush=True)
 
 
@@ -175,22 +157,9 @@ def bench(label: str, url: str) -> None:
 
 
 def postgres() -> None:
-    base = make_url(os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_PG)
-    server = base.set(drivername="postgresql+psycopg")
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    name = f"planner_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as err:
-        print(f"\nPostgreSQL at {base.render_as_string()} unreachable, skipped: {err.orig}")
-        return
-    try:
-        bench("PostgreSQL", server.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres(os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_PG) as url:
+        if url:
+            bench("PostgreSQL", url)
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ import tempfile
 import threading
 import time
 import unicodedata
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -27,8 +26,7 @@ os.environ.setdefault("PLANNER_VAR_DIR", tempfile.mkdtemp(prefix="planner-bench-
 os.environ.setdefault("JWT_SECRET", "bench-" + "x" * 40)
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
-from sqlalchemy import create_engine, func, or_, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, or_, select  # noqa: E402
 
 from alembic import command  # noqa: E402
 from backend_api import main as make_app  # noqa: E402
@@ -36,6 +34,7 @@ from backend_api.__main__ import alembic_config  # noqa: E402
 from backend_api.auth.services import create_user  # noqa: E402
 from backend_api.people.models import Person, search_keys  # noqa: E402
 from backend_api.people.search import escape_like, search_people  # noqa: E402
+from benchmarks.harness.databases import bulk_insert, fresh_postgres  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", 1_000_000))
 LIMIT = 20
@@ -197,27 +196,9 @@ def percentiles(times: list[float]) -> tuple[float, float, float]:
 def build(url: str) -> None:
     start = time.perf_counter()
     command.upgrade(alembic_config(url), "head")
-    engine = create_engine(url)
-    connection = engine.raw_connection().dbapi_connection  # the driver's own, for its bulk paths
-    if engine.dialect.name == "sqlite":
-        placeholders = ", ".join("?" * 14)
-        # One transaction; the migration's triggers fill the FTS5 tables row by row.
-        connection.executemany(
-            f"INSERT INTO people ({COLUMNS}) VALUES ({placeholders})",
-            people_rows(PEOPLE, NOW.strftime("%Y-%m-%d %H:%M:%S.%f")),
-        )  # SQLAlchemy's format
-        connection.commit()
-    else:
-        with connection.cursor() as cursor, cursor.copy(f"COPY people ({COLUMNS}) FROM STDIN") as copy:
-            for row in people_rows(PEOPLE, NOW):
-                copy.write_row(row)
-        connection.commit()
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE people")
-            cursor.execute("VACUUM ANALYZE people_words")
-    connection.close()
-    engine.dispose()
+    # One transaction; on SQLite the migration's triggers fill the FTS5 tables row by row.
+    stamp = NOW.strftime("%Y-%m-%d %H:%M:%S.%f") if url.startswith("sqlite") else NOW  # SQLAlchemy's format
+    bulk_insert(url, [("people", COLUMNS, people_rows(PEOPLE, stamp))])
     print(f"  built {PEOPLE:,} people through the migrations in {time.perf_counter() - start:.0f} s", flush=True)
 
 
@@ -302,17 +283,9 @@ def main() -> None:
     if not base:
         print("\nTEST_DATABASE_URL not set: PostgreSQL skipped")
         return
-    server = make_url(base).set(drivername="postgresql+psycopg")
-    name = f"planner_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        bench("PostgreSQL", server.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres(base) as url:
+        if url:
+            bench("PostgreSQL", url)
 
 
 if __name__ == "__main__":
