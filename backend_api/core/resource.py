@@ -212,12 +212,14 @@ class Resource:
         return make_etag(row, table_of(self.model).name)
 
     # ---- serialization ----------------------------------------------------------------------
-    def _records(self, rows: list) -> list[dict]:
+    def _records(self, rows: list, etags: list[str] | None = None) -> list[dict]:
+        """The rows' wire records; `etags`, theirs when the caller has them already (for a header)."""
         wire, extra = self.wire(), self.extras(rows)
-        with_etag = "etag" in self.out.model_fields
+        if "etag" not in self.out.model_fields:
+            return [wire.record(row._mapping, **extra.get(row.id, {})) for row in rows]
+        etags = etags or [self.etag(row) for row in rows]
         return [
-            wire.record(row._mapping, **extra.get(row.id, {}), **({"etag": self.etag(row)} if with_etag else {}))
-            for row in rows
+            wire.record(row._mapping, **extra.get(row.id, {}), etag=etag) for row, etag in zip(rows, etags, strict=True)
         ]
 
     def serialize_many(self, rows: list) -> list[dict]:
@@ -231,7 +233,7 @@ class Resource:
         """The response for one row: its ETag, and its JSON encoded once (no renderer pass)."""
         response = self.request.response
         response.headers["ETag"] = etag
-        return json_response(response, self.wire().json(self._records([row])[0]))
+        return json_response(response, self.wire().json(self._records([row], [etag])[0]))
 
     # ---- collection -------------------------------------------------------------------------
     @classmethod
