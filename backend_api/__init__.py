@@ -3,13 +3,14 @@
 from pyramid.config import Configurator
 from pyramid.renderers import JSON
 
+from .core.changes import Announcer
 from .core.db import make_engine, session_factories
 from .core.edge import WithRegistry, edge
 from .core.security import RootFactory
 from .core.settings import load_settings
 from .core.throttle import make_throttle
 
-FEATURES = ("people", "departments", "projects", "assignments", "deliverables", "timeoff", "dashboard")
+FEATURES = ("people", "departments", "projects", "assignments", "deliverables", "timeoff", "dashboard", "events")
 
 
 def main(global_config=None, **overrides):
@@ -19,7 +20,8 @@ def main(global_config=None, **overrides):
     with Configurator(root_factory=RootFactory) as config:
         config.registry.planner_settings = settings
         config.registry.planner_engine = engine
-        config.registry.planner_sessions = session_factories(engine)
+        config.registry.planner_announcer = Announcer(settings.redis_url)
+        config.registry.planner_sessions = session_factories(engine, config.registry.planner_announcer)
         config.registry.planner_throttle = make_throttle(settings, engine)
         config.add_renderer("json", JSON())
         config.include(".core.db")

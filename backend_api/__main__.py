@@ -1,4 +1,4 @@
-"""python -m backend_api migrate | create-user | ensure-admin | seed-demo | unlock | serve"""
+"""python -m backend_api migrate | create-user | ensure-admin | seed-demo | unlock | prune-changes | serve"""
 
 import argparse
 import secrets
@@ -111,6 +111,21 @@ def unlock(args) -> None:
     )
 
 
+def prune_changes(args) -> None:
+    """Retention of the change log: history and the events feed keep CHANGE_RETENTION_DAYS."""
+    from datetime import timedelta
+
+    from .core.history import prune
+    from .core.timeutil import now
+
+    days = args.days if args.days is not None else process_settings().change_retention_days
+    if days < 1:
+        sys.exit("error: keep at least 1 day of changes")
+    with _writer()() as db:
+        removed = prune(db, now() - timedelta(days=days))
+    print(f"removed {removed} changes older than {days} days")
+
+
 def serve(args) -> None:
     from .server import serve as run
 
@@ -135,6 +150,9 @@ def main(argv=None) -> None:
     unlocking.add_argument("--username")
     unlocking.add_argument("--ip")
     unlocking.set_defaults(func=unlock)
+    pruning = commands.add_parser("prune-changes", help="delete changes older than CHANGE_RETENTION_DAYS (cron it)")
+    pruning.add_argument("--days", type=int, help="keep this many days instead")
+    pruning.set_defaults(func=prune_changes)
     server = commands.add_parser("serve", help="production WSGI server (waitress, pre-forked workers)")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=6543)

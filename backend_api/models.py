@@ -2,6 +2,7 @@
 
 from backend_api.assignments.models import Assignment
 from backend_api.auth.models import AuditLog, RevokedRefreshToken, TokenSession, User
+from backend_api.core.changes import ChangeEvent
 from backend_api.core.throttle import LoginAttempt
 from backend_api.deliverables.models import Deliverable
 from backend_api.departments.models import Department
@@ -12,6 +13,7 @@ from backend_api.timeoff.models import TimeOff
 __all__ = [
     "Assignment",
     "AuditLog",
+    "ChangeEvent",
     "Deliverable",
     "Department",
     "LoginAttempt",

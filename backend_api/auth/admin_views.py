@@ -2,6 +2,7 @@
 
 from pyramid.view import view_config
 
+from backend_api.core import changes
 from backend_api.core.errors import not_found
 from backend_api.core.openapi import Operation, describe
 from backend_api.core.params import text
@@ -48,8 +49,14 @@ class AuditList(Resource):
 
 def _actor(request) -> Actor:
     identity = request.identity
+    seen_as = changes.acting_user(request)  # set by the same session check as the identity
     return Actor(
-        identity.user_id, identity.username, identity.session_id, request.request_id, services.client_ip(request)
+        identity.user_id,
+        identity.username,
+        identity.session_id,
+        request.request_id,
+        services.client_ip(request),
+        seen_as.name if seen_as else identity.username,
     )
 
 

@@ -22,6 +22,7 @@ class Actor:
     session_id: int
     request_id: str
     ip: str
+    name: str  # as others see them (core/changes.UserRef): their person's name, else the username
 
 
 def record(db: Session, actor: Actor, action: str, target_type: str, target_id: int, **changes) -> None:

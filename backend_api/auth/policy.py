@@ -14,9 +14,11 @@ from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from sqlalchemy import Select, bindparam, select, update
 from sqlmodel import col
 
+from backend_api.core.changes import UserRef
 from backend_api.core.error_codes import ErrorCode
 from backend_api.core.security import TokenError, decode_token, names_session
 from backend_api.core.timeutil import as_utc, now
+from backend_api.people.models import Person
 
 from .models import TokenSession, User
 
@@ -33,8 +35,10 @@ SESSION_AND_USER: Select = (
         col(User.username),
         col(User.role),
         col(User.is_active),
+        col(Person.name).label("person_name"),  # the name others see on the user's changes
     )
     .join(User, col(User.id) == col(TokenSession.user_id))
+    .outerjoin(Person, col(Person.id) == col(User.person_id))
     .where(col(TokenSession.id) == bindparam("sid"))
 )
 
@@ -85,6 +89,7 @@ class BearerSecurityPolicy:
                 update(TokenSession).where(col(TokenSession.id) == claims["sid"]).values(last_used_at=now())
             )
         request.environ["planner.user_id"] = row.id
+        request.environ["planner.user"] = UserRef(row.id, row.person_name or row.username)
         return Identity(row.id, row.username, row.role, claims["sid"])
 
     def authenticated_userid(self, request):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from backend_api.core import metrics
+from backend_api.core import changes, metrics
 from backend_api.core.db import rows_changed
 from backend_api.core.error_codes import ErrorCode
 from backend_api.core.errors import ApiError, field_error, not_found, unauthenticated
@@ -172,14 +172,8 @@ def logout(db: Session, settings, refresh_token: str) -> None:
 
 
 def _revoke(db: Session, session_id: int, reason: str) -> None:
-    ended = rows_changed(
-        db.execute(
-            update(TokenSession)
-            .where(col(TokenSession.id) == session_id, col(TokenSession.is_active).is_(True))
-            .values(is_active=False, revoked_at=now())
-        )
-    )
-    metrics.sessions_revoked(reason, ended)
+    statement = update(TokenSession).where(col(TokenSession.id) == session_id, col(TokenSession.is_active).is_(True))
+    metrics.sessions_revoked(reason, _end_sessions(db, statement))
 
 
 def revoke_all(db: Session, user_id: int, except_session: int | None = None) -> int:
@@ -188,9 +182,30 @@ def revoke_all(db: Session, user_id: int, except_session: int | None = None) -> 
     statement = update(TokenSession).where(col(TokenSession.user_id) == user_id, col(TokenSession.is_active).is_(True))
     if except_session is not None:
         statement = statement.where(col(TokenSession.id) != except_session)
-    ended = rows_changed(db.execute(statement.values(is_active=False, revoked_at=now())))
+    ended = _end_sessions(db, statement)
     metrics.sessions_revoked("signed_out_everywhere", ended)
     return ended
+
+
+def _end_sessions(db: Session, statement) -> int:
+    """Run an UPDATE of active sessions that ends them, and record each one's change: the app
+    signs out the tabs of a session the moment its event arrives (changes feed, core/changes.py).
+    Returns how many it ended."""
+    ended = db.execute(
+        statement.values(is_active=False, revoked_at=now()).returning(col(TokenSession.id), col(TokenSession.user_id))
+    ).all()
+    for session_id, user_id in ended:
+        changes.record(
+            db,
+            None,
+            "sessions",
+            session_id,
+            changes.UPDATED,
+            before={"isActive": True},
+            after={"isActive": False},
+            owner_id=user_id,
+        )
+    return len(ended)
 
 
 def list_sessions(db: Session, user_id: int) -> list[TokenSession]:

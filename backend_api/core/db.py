@@ -15,7 +15,7 @@ from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import metrics, sqlite
+from . import changes, metrics, sqlite
 from .statements import writes
 
 # PostgreSQL states that mean "not reachable now": connection exceptions (class 08), too many
@@ -106,11 +106,14 @@ def violation(error: DBAPIError) -> Violation | None:
     return _PG_VIOLATIONS.get(getattr(error.orig, "sqlstate", ""))
 
 
-def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
+def session_factories(engine: Engine, announcer: changes.Announcer | None = None) -> tuple[sessionmaker, sessionmaker]:
     """(reader, writer) session factories. The reader's transaction takes SQLite's write lock at
-    its first write (requests); the writer's up front (scripts and tests arranging data)."""
+    its first write (requests); the writer's up front (scripts and tests arranging data). Both
+    commit the change events recorded in them and announce them with `announcer`."""
     reader = sessionmaker(bind=engine, expire_on_commit=False)
     writer = sessionmaker(bind=engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
+    for sessions in (reader, writer):
+        changes.track(sessions, announcer)
     return reader, writer
 
 
@@ -133,8 +136,9 @@ def defer_write(request, statement) -> None:
 
 
 def transaction_tween_factory(handler, registry):
-    """Commit before the response leaves (so a 200 is never sent for a write that then fails);
-    roll back on any error status or exception. A request that found its pooled connection dead
+    """Commit before the response leaves (so a 200 is never sent for a write that then fails),
+    with the change events the request recorded (core/changes.track); roll back on any error
+    status or exception. A request that found its pooled connection dead
     before it wrote anything is run once more on a new connection (the pool drops the dead ones)."""
 
     def tween(request):

@@ -1,5 +1,5 @@
-"""Columns tables share: the integer id of every row (`Row`), and created_at, updated_at and the
-write counter `version` of every editable one (`Editable`)."""
+"""Columns tables share: the integer id of every row (`Row`), and created_at, updated_at, the
+write counter `version` and the last writer of every editable one (`Editable`)."""
 
 from datetime import datetime
 
@@ -19,6 +19,9 @@ class Editable(Row):
     created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True), nullable=False)
     updated_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True), nullable=False)
     version: int = Field(default=1, nullable=False)
+    # Who wrote the row last (core/changes.py stamp): copied, not linked, like the change log's actor.
+    updated_by_id: int | None = Field(default=None)
+    updated_by_name: str = Field(default="", max_length=200)
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -16,10 +16,12 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
+from . import changes, history
 from .concurrency import make_etag, not_modified, precondition_failed, require_if_match
 from .db import Violation, rows_changed, violation
 from .edge import CONTROL_IN_TEXT
@@ -147,6 +149,7 @@ class Resource:
     def __init__(self, request):
         self.request = request
         self.db = request.db
+        self.actor = changes.acting_user(request)  # who the request's writes are recorded for
 
     # ---- hooks a feature may override -------------------------------------------------------
     def extra_filters(self, values: dict) -> list[ColumnElement]:
@@ -215,6 +218,9 @@ class Resource:
     def _records(self, rows: list, etags: list[str] | None = None) -> list[dict]:
         """The rows' wire records; `etags`, theirs when the caller has them already (for a header)."""
         wire, extra = self.wire(), self.extras(rows)
+        if "updated_by" in self.out.model_fields:
+            for row in rows:
+                extra.setdefault(row.id, {})["updated_by"] = updated_by(row)
         if "etag" not in self.out.model_fields:
             return [wire.record(row._mapping, **extra.get(row.id, {})) for row in rows]
         etags = etags or [self.etag(row) for row in rows]
@@ -231,9 +237,29 @@ class Resource:
 
     def _respond(self, row, etag: str):
         """The response for one row: its ETag, and its JSON encoded once (no renderer pass)."""
+        return self._send(self._records([row], [etag])[0], etag)
+
+    def _send(self, record: dict, etag: str):
         response = self.request.response
         response.headers["ETag"] = etag
-        return json_response(response, self.wire().json(self._records([row], [etag])[0]))
+        return json_response(response, self.wire().json(record))
+
+    def _respond_changed(self, row, action: str, before: dict | None):
+        """The response for a row just written, and the change recorded (core/changes.py)."""
+        etag = self.etag(row)
+        record = self._records([row], [etag])[0]
+        changes.record(
+            self.db,
+            self.actor,
+            table_of(self.model).name,
+            row.id,
+            action,
+            version=row.version,
+            etag=etag,
+            before=before,
+            after=self.wire().python(record),
+        )
+        return self._send(record, etag)
 
     # ---- collection -------------------------------------------------------------------------
     @classmethod
@@ -300,23 +326,26 @@ class Resource:
     def collection_post(self):
         values = self._validate(json_object(self.request))
         self.check(values, None)
-        obj = self.model(**values)
+        obj = self.model(**values, **changes.stamp(self.actor))
         self.db.add(obj)
         self._flush()
         row = self._read(obj.id)  # with its names, in place of a refresh
         self.request.response.status_int = 201
         self.request.response.headers["Location"] = f"{self.request.path_url}{row.id}/"
-        return self._respond(row, self.etag(row))
+        return self._respond_changed(row, changes.CREATED, None)
 
     # ---- detail -----------------------------------------------------------------------------
-    def _get_object(self):
+    def _ident(self) -> int:
         try:
             ident = int(self.request.matchdict["id"])
         except ValueError:
             raise not_found(self.label) from None
         if not valid_id(ident):  # see MAX_ID
             raise not_found(self.label)
-        row = self._read(ident)
+        return ident
+
+    def _get_object(self):
+        row = self._read(self._ident())
         if row is None:
             raise not_found(self.label)
         return row
@@ -337,13 +366,14 @@ class Resource:
         obj = self._get_object()
         body = json_object(self.request)
         seen = self._require_if_match(obj)
-        return self._write(obj, seen, self._merge(self.serialize(obj), body))
+        current = self.serialize(obj)
+        return self._write(obj, seen, self._merge(current, body), current)
 
     def put(self):
         obj = self._get_object()
         body = json_object(self.request)
         seen = self._require_if_match(obj)
-        return self._write(obj, seen, body)
+        return self._write(obj, seen, body, self.serialize(obj))
 
     def delete(self):
         obj = self._get_object()
@@ -353,12 +383,31 @@ class Resource:
         for guard in self.request.registry.planner_delete_guards.get(table, ()):
             guard(self.db, obj)
         for column in set_null_links(table):
-            clear_links(self.db, column, obj.id)
+            clear_links(self.db, self.actor, column, obj.id)
         deleted = rows_changed(self.db.execute(delete(table).where(table.c.id == obj.id, table.c.version == seen)))
         if deleted == 0:
             self._lost_race(obj)
         self._flush()
+        changes.record(self.db, self.actor, table.name, obj.id, changes.DELETED, before=self.serialize(obj))
         return no_content(self.request)
+
+    def history(self):
+        """The item's changes, newest first, paged like a list; a deleted item keeps its history."""
+        ident = self._ident()
+        values = read(self.request, *PAGE)
+        page, size = values["page"], values["pageSize"]
+        count, records = history.history(self.db, table_of(self.model).name, ident, page, size)
+        if count == 0 and self._read(ident) is None:
+            raise not_found(self.label)
+        if page > 1 and (page - 1) * size >= count:
+            raise ApiError(404, ErrorCode.NOT_FOUND, "Invalid page.")
+        body = history.WIRE.page(
+            count,
+            self._page_url(page + 1) if page * size < count else None,
+            self._page_url(page - 1) if page > 1 else None,
+            records,
+        )
+        return json_response(self.request.response, body)
 
     # ---- the write path ---------------------------------------------------------------------
     def _merge(self, current: dict, body: dict) -> dict:
@@ -375,20 +424,20 @@ class Resource:
         except ValidationError as exc:
             raise from_validation_error(exc) from None
 
-    def _write(self, obj, seen: int, data: dict):
+    def _write(self, obj, seen: int, data: dict, before: dict):
+        """Compare and set `data` onto `obj` (last seen at version `seen`, as the wire object `before`)."""
         values = self._validate(data)
         self.check(values, obj)
         table = table_of(self.model)
         statement = (
             update(table)
             .where(table.c.id == obj.id, table.c.version == seen)
-            .values(**values, version=table.c.version + 1, updated_at=now())
+            .values(**values, **changes.stamp(self.actor), version=table.c.version + 1, updated_at=now())
         )
         if rows_changed(self.db.execute(statement)) == 0:
             self._lost_race(obj)
         self._flush()
-        row = self._read(obj.id)
-        return self._respond(row, self.etag(row))
+        return self._respond_changed(self._read(obj.id), changes.UPDATED, before)
 
     def _lost_race(self, obj):
         current = self._read(obj.id)
@@ -446,11 +495,13 @@ def _snake(wire: str) -> str:
 
 
 def register(config, resource: type[Resource], collection_route: str, item_route: str, path: str) -> None:
-    """Declare a resource's two routes (`/api/<path>/` and `/api/<path>/{id}/`: the only place
-    they are spelled), bind its six operations to them with their permissions, and describe them in
-    the OpenAPI document."""
+    """Declare a resource's routes (`/api/<path>/`, `/api/<path>/{id}/` and its history: the only
+    place they are spelled), bind its operations to them with their permissions, and describe them
+    in the OpenAPI document."""
+    history_route = f"{item_route}_history"
     config.add_route(collection_route, f"/api/{path}/")
     config.add_route(item_route, f"/api/{path}/{{id}}/")
+    config.add_route(history_route, f"/api/{path}/{{id}}/history/")
     views: list[tuple[str, str, str, Permission]] = [
         (collection_route, "GET", "collection_get", Permission.VIEW),
         (collection_route, "POST", "collection_post", Permission.EDIT),
@@ -458,6 +509,7 @@ def register(config, resource: type[Resource], collection_route: str, item_route
         (item_route, "PATCH", "patch", Permission.EDIT),
         (item_route, "PUT", "put", Permission.EDIT),
         (item_route, "DELETE", "delete", Permission.EDIT),
+        (history_route, "GET", "history", Permission.VIEW),
     ]
     for route, method, attr, permission in views:
         config.add_view(
@@ -507,6 +559,14 @@ def register(config, resource: type[Resource], collection_route: str, item_route
             permission=Permission.EDIT,
             conditional="write",
         ),
+        Operation(
+            history_route,
+            "GET",
+            f"Changes of {label}, newest first (also after its deletion)",
+            response=history.ChangeOut,
+            list_of=True,
+            params=PAGE,
+        ),
     )
 
 
@@ -546,19 +606,41 @@ def set_null_links(table) -> list:
     ]
 
 
-def clear_links(db, column, ident: int) -> None:
+def clear_links(db, actor: changes.UserRef | None, column, ident: int) -> None:
     """Unlink rows that point at a row about to be deleted, as a write of their own.
 
     The foreign keys would set these columns to NULL by themselves (ON DELETE SET NULL), but
     silently: the rows' version would stay, and with it their ETag, so a client could keep and
-    save a stale copy. Doing it here bumps version and updated_at like any other write.
+    save a stale copy. Doing it here bumps version and updated_at like any other write, and
+    records each row's change.
     """
     table = column.table
-    db.execute(
+    unlinked = db.execute(
         update(table)
         .where(column == ident)
-        .values({column.name: None, "version": table.c.version + 1, "updated_at": now()})
+        .values({column.name: None, "version": table.c.version + 1, "updated_at": now(), **changes.stamp(actor)})
+        .returning(table.c.id, table.c.version, table.c.updated_at)
     )
+    field = to_camel(column.name)
+    for row in unlinked:
+        changes.record(
+            db,
+            actor,
+            table.name,
+            row.id,
+            changes.UPDATED,
+            version=row.version,
+            etag=make_etag(row, table.name),
+            before={field: ident},
+            after={field: None},
+            # A user's changes are theirs and the admins' to read (core/history.py), like the user.
+            owner_id=row.id if table.name == "users" else None,
+        )
+
+
+def updated_by(row) -> dict | None:
+    """A row's `updatedBy` (core/schemas.UserRefOut) from its updated_by_* columns."""
+    return None if row.updated_by_id is None else {"id": row.updated_by_id, "name": row.updated_by_name}
 
 
 def add_delete_guard(config, model, guard) -> None:

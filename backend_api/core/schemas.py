@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 from pydantic_core import CoreSchema, SchemaSerializer, core_schema
+from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from .errors import field_error
 from .timeutil import iso
@@ -24,7 +25,7 @@ class CamelModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=True
     )
-    read_only: ClassVar[frozenset[str]] = frozenset({"id", "etag", "createdAt", "updatedAt"})
+    read_only: ClassVar[frozenset[str]] = frozenset({"id", "etag", "createdAt", "updatedAt", "updatedBy"})
 
     def to_columns(self) -> dict:
         """snake_case column values, for the ORM."""
@@ -68,15 +69,24 @@ def dates_in_order(start: date | None, end: date | None, end_field: str = "endDa
         raise field_error(end_field, "The end date must not be before the start date.")
 
 
+class UserRefOut(TypedDict):
+    """A user as others see them (core/changes.UserRef): a plain dict, serialized as it is."""
+
+    id: int
+    name: str
+
+
 class Stored(CamelModel):
     """What every stored resource carries besides its own fields. `etag` equals the ETag header of
-    its detail URL, so a row from a list can be edited (If-Match) without fetching it first."""
+    its detail URL, so a row from a list can be edited (If-Match) without fetching it first;
+    `updatedBy` is who wrote it last (None for rows no signed-in user wrote, such as demo data)."""
 
     model_config = OUTPUT
     id: int
     etag: str = ""
     created_at: UtcDateTime
     updated_at: UtcDateTime
+    updated_by: UserRefOut | None = None
 
 
 class Wire:

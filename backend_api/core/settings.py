@@ -124,6 +124,8 @@ class ProcessSettings:
     # The first admin `ensure-admin` creates; no password = a random one, printed once.
     admin_username: str = "admin"
     admin_password: str | None = None
+    # `prune-changes` keeps this many days of the change log (history pages, the events feed).
+    change_retention_days: int = 90
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "ProcessSettings":
@@ -137,6 +139,7 @@ class ProcessSettings:
             workers=int(env.get("WEB_CONCURRENCY", 2)),
             admin_username=env.get("PLANNER_ADMIN_USERNAME", "admin"),
             admin_password=env.get("PLANNER_ADMIN_PASSWORD") or None,
+            change_retention_days=int(env.get("CHANGE_RETENTION_DAYS", 90)),
         )
 
 

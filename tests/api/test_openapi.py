@@ -257,7 +257,7 @@ def test_links_lead_from_a_create_to_its_object_with_its_etag(document):
     links = paths["/api/projects/"]["post"]["responses"]["201"]["links"]
     assert {link["operationId"] for link in links.values()} == {
         paths["/api/projects/{id}/"][method]["operationId"] for method in ("get", "patch", "put", "delete")
-    }
+    } | {paths["/api/projects/{id}/history/"]["get"]["operationId"]}
     patch = paths["/api/projects/{id}/"]["patch"]["operationId"]
     assert links[patch]["parameters"] == {"path.id": "$response.body#/id", "header.If-Match": "$response.header.ETag"}
     after_get = paths["/api/projects/{id}/"]["get"]["responses"]["200"]["links"]

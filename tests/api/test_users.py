@@ -257,7 +257,7 @@ def test_an_admin_cannot_disable_or_delete_themselves(admin, registry):
 
 
 def _actor(user) -> Actor:
-    return Actor(user.id, user.username, session_id=0, request_id="test", ip="127.0.0.1")
+    return Actor(user.id, user.username, session_id=0, request_id="test", ip="127.0.0.1", name=user.username)
 
 
 @pytest.mark.parametrize(
