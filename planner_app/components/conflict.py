@@ -6,7 +6,6 @@ reload the latest version or to keep their changes (states/conflict.py)."""
 import reflex as rx
 
 from planner_app import styles
-from planner_app.states.conflict import CONFLICT_TEXT
 
 CHANGED_BY = {
     "you": "You changed this",
@@ -95,7 +94,11 @@ def conflict_banner(state) -> rx.Component:
             rx.hstack(
                 rx.icon("git_compare_arrows", size=18, color=styles.CONFLICT_TEXT, flex_shrink="0"),
                 rx.text(
-                    CONFLICT_TEXT, size="2", weight="medium", color=styles.CONFLICT_TEXT, class_name="conflict-text"
+                    state.conflict_text,
+                    size="2",
+                    weight="medium",
+                    color=styles.CONFLICT_TEXT,
+                    class_name="conflict-text",
                 ),
                 align="start",
                 spacing="2",

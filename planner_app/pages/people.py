@@ -7,6 +7,7 @@ from planner_app.components.feedback import confirm_delete, empty_state, error_c
 from planner_app.components.filters import filter_field
 from planner_app.components.forms import checkbox_field, form_actions, select_field, text_area, text_field
 from planner_app.components.headers import add_button, detail_header, detail_row
+from planner_app.components.history import history_card
 from planner_app.components.lists import list_card, muted
 from planner_app.components.virtual_list import virtual_list
 from planner_app.planning import GRID_WEEKS
@@ -269,6 +270,7 @@ def person_detail() -> rx.Component:
                     ),
                     width="100%",
                 ),
+                history_card(PersonState),
                 spacing="4",
                 width="100%",
             ),

@@ -10,6 +10,7 @@ from planner_app.components.feedback import confirm_delete, empty_state, error_c
 from planner_app.components.filters import filter_field
 from planner_app.components.forms import form_actions, select_field, text_area, text_field
 from planner_app.components.headers import add_button, detail_header, detail_row
+from planner_app.components.history import history_card
 from planner_app.components.lists import list_card, muted
 from planner_app.components.url_sheet import sheet_link, url_sheet
 from planner_app.components.virtual_list import virtual_list
@@ -381,6 +382,7 @@ def project_detail() -> rx.Component:
                 ),
                 deliverables_card(),
                 team_card(),
+                history_card(S),
                 spacing="4",
                 width="100%",
             ),

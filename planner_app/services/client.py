@@ -28,6 +28,7 @@ from planner_app.services.models import (
     AccessToken,
     Assignment,
     AuditEntry,
+    Change,
     Dashboard,
     Deliverable,
     Department,
@@ -129,6 +130,12 @@ class Resource(Generic[R]):
     async def get(self, item_id: int) -> R:
         resp = await self._client.request("GET", self.detail_path(item_id))
         return _parse(self._model, resp)
+
+    async def history(self, item_id: int, page: int = 1, page_size: int = 10) -> Page[Change]:
+        """The item's changes, newest first."""
+        params = {"page": str(page), "pageSize": str(page_size)}
+        resp = await self._client.request("GET", f"{self.detail_path(item_id)}history/", params=params)
+        return _parse(Page[Change], resp)
 
     async def create(self, data: Mapping[str, Any]) -> R:
         resp = await self._client.request("POST", self._path, json=_wire(data))

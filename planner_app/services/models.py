@@ -8,7 +8,7 @@ Dates and timestamps stay ISO strings: the UI formats them, the API validates th
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -24,11 +24,21 @@ class Item(Wire):
     id: int = 0
 
 
+class UserRef(Wire):
+    """A user as others see them: who last changed an item, who made a change."""
+
+    id: int = 0
+    name: str = ""
+
+
 class Stored(Item):
     """A row of the six planning resources: every stored item carries its ETag (the one of its
-    detail URL), lists' rows too. Users do not: their writes are actions, not conditional PATCHes."""
+    detail URL), lists' rows too, and who saved that version (None: a script or the demo seed).
+    Users do not: their writes are actions, not conditional PATCHes."""
 
     etag: str = ""
+    updated_at: str = ""
+    updated_by: UserRef | None = None
 
 
 class TokenPair(Wire):
@@ -96,7 +106,6 @@ class Person(Stored):
     notes: str | None = None
     is_active: bool = True
     created_at: str = ""
-    updated_at: str = ""
 
 
 class Department(Stored):
@@ -105,7 +114,6 @@ class Department(Stored):
     manager_id: int | None = None
     description: str | None = None
     created_at: str = ""
-    updated_at: str = ""
 
 
 class Project(Stored):
@@ -118,7 +126,6 @@ class Project(Stored):
     estimated_hours: float | None = None
     description: str | None = None
     created_at: str = ""
-    updated_at: str = ""
 
 
 class Assignment(Stored):
@@ -131,7 +138,6 @@ class Assignment(Stored):
     weekly_hours: dict[str, float] = {}
     notes: str | None = None
     created_at: str = ""
-    updated_at: str = ""
 
 
 class Deliverable(Stored):
@@ -143,7 +149,6 @@ class Deliverable(Stored):
     is_completed: bool = False
     notes: str | None = None
     created_at: str = ""
-    updated_at: str = ""
 
 
 class TimeOff(Stored):
@@ -154,7 +159,6 @@ class TimeOff(Stored):
     kind: str = "vacation"
     notes: str | None = None
     created_at: str = ""
-    updated_at: str = ""
 
 
 class DashboardSummary(Wire):
@@ -215,6 +219,22 @@ class Dashboard(Wire):
 
 
 T = TypeVar("T", bound=Wire)
+
+
+class ChangedField(Wire):
+    field: str = ""  # the wire (camelCase) name
+    old: Any = None
+    new: Any = None
+
+
+class Change(Wire):
+    """One entry of an item's history (GET /api/<things>/{id}/history/), newest first."""
+
+    seq: int = 0
+    action: str = ""  # created, updated, deleted
+    actor: UserRef | None = None
+    at: str = ""
+    changes: list[ChangedField] = []
 
 
 class PersonSearch(Wire):

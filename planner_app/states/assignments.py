@@ -174,7 +174,9 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
                     changed_by,
                 )
             )
-        self._show_conflict(lines)
+        # The banner names whoever saved last among the rows in conflict.
+        rows = [row for row in (self._find(a) for a, _ in self._conflicts) if row is not None]
+        self._show_conflict(lines, max(rows, key=lambda row: row.updated_at, default=None))
 
     @rx.event
     @gated

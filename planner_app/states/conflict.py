@@ -18,13 +18,23 @@ from typing import Any
 import reflex as rx
 from pydantic.alias_generators import to_snake
 
+from planner_app.planning import ago
 from planner_app.services.client import ApiClient, Resource
 from planner_app.services.errors import ConcurrencyError
-from planner_app.services.models import Wire
+from planner_app.services.models import Stored, Wire
 from planner_app.states.calls import Failed
 from planner_app.states.hooks import HooksMixin, hook
 
 CONFLICT_TEXT = "This item was updated by someone else. Reload latest."
+
+
+def conflict_message(latest: Stored | None) -> str:
+    """The banner's sentence, naming who saved the version that won and when, where it is known:
+    "Ana Costa updated this item 2 minutes ago. Reload latest." """
+    if latest is None or latest.updated_by is None or not latest.updated_by.name:
+        return CONFLICT_TEXT
+    when = ago(latest.updated_at) or "just now"
+    return f"{latest.updated_by.name} updated this item {when}. Reload latest."
 
 
 def _normal(value: Any) -> Any:
@@ -106,6 +116,7 @@ class ConflictMixin(HooksMixin, mixin=True):
     and how to keep one's changes."""
 
     conflict: bool = False
+    conflict_text: str = CONFLICT_TEXT
     review_open: bool = False
     changes: list[FieldChange] = []
     resolving: bool = False
@@ -114,8 +125,9 @@ class ConflictMixin(HooksMixin, mixin=True):
     def toggle_review(self):
         self.review_open = not self.review_open
 
-    def _show_conflict(self, lines: list[FieldChange]) -> None:
-        self.conflict, self.changes = True, lines
+    def _show_conflict(self, lines: list[FieldChange], latest: Stored | None) -> None:
+        """Show the banner for the saved version `latest` (who and when), with its review lines."""
+        self.conflict, self.changes, self.conflict_text = True, lines, conflict_message(latest)
 
     def _end_conflict(self) -> None:
         self.conflict, self.review_open, self.changes, self.resolving = False, False, [], False
@@ -184,7 +196,8 @@ class EditFormMixin(ConflictMixin, mixin=True):
         self._form_mine = mine
         self._form_latest, self._form_latest_etag = snake_fields(err.current), err.etag
         self._show_conflict(
-            review_lines(self._form_base, mine, self._form_latest, self._form_labels(), self._form_choices())
+            review_lines(self._form_base, mine, self._form_latest, self._form_labels(), self._form_choices()),
+            Stored.model_validate(err.current),
         )
 
     async def _save_form(

@@ -14,6 +14,7 @@ from planner_app.states.auth import UsesAuth
 from planner_app.states.calls import Failed
 from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import EditFormMixin
+from planner_app.states.history import HistoryMixin
 from planner_app.states.hooks import HooksMixin, hook
 
 PAGE_SIZE = 25
@@ -305,10 +306,10 @@ class CrudMixin(EditableListMixin, PagedMixin, mixin=True):
     """A paged list with a create/edit dialog and a confirmed delete."""
 
 
-class DetailPageMixin(FormDialogMixin, mixin=True):
+class DetailPageMixin(HistoryMixin, FormDialogMixin, mixin=True):
     """A detail page (/people/12, /projects/3): its edit dialog saves against the version the
-    form was filled from, and Delete goes back to the list. A state supplies `_payload` (form to
-    API fields) and `_list_route`."""
+    form was filled from, its History section lists the item's changes, and Delete goes back to
+    the list. A state supplies `_payload` (form to API fields) and `_list_route`."""
 
     confirm_open: bool = False
 

@@ -154,14 +154,16 @@ class PersonState(DetailPageMixin, rx.State):
         if self.person.id != self._route_id():
             # Another person's page: never show the previous one while this one loads.
             self.person, self.assignments, self.weeks = Person(), [], []
+            self.history, self.history_count = [], 0
         yield
 
         async def fetch(api: ApiClient) -> tuple[Page[Assignment], Dashboard]:
+            # The departments first: the history names them, as the form does.
+            self.department_options = await department_options(api)
             await self._fill_form(api, self._route_id())
             result = await api.assignments.list(person_id=self.person.id, page_size=100, ordering="id")
             # The API's own figures: capacity net of time off, the same as the dashboard's.
             board = await api.dashboard(weeks=12, person_id=self.person.id)
-            self.department_options = await department_options(api)
             return result, board
 
         fetched = await self._call(fetch)

@@ -142,6 +142,7 @@ class ProjectState(ProjectFormMixin, DetailPageMixin, rx.State):
         self._clear_errors()
         if self.project.id != self._route_id():
             self.project, self.team = Project(), []
+            self.history, self.history_count = [], 0
             (await self.get_state(DeliverablesState)).deliverables = []
         yield
 

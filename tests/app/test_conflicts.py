@@ -7,9 +7,10 @@ import datetime as dt
 from reflex.state import State
 
 from planner_app.planning import week_keys
+from planner_app.services.models import Stored, UserRef
 from planner_app.states.assignments import AssignmentsState
 from planner_app.states.auth import AuthState
-from planner_app.states.conflict import changed_fields, review_lines
+from planner_app.states.conflict import CONFLICT_TEXT, changed_fields, conflict_message, review_lines
 from planner_app.states.departments import DepartmentsState
 from planner_app.states.people import PersonState
 from planner_app.states.projects import DeliverablesState, ProjectState
@@ -78,6 +79,14 @@ def _other_writer(testapp, user, path: str, changes: dict) -> None:
     testapp.patch_json(path, changes, headers={**auth, "If-Match": etag})
 
 
+def test_the_banner_names_who_saved_and_when_where_known():
+    two_minutes_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)).isoformat()
+    ana = Stored(updated_by=UserRef(id=3, name="Ana Costa"), updated_at=two_minutes_ago)
+    assert conflict_message(ana) == "Ana Costa updated this item 2 minutes ago. Reload latest."
+    assert conflict_message(Stored(updated_at=two_minutes_ago)) == CONFLICT_TEXT  # a script's write
+    assert conflict_message(None) == CONFLICT_TEXT
+
+
 def test_two_tabs_of_one_user_conflict_and_keep_my_changes_merges(embedded_api, registry, testapp):
     manager = make_user(registry, "manager")
     person = make_person(registry, name="Ada", job_title="Engineer", phone="")
@@ -90,6 +99,8 @@ def test_two_tabs_of_one_user_conflict_and_keep_my_changes_merges(embedded_api, 
 
     asyncio.run(drain(tab_b.save({"name": "Ada", "job_title": "Lead", "phone": "", "is_active": "on"})))
     assert tab_b.conflict and tab_b.error == ""
+    # The banner names whoever saved first (here the same user, in the other tab).
+    assert tab_b.conflict_text == f"{manager.username} updated this item just now. Reload latest."
     assert tab_b.person.job_title == "Engineer"  # typed values stay on screen, nothing refilled
     lines = {line.label: line for line in tab_b.changes}
     assert (lines["Job title"].theirs, lines["Job title"].yours, lines["Job title"].changed_by) == (
@@ -166,6 +177,7 @@ def test_a_conflicting_grid_cell_shows_theirs_and_keeps_mine_one_click_away(embe
     asyncio.run(drain(grid.save_cell(assignment.id, next_week, "12")))
     cells = grid.blocks[0].rows[0].cells
     assert grid.conflict and grid.error == ""
+    assert grid.conflict_text == f"{manager.username} updated this item just now. Reload latest."
     assert (cells[0].value, cells[0].mine) == ("16", "")  # their week shows
     assert (cells[1].value, cells[1].mine) == ("8", "12")  # the saved value, with mine one click away
     (line,) = grid.changes

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, Tab
 
-CONFLICT_TEXT = "This item was updated by someone else. Reload latest."
+# The banner names who saved first, and when: here the same user, in the other tab.
+CONFLICT_TEXT = re.compile(r"^manager updated this item (just now|1 minute ago)\. Reload latest\.$")
 _seq = itertools.count(1)
 
 
