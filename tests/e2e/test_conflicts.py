@@ -107,7 +107,7 @@ def _conflict_round_trip(tab_a: Tab, tab_b: Tab, api: Api, path: str, a_field: s
     stored = api.get(path)
     camel = lambda f: re.sub(r"_(\w)", lambda m: m.group(1).upper(), f)  # noqa: E731
     assert (stored[camel(a_field)], stored[camel(b_field)]) == ("From tab A again", "From tab B again")
-    expect(tab_b.page.get_by_text("From tab B again")).to_be_visible()
+    expect(tab_b.page.get_by_text("From tab B again", exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])

@@ -45,6 +45,7 @@ def test_the_person_page_shows_who_changed_what(open_tab, phone):
             re.compile(r"^admin updated this item (just now|1 minute ago)\. Reload latest\.$")
         )
         tab.shot(f"{'phone' if phone else 'desktop'}-conflict-names-admin")
+        banner.get_by_role("button", name="Review changes").click()
         banner.get_by_role("button", name="Keep my changes").click()
         expect(dialog).to_have_count(0)
         expect(lines.first).to_contain_text("manager changed")
