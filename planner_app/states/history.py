@@ -37,17 +37,15 @@ def describe(change: Change, labels: dict[str, str], choices: dict[str, dict[str
     history speaks the form's words; fields the form does not show (read-only names) are left out."""
     who = change.actor.name if change.actor else "The system"
     fields = []
-    for item in change.changes:
-        field = to_snake(item.field)
-        if field not in labels:
-            continue
-        old, new = as_text(item.old, choices.get(field)), as_text(item.new, choices.get(field))
-        fields.append(f"{labels[field]}: {new}" if change.action == "created" else f"{labels[field]} {old} → {new}")
+    if change.action != "created":  # a create lists no fields: the page shows the values themselves
+        for item in change.changes:
+            field = to_snake(item.field)
+            if field in labels:
+                old, new = as_text(item.old, choices.get(field)), as_text(item.new, choices.get(field))
+                fields.append(f"{labels[field]} {old} → {new}")
     summary = ACTIONS.get(change.action, change.action)
     if change.action == "updated" and not fields:
         summary = "saved it without changes"
-    if change.action == "created":
-        fields = []  # the page shows the values themselves
     return HistoryLine(change.seq, who, summary, fields, ago(change.at), long_date(change.at), change.at)
 
 
