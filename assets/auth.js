@@ -58,10 +58,12 @@
           grant(challenge).then(resolve);
         };
         const onVisible = () => document.visibilityState === "visible" && Date.now() >= due && fire();
-        pending = { timer: setTimeout(fire, delay), onVisible };
+        pending = { timer: setTimeout(fire, delay), onVisible, due };
         document.addEventListener("visibilitychange", onVisible);
       });
     },
+    // When the waiting renewal is due (ms since the epoch), or null while none waits.
+    renewalDue: () => (pending ? pending.due : null),
     signOut() {
       cancelPending();
       return post("/api/auth/logout/cookie/");
