@@ -10,7 +10,17 @@ from .core.security import RootFactory
 from .core.settings import load_settings
 from .core.throttle import make_throttle
 
-FEATURES = ("people", "departments", "projects", "assignments", "deliverables", "timeoff", "dashboard", "events")
+FEATURES = (
+    "people",
+    "departments",
+    "projects",
+    "assignments",
+    "deliverables",
+    "timeoff",
+    "dashboard",
+    "events",
+    "presence",
+)
 
 
 def main(global_config=None, **overrides):

@@ -7,6 +7,7 @@ from backend_api.core.throttle import LoginAttempt
 from backend_api.deliverables.models import Deliverable
 from backend_api.departments.models import Department
 from backend_api.people.models import Person
+from backend_api.presence.models import Presence
 from backend_api.projects.models import Project
 from backend_api.timeoff.models import TimeOff
 
@@ -18,6 +19,7 @@ __all__ = [
     "Department",
     "LoginAttempt",
     "Person",
+    "Presence",
     "Project",
     "RevokedRefreshToken",
     "TimeOff",

@@ -6,6 +6,7 @@ unnoticed: tests compare the document's paths with the route table. An operation
 the path comes from Pyramid's route table, where the feature declared it, once.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -44,6 +45,7 @@ class Operation:
     permission: Permission | None = Permission.VIEW
     list_of: bool = False
     params: tuple[Param, ...] = field(default=())
+    path_params: tuple[Param, ...] = field(default=())  # the route's placeholders other than {id}
     # Concurrency (core/concurrency.py): "read" = GET detail (If-None-Match, 304), "write" = If-Match
     # (412; "write-required": and 428 when absent); both answer with the object's ETag.
     conditional: str | None = None
@@ -171,8 +173,8 @@ def _statuses(path: str, op: Operation) -> set[int]:
         statuses.add(413)
     if op.permission:
         statuses |= {401, 403}
-    if "{id}" in path or op.list_of:
-        statuses.add(404)  # the object, or a page past the end
+    if "{" in path or op.list_of:
+        statuses.add(404)  # the object, a path segment that matches no route, or a page past the end
     if op.conditional == "read":
         statuses.add(304)
     elif op.conditional:
@@ -185,7 +187,7 @@ def _statuses(path: str, op: Operation) -> set[int]:
 
 
 def _operation_id(path: str, op: Operation) -> str:
-    words = path.replace("{id}", "by id").replace("/api/", "").replace("/", " ").replace("_", " ").split()
+    words = re.sub(r"\{(\w+)\}", r"by \1", path).replace("/api/", "").replace("/", " ").replace("_", " ").split()
     return op.method.lower() + "".join(word.capitalize() for word in words)
 
 
@@ -219,6 +221,7 @@ def _operation(path: str, op: Operation, keyed) -> dict:
     parameters = (
         [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}] if "{id}" in path else []
     )
+    parameters += [param.openapi("path") for param in op.path_params]
     parameters += [param.openapi() for param in op.params]
     if op.conditional == "read":
         parameters.append({"name": "If-None-Match", "in": "header", "required": False, "schema": ENTITY_TAGS})

@@ -7,6 +7,7 @@ value (forms send `?departmentId=`).
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,12 +31,15 @@ class Param:
     cap: int | None = None  # larger values are cut down to this (documented, not refused)
     choices: tuple[str, ...] = ()  # enum values, or the ordering fields
     max_length: int | None = None
+    pattern: str | None = None  # text: the whole value must match (no control character may)
+    required: bool = False
     max_terms: int = 5  # ordering
     max_items: int = 200  # ids: a list is an IN (…) of as many parameters; PostgreSQL takes 65,535 at most
     message: str | None = None  # the 400's text when the value is not valid
 
-    def openapi(self) -> dict:
-        out = {"name": self.name, "in": "query", "required": False, "schema": self.schema()}
+    def openapi(self, where: str = "query") -> dict:
+        """The parameter's OpenAPI object, in the query or (`where="path"`: always required) the path."""
+        out = {"name": self.name, "in": where, "required": self.required or where == "path", "schema": self.schema()}
         if self.kind == "ids":  # ?personId=1,2,3
             out.update(style="form", explode=False)
         description = self.description
@@ -63,6 +67,8 @@ class Param:
             return {"type": "string", "enum": list(self.choices)}
         if self.kind == "ordering":
             return {"type": "string", "pattern": self.ordering_pattern()}
+        if self.pattern:
+            return {"type": "string", "pattern": self.pattern}
         # The edge refuses any control character in a query (core/edge.py).
         return {
             "type": "string",
@@ -97,6 +103,8 @@ class Param:
             raise ValueError(self.message or f"Choose one of: {', '.join(self.choices)}.")
         if self.kind == "ordering":
             return self._ordering(raw)
+        if self.pattern and not re.fullmatch(self.pattern, raw):
+            raise ValueError(self.message or "Not a valid value.")
         if self.max_length and len(raw) > self.max_length:
             raise ValueError(self.message or f"Enter at most {self.max_length} characters.")
         return raw
@@ -156,13 +164,16 @@ def ordering(choices, **kw) -> Param:
     return Param("ordering", "ordering", choices=tuple(choices), **kw)
 
 
-def read(request, *params: Param) -> dict[str, Any]:
+def read(request, *params: Param, source: Mapping[str, str] | None = None) -> dict[str, Any]:
     """{name: value} for the declared parameters (their default when absent or empty); one 400
-    listing every parameter that is not valid."""
+    listing every parameter that is not valid or, `required`, missing. From the query, or from
+    `source` (`request.matchdict`: the path's parameters)."""
     values, errors = {}, {}
     for param in params:
-        raw = request.params.get(param.name)
+        raw = (request.params if source is None else source).get(param.name)
         if raw in (None, ""):
+            if param.required:
+                errors[param.name] = ["This parameter is required."]
             values[param.name] = param.default
             continue
         try:
