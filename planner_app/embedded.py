@@ -24,7 +24,7 @@ def _with_coroutine_receive(app):
 
 
 @functools.cache
-def embedded_api():
+def _router():
     from backend_api import main
     from backend_api.core.logs import configure_logging
 
@@ -32,4 +32,14 @@ def embedded_api():
     # Metrics are served by the standalone API server only (`python -m backend_api serve`): the app
     # may run several worker processes, and a port in one of them would count that one alone.
     configure_logging("backend_api")
-    return _with_coroutine_receive(WSGIMiddleware(main({})))
+    return main({})
+
+
+@functools.cache
+def embedded_api():
+    return _with_coroutine_receive(WSGIMiddleware(_router()))
+
+
+def on_commit(listener) -> None:
+    """Call `listener(last sequence id)` after each commit with changes (services/feed.py wakes)."""
+    _router().registry.planner_announcer.subscribe(listener)

@@ -19,6 +19,9 @@ class AppSettings:
     api_url: str = ""
     # Origins that may open the app's websocket from another site; none by default.
     cors_allowed_origins: tuple[str, ...] = ()
+    # Where the API announces its commits (REDIS_URL, the API's own setting): the app's reader
+    # of the change log wakes on them instead of waiting for its next poll. "" = polling only.
+    redis_url: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -30,6 +33,7 @@ class AppSettings:
         return cls(
             api_url=env.get("PLANNER_API_URL", "").strip().rstrip("/"),
             cors_allowed_origins=tuple(o.strip().rstrip("/") for o in origins if o.strip()),
+            redis_url=env.get("REDIS_URL", "").strip(),
         )
 
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from planner_app.components.conflict import conflict_banner
 from planner_app.components.feedback import error_callout
+from planner_app.components.presence import presence_list
 
 KEEP_DIALOG_FOR_AN_OPEN_LIST = rx.Var(
     "((event) => { const target = event.target;"
@@ -33,6 +34,7 @@ def form_dialog(
             rx.form(
                 rx.vstack(
                     error_callout(error),
+                    presence_list(conflict) if conflict is not None else rx.fragment(),
                     conflict_banner(conflict) if conflict is not None else rx.fragment(),
                     body,
                     spacing="3",

@@ -4,7 +4,9 @@ Edit controls only appear to roles that may edit (the API would answer 403 anywa
 
 import reflex as rx
 
+from planner_app.components.conflict import deleted_notice
 from planner_app.components.feedback import loading_indicator
+from planner_app.components.presence import presence_list
 from planner_app.states.auth import AuthState
 
 
@@ -15,13 +17,14 @@ def add_button(label: str, on_click) -> rx.Component:
 
 def detail_header(state, item_id: rx.Var, back_label: str, back_href: str) -> rx.Component:
     """Back to the list, loading, and Edit / Delete (once the item is loaded) for a page state
-    with DetailPageMixin."""
-    return rx.hstack(
+    with DetailPageMixin; below it, who else has the item open, and who deleted it meanwhile, if
+    someone did."""
+    bar = rx.hstack(
         rx.link(rx.hstack(rx.icon("arrow_left", size=16), back_label, align="center"), href=back_href),
         loading_indicator(state.loading),
         rx.spacer(),
         rx.cond(
-            AuthState.can_edit & (item_id != 0),
+            AuthState.can_edit & (item_id != 0) & (state.deleted_text == ""),
             rx.hstack(
                 rx.button(rx.icon("pencil", size=16), "Edit", variant="soft", on_click=state.set_dialog_open(True)),
                 rx.button(
@@ -38,6 +41,7 @@ def detail_header(state, item_id: rx.Var, back_label: str, back_href: str) -> rx
         align="center",
         wrap="wrap",
     )
+    return rx.fragment(bar, presence_list(state), deleted_notice(state))
 
 
 def detail_row(label: str, value) -> rx.Component:

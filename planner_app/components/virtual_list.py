@@ -52,7 +52,12 @@ def virtual_list(
 ) -> rx.Component:
     """`items` is the state's window; `grid_columns` the table's CSS grid-template-columns (one
     track per column); the estimates are a row's and a card's usual height in pixels (rows are
-    measured, so a taller one only costs a re-layout)."""
+    measured, so a taller one only costs a re-layout). Rows someone just changed are highlighted
+    (`live_changed`, states/page.py)."""
+
+    def changed(item: rx.Var) -> rx.Var:
+        return rx.cond(state.live_changed.contains(item.id), "live-changed", "")
+
     return rx.vstack(
         rx.text(state.total_text, size="2", color=styles.MUTED_TEXT, aria_live="polite"),
         VirtualList.create(
@@ -66,12 +71,13 @@ def virtual_list(
                             padding="0.625rem 0.75rem",
                             min_width="0",
                             overflow_wrap="anywhere",
+                            class_name=changed(item),
                         )
                         for _, render in columns
                     ]
                 ),
             ),
-            rx.foreach(items, card),
+            rx.foreach(items, lambda item: rx.box(card(item), class_name=changed(item))),
             count=state.count,
             offset=state.window_start,
             columns=[title for title, _ in columns],

@@ -115,10 +115,15 @@ def hours_field(cell: rx.Var, attrs: dict | None = None, **style) -> rx.Componen
         aria_label=cell.label,
         aria_invalid=rx.cond(conflicted, "true", "false"),
         read_only=~AuthState.can_edit,
+        # Typing (not just the focus, which stays on a cell after Enter) marks the cell as this
+        # person's: others see their initials, and a live update of it waits for the save.
+        on_change=lambda _value: S.enter_cell(cell.assignment_id, cell.week),
         on_blur=lambda value: S.save_cell(cell.assignment_id, cell.week, value),
         **(attrs or {}),
         style={
             **conflict_style(conflicted),
+            # Someone else is in this cell (presence): outlined, as their initials say who.
+            "outline": rx.cond(cell.editor != "", "2px solid var(--amber-9)", "none"),
             "text_align": "center",
             "border_radius": "var(--radius-2)",
             "color": "var(--gray-12)",
@@ -192,10 +197,25 @@ def grid_cell(*children, **style) -> rx.Component:
     return rx.el.td(*children, role="gridcell", style={**CELL, **style})
 
 
+def editor_badge(cell: rx.Var) -> rx.Component:
+    """Someone else is typing in this cell: their initials in its corner (presence)."""
+    return rx.cond(
+        cell.editor != "",
+        rx.el.span(
+            cell.editor,
+            title=cell.editor_text,
+            aria_label=cell.editor_text,
+            role="img",
+            class_name="cell-editor",
+        ),
+    )
+
+
 def hours_cell(cell: rx.Var) -> rx.Component:
     return grid_cell(
         # Out of the Tab order: GridKeys makes the active cell the grid's one Tab stop.
         hours_field(cell, {"tab_index": -1}, width="100%", min_width="0", height="2rem", font_size=EDITOR_FONT),
+        editor_badge(cell),
         rx.cond(
             cell.mine != "",
             use_mine_button(
@@ -226,6 +246,7 @@ def assignment_row(row: rx.Var) -> rx.Component:
         grid_cell(rx.text(row.total, size="2", weight="medium", class_name="row-total")),
         role="row",
         data_assignment=row.id,
+        class_name=rx.cond(S.live_changed.contains(row.id), "live-changed", ""),
     )
 
 

@@ -25,6 +25,8 @@ def stat(label: str, value: rx.Var, icon: str, note: rx.Var | str = "") -> rx.Co
             spacing="3",
         ),
         width="100%",
+        role="group",
+        aria_label=label,
     )
 
 

@@ -32,10 +32,13 @@ from planner_app.services.models import (
     Dashboard,
     Deliverable,
     Department,
+    EventsPage,
     Item,
     Page,
     Person,
     PersonSearch,
+    Presence,
+    PresenceList,
     Project,
     Session,
     SessionList,
@@ -106,6 +109,8 @@ class Resource(Generic[R]):
 
     def __init__(self, client: ApiClient, name: str, model: type[R]):
         self._client = client
+        # The API path's name, which the change log calls the resource (services/feed.py).
+        self.name = name
         self._path = f"/{name}/"
         self._model = model
         # pydantic parametrises a generic model at run time; mypy reads the subscript as a type.
@@ -374,6 +379,24 @@ class ApiClient:
         )
         resp = await self.request("GET", "/dashboard/", params=params)
         return _parse(Dashboard, resp)
+
+    async def events(self, after: int | None, limit: int = 500) -> EventsPage:
+        """The changes after sequence id `after`; None: none, only where the log ends now."""
+        params = {} if after is None else {"after": str(after), "limit": str(limit)}
+        return _parse(EventsPage, await self.request("GET", "/events/", params=params))
+
+    async def announce_presence(self, tab: str, resource: str, object_id: int, activity: str, detail: str = "") -> None:
+        """This tab has the item open for the next 30 s (repeat sooner to stay)."""
+        body = {"resource": resource, "objectId": object_id, "activity": activity, "detail": detail}
+        await self.request("PUT", f"/presence/{tab}/", json=body)
+
+    async def leave_presence(self, tab: str) -> None:
+        await self.request("DELETE", f"/presence/{tab}/")
+
+    async def presence(self, resource: str, object_id: int | None, tab: str) -> list[Presence]:
+        """Who has the item (None: any item of `resource`) open, editing first."""
+        params = _query({"resource": resource, "object_id": object_id, "tab": tab})
+        return _parse(PresenceList, await self.request("GET", "/presence/", params=params)).results
 
     async def sessions(self) -> list[Session]:
         return _parse(SessionList, await self.request("GET", "/auth/sessions/")).results

@@ -237,6 +237,38 @@ class Change(Wire):
     changes: list[ChangedField] = []
 
 
+class FeedEvent(Change):
+    """One change as GET /api/events/ has it: which item, and its new ETag ("" once deleted)."""
+
+    resource: str = ""  # the API path's name: people, projects, assignments, auth/users, ...
+    object_id: int = 0
+    etag: str = ""
+
+
+class EventsPage(Wire):
+    """What follows a sequence id, oldest first; `reset`: the changes after it are gone."""
+
+    results: list[FeedEvent] = []
+    last: int = 0
+    has_more: bool = False
+    reset: bool = False
+
+
+class Presence(Wire):
+    """Someone's tab with an item open (GET /api/presence/); `you`: the asking tab itself."""
+
+    user: UserRef = UserRef()
+    resource: str = ""
+    object_id: int = 0
+    activity: str = ""  # viewing, editing
+    detail: str = ""  # what in the item: the week of a grid cell
+    you: bool = False
+
+
+class PresenceList(Wire):
+    results: list[Presence] = []
+
+
 class PersonSearch(Wire):
     results: list[Person] = []
 

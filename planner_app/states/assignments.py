@@ -19,7 +19,7 @@ import reflex as rx
 from planner_app.planning import hours, parse_hours, short_date, step_hours, week_keys
 from planner_app.services.client import ApiClient
 from planner_app.services.errors import ApiError, ConcurrencyError
-from planner_app.services.models import Assignment, Page, Person
+from planner_app.services.models import Assignment, FeedEvent, Page, Person, Presence
 from planner_app.states.auth import gated
 from planner_app.states.calls import Failed
 from planner_app.states.confirm_delete import ConfirmDeleteMixin
@@ -27,6 +27,7 @@ from planner_app.states.conflict import ConflictMixin, FieldChange
 from planner_app.states.filters import FilterMixin
 from planner_app.states.options import department_options, project_options
 from planner_app.states.page import PagedMixin
+from planner_app.states.presence import PresenceLine, Watching, line
 
 GRID_PAGE_SIZE = 15
 
@@ -41,6 +42,9 @@ class Cell:
     value: str
     # What this person typed, when someone else saved the row first ("" otherwise).
     mine: str = ""
+    # Someone else typing in this cell now (presence): their initials and "Ana Costa is editing".
+    editor: str = ""
+    editor_text: str = ""
 
 
 @dataclasses.dataclass
@@ -79,10 +83,12 @@ def build_blocks(
     assignments: dict[int, list[Assignment]],
     weeks: list[str],
     mine: dict[CellKey, float | None] | None = None,
+    editors: dict[CellKey, PresenceLine] | None = None,
 ) -> list[Block]:
     """The grid's rows and totals: hours per week per assignment, summed per person against capacity.
-    `mine`: the values typed into cells someone else saved first, by (assignment id, week)."""
-    mine = mine or {}
+    `mine`: the values typed into cells someone else saved first, by (assignment id, week);
+    `editors`: who else is in a cell now."""
+    mine, editors = mine or {}, editors or {}
     blocks = []
     for person in people:
         rows = []
@@ -94,9 +100,16 @@ def build_blocks(
                 week_sums[week] += value or 0
                 key = (a.id, week)
                 typed = hours(mine[key]) or "0" if key in mine else ""
+                editor = editors.get(key)
                 cells.append(
                     Cell(
-                        a.id, week, f"{person.name}, {a.project_name}, week of {short_date(week)}", hours(value), typed
+                        a.id,
+                        week,
+                        f"{person.name}, {a.project_name}, week of {short_date(week)}",
+                        hours(value),
+                        typed,
+                        editor.initials if editor else "",
+                        editor.text if editor else "",
                     )
                 )
             rows.append(
@@ -127,6 +140,7 @@ def build_blocks(
 
 class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixin, rx.State):
     page_size: ClassVar[int] = GRID_PAGE_SIZE
+    _live_resources = frozenset({"assignments", "people", "projects"})
     _filters = ("department_id", "project_id")
     department_id: str = ""
     project_id: str = ""
@@ -146,10 +160,19 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
     _assignments: dict[int, list[Assignment]] = {}
     # Cells someone else saved first: (assignment id, week) → (the value the cell showed, the value typed).
     _conflicts: dict[CellKey, tuple[float | None, float | None]] = {}
+    # The cell this person is in (focused), and rows kept at the version they were typed against
+    # while a live update brought a newer one: leaving the cell saves against that version (a 412
+    # then shows the conflict marker) or, with nothing typed, shows the newer one.
+    _editing: tuple[int, str] | None = None
+    _stale_rows: set[int] = set()
+    # Who is looking (the banner says "You" for their own saves in another tab).
+    _viewer_id: int = 0
+    # Others in a cell now (presence), by (assignment id, week).
+    _editors: dict[CellKey, PresenceLine] = {}
 
     def _rebuild(self) -> None:
         mine = {key: typed for key, (_, typed) in self._conflicts.items()}
-        self.blocks = build_blocks(self._people, self._assignments, self._weeks, mine)
+        self.blocks = build_blocks(self._people, self._assignments, self._weeks, mine, self._editors)
         first = self._weeks[0] if self._weeks else ""
         self.selected_weeks = {
             str(a.id): self.selected_weeks.get(str(a.id), first) for rows in self._assignments.values() for a in rows
@@ -176,13 +199,14 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
             )
         # The banner names whoever saved last among the rows in conflict.
         rows = [row for row in (self._find(a) for a, _ in self._conflicts) if row is not None]
-        self._show_conflict(lines, max(rows, key=lambda row: row.updated_at, default=None))
+        self._show_conflict(lines, max(rows, key=lambda row: row.updated_at, default=None), self._viewer_id)
 
     @rx.event
     @gated
     async def load(self):
         self._weeks = week_keys(dt.date.today())
         self.week_labels = [short_date(w) for w in self._weeks]
+        self._viewer_id = (await self._auth()).user.id
         self.loading = True
         yield
 
@@ -213,13 +237,69 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         people, pages = fetched
         assignments = {p.id: page.results for p, page in zip(people.results, pages, strict=True)}
         # A reload shows the latest of every row: nothing is in conflict any more.
-        self._conflicts = {}
+        self._conflicts, self._stale_rows = {}, set()
         # With a project filter only the people on that project are of interest.
         self._people = [p for p in people.results if assignments[p.id] or not self.project_id]
         self._assignments = assignments
         self.count = people.count
         self._rebuild()
         self.loading = False
+
+    async def _on_changes(self, events: list[FeedEvent]) -> list:
+        """Someone saved: the page is read again, but when they changed the very cell this person
+        is in, its row keeps the version being typed against; cells already in conflict stay so."""
+        if not any(e.resource in self._live_resources for e in events):
+            return []
+        editing = self._find(self._editing[0]) if self._editing else None
+        conflicts = self._conflicts
+        followups = await super()._on_changes(events)
+        if not followups:
+            latest = self._find(editing.id) if editing is not None else None
+            if editing is not None and latest is not None and self._editing is not None:
+                week = self._editing[1]
+                # Only a change to that very cell holds the row (a remount would drop what is typed);
+                # other weeks merge with this person's save (PATCH merges week by week).
+                if latest.weekly_hours.get(week) != editing.weekly_hours.get(week):
+                    self._replace(editing)
+                    self._stale_rows = {*self._stale_rows, editing.id}
+            self._conflicts = {key: value for key, value in conflicts.items() if self._find(key[0]) is not None}
+            self._rebuild()
+        return followups
+
+    @rx.event
+    async def enter_cell(self, assignment_id: int, week: str):
+        """Typing in this cell (sent with each keystroke): a live update of it waits until the cell
+        is left, and others see this person's initials on it."""
+        if self._editing == (assignment_id, week):
+            return
+        self._editing = (assignment_id, week)
+        await self._share_presence()
+
+    def _watching(self) -> Watching | None:
+        if self._editing is None:
+            return None
+        assignment_id, week = self._editing
+        return Watching("assignments", assignment_id, "editing", week)
+
+    def _presence_scope(self) -> tuple[str, int | None]:
+        return ("assignments", None)
+
+    def _show_presence(self, others: list[Presence], viewer_id: int) -> None:
+        editors = {(p.object_id, p.detail): line(p, viewer_id) for p in others if p.activity == "editing" and not p.you}
+        if editors != self._editors:
+            self._editors = editors
+            self._rebuild()
+
+    async def _show_latest(self, assignment_id: int) -> ApiError | None:
+        """A row kept at an older version while its cell was in use, nothing typed: the latest now."""
+        self._stale_rows = self._stale_rows - {assignment_id}
+        try:
+            async with self.api() as api:
+                self._replace(await api.assignments.get(assignment_id))
+        except ApiError as err:
+            return err
+        self._rebuild()
+        return None
 
     def _find(self, assignment_id: int) -> Assignment | None:
         for rows in self._assignments.values():
@@ -242,6 +322,8 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         assignment = self._find(assignment_id)
         if assignment is None:
             return None
+        # Either way the row shows a newer version next: the saved one or the one that won.
+        self._stale_rows = self._stale_rows - {assignment_id}
         try:
             async with self.api() as api:
                 # Against the version of the row on screen (list rows carry their ETag).
@@ -307,6 +389,8 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
     @rx.event
     async def save_cell(self, assignment_id: int, week: str, text: str):
         """Leaving a cell (Tab, Enter or a click elsewhere): save the week if its value changed."""
+        self._editing = None
+        await self._share_presence()
         assignment = self._find(assignment_id)
         if assignment is None:
             return
@@ -317,6 +401,8 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
             self.grid_version += 1
             return
         if value == assignment.weekly_hours.get(week) or (value in (None, 0) and not assignment.weekly_hours.get(week)):
+            if assignment_id in self._stale_rows and (err := await self._show_latest(assignment_id)) is not None:
+                yield await self._fail(err)
             return
         self._clear_errors()
         self.saving_cell = True

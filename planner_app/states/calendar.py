@@ -43,6 +43,8 @@ class Week:
 
 
 class CalendarState(PageMixin, rx.State):
+    _live_resources = frozenset({"timeoff", "deliverables", "projects"})
+
     start: str = ""
     weeks: list[Week] = []
 

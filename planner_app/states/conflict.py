@@ -20,21 +20,42 @@ from pydantic.alias_generators import to_snake
 
 from planner_app.planning import ago
 from planner_app.services.client import ApiClient, Resource
-from planner_app.services.errors import ConcurrencyError
-from planner_app.services.models import Stored, Wire
+from planner_app.services.errors import ApiError, ConcurrencyError
+from planner_app.services.models import FeedEvent, Stored, UserRef, Wire
 from planner_app.states.calls import Failed
 from planner_app.states.hooks import HooksMixin, hook
 
 CONFLICT_TEXT = "This item was updated by someone else. Reload latest."
+LIVE_TEXT = "This item was just changed by someone else. Reload latest, or review the changes."
 
 
-def conflict_message(latest: Stored | None) -> str:
-    """The banner's sentence, naming who saved the version that won and when, where it is known:
-    "Ana Costa updated this item 2 minutes ago. Reload latest." """
+def conflict_message(latest: Stored | None, viewer_id: int = 0) -> str:
+    """The banner's sentence after a refused save, naming who saved the version that won and when,
+    where it is known: "Ana Costa updated this item 2 minutes ago. Reload latest." """
     if latest is None or latest.updated_by is None or not latest.updated_by.name:
         return CONFLICT_TEXT
     when = ago(latest.updated_at) or "just now"
+    if viewer_id and latest.updated_by.id == viewer_id:
+        return f"You updated this item {when} in another tab. Reload latest."
     return f"{latest.updated_by.name} updated this item {when}. Reload latest."
+
+
+def live_message(latest: Stored, viewer_id: int = 0) -> str:
+    """The banner's sentence the moment someone else saves the item of an open form."""
+    author = latest.updated_by
+    if author is None or not author.name:
+        return LIVE_TEXT
+    if viewer_id and author.id == viewer_id:
+        return "You just changed this in another tab. Reload latest, or review the changes."
+    return f"{author.name} just changed this. Reload latest, or review the changes."
+
+
+def deleted_message(author: UserRef | None, viewer_id: int = 0) -> str:
+    if author is None or not author.name:
+        return "Deleted by someone else. It can no longer be saved."
+    if viewer_id and author.id == viewer_id:
+        return "You deleted this in another tab. It can no longer be saved."
+    return f"Deleted by {author.name}. It can no longer be saved."
 
 
 def _normal(value: Any) -> Any:
@@ -117,6 +138,11 @@ class ConflictMixin(HooksMixin, mixin=True):
 
     conflict: bool = False
     conflict_text: str = CONFLICT_TEXT
+    # Shown because someone saved while this form was open, before any Save: nothing typed has
+    # been refused yet, so there is nothing to "keep" until the person saves (and is asked then).
+    live_conflict: bool = False
+    # The item was deleted while on screen: what it says instead of the item ("" while it exists).
+    deleted_text: str = ""
     review_open: bool = False
     changes: list[FieldChange] = []
     resolving: bool = False
@@ -125,12 +151,14 @@ class ConflictMixin(HooksMixin, mixin=True):
     def toggle_review(self):
         self.review_open = not self.review_open
 
-    def _show_conflict(self, lines: list[FieldChange], latest: Stored | None) -> None:
+    def _show_conflict(self, lines: list[FieldChange], latest: Stored | None, viewer_id: int = 0) -> None:
         """Show the banner for the saved version `latest` (who and when), with its review lines."""
-        self.conflict, self.changes, self.conflict_text = True, lines, conflict_message(latest)
+        self.conflict, self.changes, self.live_conflict = True, lines, False
+        self.conflict_text = conflict_message(latest, viewer_id)
 
     def _end_conflict(self) -> None:
         self.conflict, self.review_open, self.changes, self.resolving = False, False, [], False
+        self.live_conflict = False
 
 
 class EditFormMixin(ConflictMixin, mixin=True):
@@ -145,6 +173,8 @@ class EditFormMixin(ConflictMixin, mixin=True):
     form_revision: int = 0
 
     _form_id: int = 0
+    # The change log's name for the item's resource (people, projects, ...), once filled.
+    _form_kind: str = ""
     _form_etag: str = ""
     # The version the form was filled from, and what this person tried to save over it.
     _form_base: dict[str, Any] = {}
@@ -181,24 +211,59 @@ class EditFormMixin(ConflictMixin, mixin=True):
         self._form_base = item.model_dump()
         self._form_mine = {}
         self._end_conflict()
+        self.deleted_text = ""
         self._show_item(item)
         self.form_revision += 1
 
     async def _fill_form(self, api: ApiClient, item_id: int) -> None:
-        self._pin(await self._form_resource(api).get(item_id))
+        resource = self._form_resource(api)
+        self._form_kind = resource.name
+        self._pin(await resource.get(item_id))
         await self._prepare_dialog()
 
     async def _save_typed(self, api: ApiClient, payload: dict[str, Any]) -> Wire | None:
         """A Save of the form as typed, against the version it was filled from."""
         return await self._save_form(api, payload, if_match=self._form_etag, mine=payload)
 
-    def _conflicted(self, err: ConcurrencyError, mine: dict[str, Any]) -> None:
+    async def _conflicted(self, err: ConcurrencyError, mine: dict[str, Any]) -> None:
         self._form_mine = mine
         self._form_latest, self._form_latest_etag = snake_fields(err.current), err.etag
         self._show_conflict(
             review_lines(self._form_base, mine, self._form_latest, self._form_labels(), self._form_choices()),
             Stored.model_validate(err.current),
+            (await self._auth()).user.id,
         )
+
+    async def _form_changed(self, api: ApiClient, events: list[FeedEvent], *, editing: bool) -> None:
+        """Someone saved or deleted the item this form shows (live updates, states/live.py): say so
+        at once. The form stays pinned to the version it was filled from, with what was typed in
+        it; a Save then asks what to keep, as after any refused save. While nobody is `editing`,
+        only a deletion is of interest (the page is read again for the rest)."""
+        resource = self._form_resource(api)
+        theirs = [
+            e
+            for e in events
+            if e.resource == resource.name and e.object_id == self._form_id and e.etag != self._form_etag
+        ]
+        if not self._form_id or self.deleted_text or not theirs:
+            return
+        viewer = (await self._auth()).user.id
+        if theirs[-1].action == "deleted":
+            self.deleted_text = deleted_message(theirs[-1].actor, viewer)
+            return
+        if not editing or theirs[-1].etag == self._form_latest_etag:
+            return  # shown already
+        try:
+            latest = await resource.get(self._form_id)
+        except ApiError as err:
+            if err.status == 404:
+                return  # deleted since: its own event follows
+            raise
+        self._form_latest, self._form_latest_etag = latest.model_dump(), latest.etag
+        labels, choices = self._form_labels(), self._form_choices()
+        self.conflict, self.live_conflict, self.review_open = True, True, False
+        self.changes = review_lines(self._form_base, self._form_base, self._form_latest, labels, choices)
+        self.conflict_text = live_message(latest, viewer)
 
     async def _save_form(
         self, api: ApiClient, changes: dict[str, Any], *, if_match: str, mine: dict[str, Any]
@@ -208,7 +273,7 @@ class EditFormMixin(ConflictMixin, mixin=True):
         try:
             item = await self._form_resource(api).update(self._form_id, changes, if_match=if_match)
         except ConcurrencyError as err:
-            self._conflicted(err, mine)
+            await self._conflicted(err, mine)
             return None
         self._pin(item)
         return item

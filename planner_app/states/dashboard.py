@@ -93,6 +93,8 @@ class DashboardState(PagedMixin, rx.State):
     period, department and page live in the URL, so Back from a person's page returns to the
     same page and a board can be shared."""
 
+    _live_resources = frozenset({"assignments", "people", "timeoff", "projects", "departments"})
+
     page_size: ClassVar[int] = TEAM_PAGE
     weeks: str = "4"
     department_id: str = ""

@@ -22,6 +22,8 @@ DEPARTMENT_FIELDS = {"name": "Name", "parent_id": "Part of", "manager_id": "Mana
 
 
 class DepartmentsState(CrudMixin, rx.State):
+    _live_resources = frozenset({"departments", "people"})
+
     departments: list[Department] = []
     parent_options: list[tuple[str, str]] = []
     # Names of the managers of the departments on this page, by person id.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, TypeVar
 
@@ -9,13 +10,15 @@ import reflex as rx
 
 from planner_app.services.client import ApiClient
 from planner_app.services.errors import ApiError
-from planner_app.services.models import Wire
+from planner_app.services.models import FeedEvent, Presence, Wire
 from planner_app.states.auth import UsesAuth
 from planner_app.states.calls import Failed
 from planner_app.states.confirm_delete import ConfirmDeleteMixin
 from planner_app.states.conflict import EditFormMixin
 from planner_app.states.history import HistoryMixin
 from planner_app.states.hooks import HooksMixin, hook
+from planner_app.states.live import share_presence
+from planner_app.states.presence import PresenceLine, Watching, lines
 
 PAGE_SIZE = 25
 # A virtualised list (components/virtual_list.py) holds at most WINDOW_PAGES pages of
@@ -32,6 +35,47 @@ class PageMixin(UsesAuth, HooksMixin, mixin=True):
     error: str = ""
     # API validation messages by snake_case field name, shown under the matching input.
     field_errors: dict[str, str] = {}
+    # The ids of the rows the last live update changed: highlighted for a moment.
+    live_changed: list[int] = []
+    # Who else has this page's item open (states/live.py keeps it current).
+    present: list[PresenceLine] = []
+
+    # What the page shows, by the change log's resource names (people, assignments, ...): a change
+    # to one of them, saved anywhere, refreshes the page (states/live.py).
+    _live_resources: ClassVar[frozenset[str]] = frozenset()
+
+    async def _on_changes(self, events: list[FeedEvent]) -> list:
+        """Changes saved since the page was read: read it again if they touch what it shows.
+        Returns the follow-up events (sign in again, ...)."""
+        touching = [e for e in events if e.resource in self._live_resources]
+        if not touching:
+            return []
+        self.live_changed = sorted({e.object_id for e in touching})
+        return await self._refresh()
+
+    def _watching(self) -> Watching | None:
+        """What this tab has open, for others to see (states/presence.py); None: nothing."""
+        return None
+
+    def _presence_scope(self) -> tuple[str, int | None] | None:
+        """Whose presence the page shows: an item's (its resource and id), or every item's of a
+        resource (id None); by default what it has open itself."""
+        watching = self._watching()
+        return (watching.resource, watching.object_id) if watching else None
+
+    def _show_presence(self, others: list[Presence], viewer_id: int) -> None:
+        self.present = lines(others, viewer_id)
+
+    async def _refresh(self) -> list:
+        """The page read again as its on_load reads it. Run under the tab's lock in one go, so the
+        browser gets the end result only (no loading flicker)."""
+        followups: list = []
+        result = self.load()  # type: ignore[attr-defined]
+        if inspect.isasyncgen(result):
+            followups = [update async for update in result if update is not None]
+        elif (update := await result) is not None:
+            followups = [update]
+        return followups
 
     async def _fail(self, err: ApiError):
         """Show a failed call in words; returns the follow-up event (sign in again) if any."""
@@ -65,6 +109,14 @@ class PageMixin(UsesAuth, HooksMixin, mixin=True):
     def _clear_errors(self) -> None:
         self.error = ""
         self.field_errors = {}
+
+    async def _share_presence(self) -> None:
+        """Others see at once what this tab now has open (a form opened or closed); a failure
+        only delays it to the next heartbeat."""
+        try:
+            await share_presence(self)
+        except ApiError:
+            pass
 
 
 class PagedMixin(PageMixin, mixin=True):
@@ -229,8 +281,25 @@ class FormDialogMixin(EditFormMixin, PageMixin, mixin=True):
         (the conflict banner then says so)."""
         return await self._save_typed(api, body)
 
+    def _watching(self) -> Watching | None:
+        if not self._form_id or not self._form_kind or self.deleted_text:
+            return None
+        return Watching(self._form_kind, self._form_id, "editing" if self.dialog_open else "viewing")
+
+    async def _live_form(self, events: list[FeedEvent]) -> list:
+        """An open form hears at once that its item was saved or deleted elsewhere."""
+        try:
+            async with self.api() as api:
+                await self._form_changed(api, events, editing=self.dialog_open)
+        except ApiError as err:
+            return [await self._fail(err)]
+        return []
+
     @rx.event
     async def save(self, form: dict):
+        if self.deleted_text:
+            self.error = self.deleted_text
+            return
         self.saving = True
         self._clear_errors()
         yield
@@ -260,6 +329,14 @@ class EditableListMixin(ConfirmDeleteMixin, FormDialogMixin, mixin=True):
         self.dialog_open = False
         return type(self).load
 
+    async def _on_changes(self, events: list[FeedEvent]) -> list:
+        followups = await self._live_form(events) if self.dialog_open and self.editing_id else []
+        return followups + await super()._on_changes(events)
+
+    def _watching(self) -> Watching | None:
+        # A list has nothing open of its own: only its dialog, while it edits an item.
+        return super()._watching() if self.dialog_open and self.editing_id else None
+
     async def _write(self, api: ApiClient, body: dict) -> Wire | None:
         if self.editing_id:
             return await self._save_typed(api, body)
@@ -269,7 +346,7 @@ class EditableListMixin(ConfirmDeleteMixin, FormDialogMixin, mixin=True):
     async def open_create(self):
         self._clear_errors()
         self._end_conflict()
-        self.editing_id = 0
+        self.editing_id, self.deleted_text = 0, ""
         self._show_item(self._blank())
         self.form_revision += 1
         await self._prepare_dialog()
@@ -285,12 +362,15 @@ class EditableListMixin(ConfirmDeleteMixin, FormDialogMixin, mixin=True):
             yield filled.event
             return
         self.dialog_open = True
+        yield
+        await self._share_presence()
 
     @rx.event
-    def set_dialog_open(self, is_open: bool):
+    async def set_dialog_open(self, is_open: bool):
         if not is_open:
             self._end_conflict()
         self.dialog_open = is_open
+        await self._share_presence()
 
     async def _delete(self, item_id: int):
         self._clear_errors()
@@ -320,11 +400,21 @@ class DetailPageMixin(HistoryMixin, FormDialogMixin, mixin=True):
     def _form_saved(self, item: Wire) -> None:
         self.dialog_open = False
 
+    async def _on_changes(self, events: list[FeedEvent]) -> list:
+        """The open form keeps what was typed (the banner tells); otherwise the page is read again,
+        unless its item is gone, which it then says."""
+        followups = await self._live_form(events)
+        if self.dialog_open or self.deleted_text:
+            return followups
+        return followups + await super()._on_changes(events)
+
     @rx.event
-    def set_dialog_open(self, is_open: bool):
+    async def set_dialog_open(self, is_open: bool):
         self._clear_errors()
         self._end_conflict()
         self.dialog_open = is_open
+        yield
+        await self._share_presence()
 
     @rx.event
     def set_confirm_open(self, is_open: bool):

@@ -36,6 +36,8 @@ PERSON_FIELDS = {
 class PeopleState(EditableListMixin, WindowMixin, FilterMixin, rx.State):
     """/people: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
 
+    _live_resources = frozenset({"people", "departments"})
+
     people: list[Person] = []
     search: str = ""
     department_id: str = ""
@@ -123,6 +125,8 @@ class PersonAssignment:
 
 
 class PersonState(DetailPageMixin, rx.State):
+    _live_resources = frozenset({"people", "assignments", "timeoff"})
+
     person: Person = Person()
     assignments: list[Assignment] = []
     weeks: list[WeekFigure] = []

@@ -36,6 +36,8 @@ def session_rows(sessions: list[Session]) -> list[SessionRow]:
 
 
 class ProfileState(PageMixin, rx.State):
+    _live_resources = frozenset({"sessions", "users"})
+
     sessions: list[SessionRow] = []
     revoke_id: int = 0
     revoke_label: str = ""

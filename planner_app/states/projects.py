@@ -64,6 +64,8 @@ class ProjectRow:
 class ProjectsState(ProjectFormMixin, EditableListMixin, WindowMixin, FilterMixin, rx.State):
     """/projects: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
 
+    _live_resources = frozenset({"projects", "departments"})
+
     projects: list[Project] = []
     status: str = ""
     search: str = ""
@@ -123,6 +125,8 @@ class DeliverableRow:
 
 
 class ProjectState(ProjectFormMixin, DetailPageMixin, rx.State):
+    _live_resources = frozenset({"projects", "assignments", "deliverables"})
+
     project: Project = Project()
     team: list[Assignment] = []
 

@@ -40,6 +40,8 @@ class TimeOffRow:
 
 
 class TimeOffState(CrudMixin, rx.State):
+    _live_resources = frozenset({"timeoff", "people"})
+
     entries: list[TimeOff] = []
     draft: TimeOff = TimeOff()
 

@@ -22,6 +22,8 @@ PERSON_BOX = "new-user-person"
 class UsersState(ConfirmDeleteMixin, WindowMixin, FilterMixin, rx.State):
     """/settings: a window of the user accounts (states/page.py WindowMixin), searchable."""
 
+    _live_resources = frozenset({"users"})
+
     _filters = ("search",)
     users: list[User] = []
     search: str = ""

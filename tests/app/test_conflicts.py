@@ -85,6 +85,7 @@ def test_the_banner_names_who_saved_and_when_where_known():
     assert conflict_message(ana) == "Ana Costa updated this item 2 minutes ago. Reload latest."
     assert conflict_message(Stored(updated_at=two_minutes_ago)) == CONFLICT_TEXT  # a script's write
     assert conflict_message(None) == CONFLICT_TEXT
+    assert conflict_message(ana, viewer_id=3) == "You updated this item 2 minutes ago in another tab. Reload latest."
 
 
 def test_two_tabs_of_one_user_conflict_and_keep_my_changes_merges(embedded_api, registry, testapp):
@@ -99,8 +100,8 @@ def test_two_tabs_of_one_user_conflict_and_keep_my_changes_merges(embedded_api, 
 
     asyncio.run(drain(tab_b.save({"name": "Ada", "job_title": "Lead", "phone": "", "is_active": "on"})))
     assert tab_b.conflict and tab_b.error == ""
-    # The banner names whoever saved first (here the same user, in the other tab).
-    assert tab_b.conflict_text == f"{manager.username} updated this item just now. Reload latest."
+    # The banner names whoever saved first: here the same user, in the other tab.
+    assert tab_b.conflict_text == "You updated this item just now in another tab. Reload latest."
     assert tab_b.person.job_title == "Engineer"  # typed values stay on screen, nothing refilled
     lines = {line.label: line for line in tab_b.changes}
     assert (lines["Job title"].theirs, lines["Job title"].yours, lines["Job title"].changed_by) == (
@@ -170,14 +171,15 @@ def test_a_conflicting_grid_cell_shows_theirs_and_keeps_mine_one_click_away(embe
     assignment = make_assignment(
         registry, person=make_person(registry, weekly_capacity=40), weekly_hours={week: 8, next_week: 8}
     )
+    writer = make_user(registry, "manager")
     grid = substate(_tab(manager), AssignmentsState)
     asyncio.run(drain(grid.load()))
-    _other_writer(testapp, manager, f"/api/assignments/{assignment.id}/", {"weeklyHours": {week: 16}})
+    _other_writer(testapp, writer, f"/api/assignments/{assignment.id}/", {"weeklyHours": {week: 16}})
 
     asyncio.run(drain(grid.save_cell(assignment.id, next_week, "12")))
     cells = grid.blocks[0].rows[0].cells
     assert grid.conflict and grid.error == ""
-    assert grid.conflict_text == f"{manager.username} updated this item just now. Reload latest."
+    assert grid.conflict_text == f"{writer.username} updated this item just now. Reload latest."
     assert (cells[0].value, cells[0].mine) == ("16", "")  # their week shows
     assert (cells[1].value, cells[1].mine) == ("8", "12")  # the saved value, with mine one click away
     (line,) = grid.changes

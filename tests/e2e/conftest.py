@@ -93,6 +93,8 @@ class Tab:
     def shot(self, name: str) -> None:
         # Chromium cannot capture a page taller than its largest texture (a virtualised list of
         # thousands of rows is): then the viewport only.
+        if self.page.is_closed():  # a test closed it on purpose
+            return
         tall = self.page.evaluate("document.documentElement.scrollHeight") > 16_000
         self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=not tall)
 
