@@ -76,7 +76,9 @@ def _detail_path(page, list_path: str) -> str:
 
 
 # Radix dialogs grow in from 96 %: measured mid-animation, a 44 px field is 43 px.
-SETTLED = """() => Promise.all(document.querySelector('[role=dialog]').getAnimations({subtree: true}).map(a => a.finished))"""
+SETTLED = (
+    """() => Promise.all(document.querySelector('[role=dialog]').getAnimations({subtree: true}).map(a => a.finished))"""
+)
 
 
 def _open_dialog(page) -> None:

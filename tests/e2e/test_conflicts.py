@@ -247,6 +247,7 @@ def test_assignment_cell_edited_in_two_tabs(open_tab, phone):
         cell(tab_a, 2).fill("6")
         cell(tab_a, 2).press("Enter")
         expect(row_total(tab_a)).to_have_text("26")  # 8 + 12 + 6
+        expect(row_total(tab_b)).to_have_text("26")  # B's screen has A's save: B saves on top of it
         cell(tab_b, 0).press("Enter")
         expect(row_total(tab_b)).to_have_text("22")  # 4 + 12 + 6
         expect(banner).to_have_count(0)

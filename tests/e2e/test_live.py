@@ -25,6 +25,14 @@ def _since(started: float) -> str:
     return f"{(time.monotonic() - started) * 1000:.0f} ms"
 
 
+def _manager_and_admin(open_tab, phone: bool = False):
+    """A (manager) and B (admin), each signed in in a browser of their own, and A's API."""
+    a, b = open_tab(phone=phone), open_tab(phone=phone)
+    a.sign_in("manager", path="/people")
+    b.sign_in("admin", path="/people")
+    return a, b, Api(a)
+
+
 def _people_list(tab, name: str) -> None:
     tab.open("/people")
     tab.page.get_by_label("Search").fill(name)
@@ -34,10 +42,7 @@ def _people_list(tab, name: str) -> None:
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 def test_a_saved_person_reaches_the_other_users_list_form_and_page(open_tab, phone):
     device = "phone" if phone else "desktop"
-    a, b = open_tab(phone=phone), open_tab(phone=phone)
-    a.sign_in("manager", path="/people")
-    b.sign_in("admin", path="/people")
-    api = Api(a)
+    a, b, api = _manager_and_admin(open_tab, phone)
     name = f"Live person {next(_seq)} {device}"
     person = api.create("/people/", {"name": name, "jobTitle": "Engineer"})
     path = f"/people/{person['id']}"
@@ -178,10 +183,7 @@ def test_a_revoked_session_is_signed_out_at_once(open_tab):
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 def test_who_else_has_a_person_open_and_what_they_do(open_tab, phone):
     device = "phone" if phone else "desktop"
-    a, b = open_tab(phone=phone), open_tab(phone=phone)
-    a.sign_in("manager", path="/people")
-    b.sign_in("admin", path="/people")
-    api = Api(a)
+    a, b, api = _manager_and_admin(open_tab, phone)
     person = api.create("/people/", {"name": f"Presence person {next(_seq)} {device}"})
     path = f"/people/{person['id']}"
     try:

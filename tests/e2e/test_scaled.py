@@ -1,5 +1,6 @@
 """The scale-out topology (deploy/scaled.py, `make serve-scaled`) in a browser: PostgreSQL, Redis,
-the API under two workers, two Reflex app backends with their state in Redis, nginx in front.
+the API under two workers, two Reflex app backends with their state in Redis, nginx in front. An
+edit through one backend reaches the other backend's browser live, and so does presence.
 
 Browser A is pinned to app backend 1 (app1.localhost), browser B to backend 2 (app2.localhost),
 by nginx's `map $host`; which backend took each websocket is read from nginx's X-Planner-Backend
@@ -168,6 +169,17 @@ def test_an_edit_on_one_backend_is_seen_through_the_other(request, topology, bro
         a.tab.page.keyboard.press("Enter")
         expect(row.locator(".row-total")).to_have_text("12")
         assert api.get(f"/assignments/{assignment['id']}/")["weeklyHours"][_monday()] == 12
+        # Live, across app backends: B's screen follows without a reload (the API's Redis
+        # announcement wakes backend 2's reader of the change log).
+        expect(b_cell).to_have_value("12")
+
+        # Presence across backends: B typing in the cell shows B's initials on A's screen.
+        b_cell.fill("7")
+        badge = row.locator(".cell-editor")
+        expect(badge).to_have_text("AD")
+        b_cell.press("Escape")  # undone, and the cell left: the initials go
+        b.tab.heading("Assignments").click()
+        expect(badge).to_have_count(0)
 
         b.tab.page.reload()
         b.tab.wait_loaded()
