@@ -1,6 +1,7 @@
 """The process's reader of the change log (planner_app/services/feed.py), against a log in a list."""
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -45,7 +46,10 @@ class Log:
 
 
 def run(coroutine):
-    return asyncio.run(asyncio.wait_for(coroutine, 5))
+    """The scenario on an event loop of its own thread: the browser tests' Playwright keeps a loop
+    running in this one for the whole session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coroutine, 5)).result()
 
 
 def test_a_tab_gets_what_follows_its_position_paged_and_in_order():
