@@ -49,7 +49,7 @@ def history_card(state) -> rx.Component:
                         variant="soft",
                         color_scheme="gray",
                         size="2",
-                        min_height="44px",
+                        min_height=styles.TAP_TARGET,
                         on_click=state.more_history,
                         loading=state.history_loading,
                     ),

@@ -234,19 +234,22 @@ class EditFormMixin(ConflictMixin, mixin=True):
             (await self._auth()).user.id,
         )
 
-    async def _form_changed(self, api: ApiClient, events: list[FeedEvent], *, editing: bool) -> None:
-        """Someone saved or deleted the item this form shows (live updates, states/live.py): say so
-        at once. The form stays pinned to the version it was filled from, with what was typed in
-        it; a Save then asks what to keep, as after any refused save. While nobody is `editing`,
-        only a deletion is of interest (the page is read again for the rest)."""
-        resource = self._form_resource(api)
-        theirs = [
+    def _changes_to_form(self, events: list[FeedEvent]) -> list[FeedEvent]:
+        """The events of others' saves of the item this form is pinned to (none once deleted)."""
+        if not self._form_id or self.deleted_text:
+            return []
+        return [
             e
             for e in events
-            if e.resource == resource.name and e.object_id == self._form_id and e.etag != self._form_etag
+            if e.resource == self._form_kind and e.object_id == self._form_id and e.etag != self._form_etag
         ]
-        if not self._form_id or self.deleted_text or not theirs:
-            return
+
+    async def _form_changed(self, api: ApiClient, theirs: list[FeedEvent], *, editing: bool) -> None:
+        """Someone saved or deleted the item this form shows (`theirs`, from _changes_to_form;
+        live updates, states/live.py): say so at once. The form stays pinned to the version it was
+        filled from, with what was typed in it; a Save then asks what to keep, as after any
+        refused save. While nobody is `editing`, only a deletion is of interest (the page is read
+        again for the rest)."""
         viewer = (await self._auth()).user.id
         if theirs[-1].action == "deleted":
             self.deleted_text = deleted_message(theirs[-1].actor, viewer)
@@ -254,7 +257,7 @@ class EditFormMixin(ConflictMixin, mixin=True):
         if not editing or theirs[-1].etag == self._form_latest_etag:
             return  # shown already
         try:
-            latest = await resource.get(self._form_id)
+            latest = await self._form_resource(api).get(self._form_id)
         except ApiError as err:
             if err.status == 404:
                 return  # deleted since: its own event follows

@@ -74,7 +74,8 @@ class LiveState(rx.State):
     _seq: int = 0
     # The page state the tab shows, by full name.
     _page: str = ""
-    # What this tab last told the API it has open, and until when that holds (monotonic).
+    # What this tab last told the API it has open, and when the next heartbeat is due (monotonic):
+    # its presence renewed, the others' read again.
     _shared: Watching | None = None
     _shared_until: float = 0.0
 
@@ -152,16 +153,18 @@ async def share_presence(page) -> None:
     """Tell the API what this tab has open now (page._watching()), if that changed or is about
     to expire there; called by the loop's heartbeat and by events that change it (a dialog)."""
     live = await page.get_state(LiveState)
-    watching = page._watching()
-    if watching == live._shared and time.monotonic() < live._shared_until:
+    watching, now = page._watching(), time.monotonic()
+    if watching == live._shared and (watching is None or now < live._shared_until):
+        if now >= live._shared_until:  # nothing open, nothing to take back: only the clock moves on
+            live._shared_until = now + HEARTBEAT_SECONDS
         return
     tab = tab_id(page.router.session.client_token)
     async with page.api() as api:
         if watching is not None:
             await api.announce_presence(tab, *watching)
-        elif live._shared is not None:
+        else:
             await api.leave_presence(tab)
-    live._shared, live._shared_until = watching, time.monotonic() + HEARTBEAT_SECONDS
+    live._shared, live._shared_until = watching, now + HEARTBEAT_SECONDS
 
 
 async def read_presence(page) -> None:

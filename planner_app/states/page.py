@@ -64,7 +64,9 @@ class PageMixin(UsesAuth, HooksMixin, mixin=True):
         return (watching.resource, watching.object_id) if watching else None
 
     def _show_presence(self, others: list[Presence], viewer_id: int) -> None:
-        self.present = lines(others, viewer_id)
+        shown = lines(others, viewer_id)
+        if shown != self.present:  # a heartbeat that changes nothing sends the browser nothing
+            self.present = shown
 
     async def _refresh(self) -> list:
         """The page read again as its on_load reads it. Run under the tab's lock in one go, so the
@@ -288,9 +290,12 @@ class FormDialogMixin(EditFormMixin, PageMixin, mixin=True):
 
     async def _live_form(self, events: list[FeedEvent]) -> list:
         """An open form hears at once that its item was saved or deleted elsewhere."""
+        theirs = self._changes_to_form(events)
+        if not theirs:
+            return []
         try:
             async with self.api() as api:
-                await self._form_changed(api, events, editing=self.dialog_open)
+                await self._form_changed(api, theirs, editing=self.dialog_open)
         except ApiError as err:
             return [await self._fail(err)]
         return []
