@@ -49,11 +49,14 @@ Fetch = Callable[[str, "int | None"], Awaitable[EventsPage]]
 @dataclasses.dataclass(frozen=True)
 class Batch:
     """What a tab has not seen yet: the events after its sequence id, up to `last`. With `reset`,
-    events it missed are gone: what it shows must be read again."""
+    events it missed are gone: what it shows must be read again. With `check`, the API refused the
+    tab's own token to the reader: its session may have ended (the event saying so may be one no
+    remaining reader can fetch), so the tab must check it."""
 
     events: tuple[FeedEvent, ...] = ()
     last: int = 0
     reset: bool = False
+    check: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +78,8 @@ class Feed:
         self._floor: int | None = None
         self._last: int | None = None
         self._readers: dict[str, Reader] = {}
+        # Tabs whose token the API refused to the reader, until their loop hears of it (`after`).
+        self._refused: set[str] = set()
         self._wake = asyncio.Event()
         self._news = asyncio.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -99,15 +104,18 @@ class Feed:
                 await asyncio.sleep(self._poll)
         return self._last
 
-    async def after(self, seq: int, timeout: float) -> Batch:
-        """The events after `seq` (waiting up to `timeout` seconds for some), or a reset."""
+    async def after(self, seq: int, timeout: float, tab: str = "") -> Batch:
+        """The events after `seq` (waiting up to `timeout` seconds for some), or a reset; for
+        `tab`, also whether its token was refused meanwhile."""
         self._start()
         async with self._news:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._news.wait_for(lambda: self._beyond(seq)), timeout)
+                await asyncio.wait_for(self._news.wait_for(lambda: self._beyond(seq) or tab in self._refused), timeout)
+            check = tab in self._refused
+            self._refused.discard(tab)
             if self._floor is not None and seq < self._floor:
-                return Batch(last=self._last or 0, reset=True)
-            return Batch(tuple(e for e in self._events if e.seq > seq), max(seq, self._last or 0))
+                return Batch(last=self._last or 0, reset=True, check=check)
+            return Batch(tuple(e for e in self._events if e.seq > seq), max(seq, self._last or 0), check=check)
 
     def _beyond(self, seq: int) -> bool:
         return self._last is not None and (self._last > seq or (self._floor is not None and seq < self._floor))
@@ -163,8 +171,11 @@ class Feed:
             try:
                 page = await self._fetch(reader.access, self._last)
             except ApiError as err:
-                if err.status in (401, 403):  # that tab's session ended: borrow another's
+                if err.status in (401, 403):  # that tab's session ended: tell it, borrow another's
                     self.withdraw(tab)
+                    async with self._news:
+                        self._refused.add(tab)
+                        self._news.notify_all()
                     continue
                 raise
             await self._take(page)

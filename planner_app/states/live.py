@@ -115,7 +115,7 @@ class LiveState(rx.State):
                     seq = self._seq = batch.last
             for followup in followups:
                 yield followup
-            batch = await feed.after(seq, HEARTBEAT_SECONDS)
+            batch = await feed.after(seq, HEARTBEAT_SECONDS, tab)
             if _connected(tab):
                 gone_since = None
             elif (gone_since := gone_since or time.monotonic()) < time.monotonic() - GONE_SECONDS:
@@ -127,7 +127,7 @@ class LiveState(rx.State):
         if batch.reset:
             return await page._refresh()
         events, check = for_viewer(batch.events, auth.is_admin)
-        if check:
+        if check or batch.check:
             try:
                 async with auth.api() as api:
                     await api.me()

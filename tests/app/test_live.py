@@ -174,6 +174,8 @@ def test_a_tab_whose_session_was_revoked_is_signed_out_by_the_next_change(embedd
     testapp.post(f"/api/auth/users/{viewer.id}/toggle_active/", headers={"Authorization": f"Bearer {token}"})
     followups = asyncio.run(live._apply(Batch((FeedEvent(seq=9, resource=HIDDEN),), 9), page, auth))
     assert followups and followups[0] is not None
+    # Told by the reader that its token was refused, with no event at all: the same check.
+    assert asyncio.run(live._apply(Batch((), 9, check=True), page, auth))
 
 
 def _presence_of(page) -> None:

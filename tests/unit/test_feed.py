@@ -190,3 +190,24 @@ def test_an_announcement_on_redis_wakes_the_reader_before_its_next_poll():
 
     batch = run(scenario())
     assert [e.seq for e in batch.events] == [1]
+
+
+def test_a_tab_whose_token_is_refused_is_told_even_when_no_reader_is_left():
+    """Signing out ends the session of every tab of that browser: their tokens were the only
+    readers, so nobody can read the event saying so. The refusal itself tells each tab."""
+    log = Log()
+
+    async def scenario():
+        feed = Feed(log.fetch, poll=0.01)
+        feed.offer("tab", STAFF)
+        start = await feed.position()
+        log.refused.add(STAFF.access)
+        log.write("sessions", 1, hidden=True)
+        feed.wake()
+        told = await feed.after(start, timeout=2, tab="tab")
+        again = await feed.after(told.last, timeout=0.05, tab="tab")
+        return told, again
+
+    told, again = run(scenario())
+    assert told.check and told.events == ()
+    assert not again.check  # told once
