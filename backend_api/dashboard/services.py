@@ -87,34 +87,33 @@ def dashboard(
         db.execute(text("SET LOCAL jit = off"))
     found = db.execute(queries.board(dialect, rows, weeks, offset, limit, AVAILABLE)).mappings().all()
 
-    chosen = []  # (the person's figures over everyone, their row), in team overview order
+    figures = found[0]  # the same figures on every row, and always one row
+    shown: dict[str, list[dict]] = {"page": [], "free": [], "peak": []}  # in rank order
     for r in found:
-        weekly = [(key.isoformat(), float(r[f"h{i}"]), float(r[f"c{i}"])) for i, key in enumerate(week_keys)]
-        chosen.append((r, person_row(r["person_id"], r["name"], r["department_name"], weekly)))
-    figures = chosen[0][0] if chosen else None
-    page = [row for ranked, row in chosen if offset < ranked["position"] <= offset + limit]
-    available = sorted((r for r in chosen if r[0]["free_position"] <= AVAILABLE), key=lambda r: r[0]["free_position"])
-    peak_row = next((row for ranked, row in chosen if ranked["peak_position"] == 1), None)
-    finite = figures["finite"] if figures else 0
+        if r["role"] is not None:
+            weekly = [(key.isoformat(), float(r[f"h{i}"]), float(r[f"c{i}"])) for i, key in enumerate(week_keys)]
+            shown[r["role"]].append(person_row(r["person_id"], r["name"], r["department_name"], weekly))
+    peak_row = shown["peak"][0] if shown["peak"] else None
+    total, finite = figures["total"], figures["finite"]
 
     recent = db.execute(queries.recent(people, RECENT)).all()
     return {
         "weeks": [w.isoformat() for w in week_keys],
         "summary": {
-            "totalPeople": figures["total"] if figures else 0,
-            "avgUtilization": round(figures["utilization_sum"] / finite, 1) if figures and finite else 0.0,
+            "totalPeople": total,
+            "avgUtilization": round(figures["utilization_sum"] / finite, 1) if finite else 0.0,
             "peakUtilization": peak_row["peakUtilizationPercent"] if peak_row else 0.0,
             "peakPerson": peak_row["name"] if peak_row else None,
             "totalAssignments": db.scalar(queries.assignment_count(people)),
-            "overallocatedCount": int(figures["over_count"]) if figures else 0,
+            "overallocatedCount": int(figures["over_count"] or 0),
         },
-        "utilizationDistribution": {b.value: int(figures[f"band_{b.value}"]) if figures else 0 for b in Band},
-        "total": figures["total"] if figures else 0,
+        "utilizationDistribution": {b.value: int(figures[f"band_{b.value}"] or 0) for b in Band},
+        "total": total,
         "offset": offset,
         "limit": limit,
-        "teamOverview": page,
+        "teamOverview": shown["page"],
         "availablePeople": [
-            {**row, "freeHours": round(row["capacity"] - row["allocatedHours"], 2)} for _, row in available
+            {**row, "freeHours": round(row["capacity"] - row["allocatedHours"], 2)} for row in shown["free"]
         ],
         "recentAssignments": [
             {
