@@ -157,7 +157,10 @@ def main(argv=None) -> None:
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=6543)
     server.add_argument("--workers", type=int, default=process_settings().workers)
-    server.add_argument("--threads", type=int, default=8)
+    # Few threads: the work is CPU in Python under one GIL per worker, and more threads only
+    # contend for it (8 → 2 threads: PATCH +35 % req/s on PostgreSQL, +30 % on SQLite, 2 cores).
+    # More pay off when the database is far away and requests mostly wait on it.
+    server.add_argument("--threads", type=int, default=2)
     server.set_defaults(func=serve)
     args = parser.parse_args(argv)
     args.func(args)

@@ -11,7 +11,7 @@ the request takes the database write lock at that UPDATE, not before (core/sqlit
 """
 
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -38,6 +38,23 @@ DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 MAX_ORDERING_TERMS = 5
 PAGE = (integer("page", default=1), integer("pageSize", default=DEFAULT_PAGE_SIZE, cap=MAX_PAGE_SIZE))
 BAD_FILTER = "Not a valid value for this filter."
+
+
+@lru_cache(maxsize=256)
+def compare_and_set(table, columns: tuple[str, ...]):
+    """UPDATE table SET columns…, version = version + 1 WHERE id = :ident AND version = :seen, with
+    the new values bound as `new_<column>`: built once per table and set of columns, as building
+    and keying a statement per request was a third of a PATCH's CPU."""
+    return (
+        update(table)
+        .where(table.c.id == bindparam("ident"), table.c.version == bindparam("seen"))
+        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns})
+        .values(version=table.c.version + 1)
+    )
+
+
+def _new(values: dict) -> dict:
+    return {f"new_{name}": value for name, value in values.items()}
 
 
 def valid_id(value) -> bool:
@@ -428,13 +445,9 @@ class Resource:
         """Compare and set `data` onto `obj` (last seen at version `seen`, as the wire object `before`)."""
         values = self._validate(data)
         self.check(values, obj)
-        table = table_of(self.model)
-        statement = (
-            update(table)
-            .where(table.c.id == obj.id, table.c.version == seen)
-            .values(**values, **changes.stamp(self.actor), version=table.c.version + 1, updated_at=now())
-        )
-        if rows_changed(self.db.execute(statement)) == 0:
+        values.update(changes.stamp(self.actor), updated_at=now())
+        statement = compare_and_set(table_of(self.model), tuple(values))
+        if rows_changed(self.db.execute(statement, {"ident": obj.id, "seen": seen, **_new(values)})) == 0:
             self._lost_race(obj)
         self._flush()
         return self._respond_changed(self._read(obj.id), changes.UPDATED, before)

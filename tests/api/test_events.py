@@ -206,3 +206,24 @@ def test_postgres_notifies_listeners_with_the_last_seq_at_commit(manager, staff,
         selectors.select([conn], [], [], 5)
         payloads = [n.payload for n in conn.notifies(timeout=1, stop_after=1)]
     assert payloads == [str(staff.get("/api/events/").json["last"])]
+
+
+def test_a_commit_with_more_events_than_one_insert_holds_writes_them_all_in_order(registry):
+    """A delete that unlinks thousands of rows records an event each: PostgreSQL's insert is
+    chunked (changes.CHUNK) within its parameter limit; every event lands, in recording order."""
+    woken: list[int] = []
+    unsubscribe = registry.planner_announcer.subscribe(woken.append)
+    count = 2 * changes.CHUNK + 3
+    _, writer = registry.planner_sessions
+    try:
+        with writer() as db, db.begin():
+            for n in range(count):
+                changes.record(db, None, "people", n + 1, changes.UPDATED, before={"name": "a"}, after={"name": f"{n}"})
+    finally:
+        unsubscribe()
+    reader, _ = registry.planner_sessions
+    with reader() as db:
+        written = db.scalars(select(ChangeEvent).order_by(ChangeEvent.id)).all()
+    assert [e.object_id for e in written[-count:]] == list(range(1, count + 1))
+    assert [e.changes[0]["new"] for e in written[-count:]] == [str(n) for n in range(count)]
+    assert woken == [written[-1].id]

@@ -29,13 +29,9 @@ def selects(registry):
         seen = []
 
         def count(_conn, _cursor, statement, *_args):
-            # Reads only: not the change log's ordering lock and wake-up (PostgreSQL's functions
-            # are called with SELECT; core/changes.py).
-            if (
-                statement.lstrip().upper().startswith("SELECT")
-                and "pg_advisory_xact_lock" not in statement
-                and "pg_notify" not in statement
-            ):
+            # Reads only: not the change log's ordering lock (a PostgreSQL function called with
+            # SELECT; core/changes.py).
+            if statement.lstrip().upper().startswith("SELECT") and "pg_advisory_xact_lock" not in statement:
                 seen.append(statement)
 
         event.listen(engine, "before_cursor_execute", count)
