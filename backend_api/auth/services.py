@@ -95,6 +95,10 @@ def login(db: Session, settings, username: str, password: str, ip: str, user_age
     db.add(session)
     user.last_login = now()
     db.flush()
+    # A change of the account's own: its other tabs' session lists show the new browser.
+    person = db.get(Person, user.person_id) if user.person_id else None
+    actor = changes.UserRef(user.id, person.name if person else user.username)
+    changes.record(db, actor, "sessions", session.id, changes.CREATED, after={"isActive": True}, owner_id=user.id)
     return _issue(settings, session, user.id)
 
 

@@ -41,6 +41,8 @@ class ChangeOut(CamelModel):
     version: int | None
     etag: str
     actor: UserRefOut | None
+    # The account a change of a user or a session belongs to (the one reader besides admins).
+    owner_id: int | None
     at: UtcDateTime
     changes: list[FieldChange]
 
@@ -87,6 +89,7 @@ def records(rows) -> list[dict]:
                 "version": row.version,
                 "etag": row.etag,
                 "actor": None if row.actor_id is None else {"id": row.actor_id, "name": row.actor_name},
+                "owner_id": row.owner_id,
                 "at": row.created_at,
                 "changes": row.changes,
             }

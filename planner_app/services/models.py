@@ -243,6 +243,7 @@ class FeedEvent(Change):
     resource: str = ""  # the API path's name: people, projects, assignments, auth/users, ...
     object_id: int = 0
     etag: str = ""
+    owner_id: int | None = None  # whose account a change of a user or a session is
 
 
 class EventsPage(Wire):

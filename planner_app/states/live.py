@@ -24,8 +24,8 @@ from planner_app.settings import settings
 from planner_app.states.auth import AuthState
 from planner_app.states.presence import Watching, tab_id
 
-# Accounts and sessions: admins see them; for everyone else they are a cue to check their session.
-PRIVATE = frozenset({"users", "sessions", HIDDEN})
+# Accounts and sessions: admins and their owner see their changes (the Profile page follows them).
+PRIVATE = frozenset({"users", "sessions"})
 # How long a loop waits for changes before it renews the tab's presence (the API keeps it 30 s)
 # and looks whether its tab is still there.
 HEARTBEAT_SECONDS = 10.0
@@ -61,10 +61,14 @@ def _connected(tab: str) -> bool:
     return namespace is None or tab in namespace.token_to_sid
 
 
-def for_viewer(events: tuple[FeedEvent, ...], is_admin: bool) -> tuple[list[FeedEvent], bool]:
-    """The events a page may be told of, and whether the tab should check its own session."""
-    shown = [e for e in events if (is_admin and e.resource != HIDDEN) or e.resource not in PRIVATE]
-    return shown, any(e.resource in PRIVATE for e in events)
+def for_viewer(events: tuple[FeedEvent, ...], user_id: int, is_admin: bool) -> tuple[list[FeedEvent], bool]:
+    """The events a page may be told of: the planning data's, the accounts' and sessions' to
+    admins and to their owner, and HIDDEN ones (a change the feed's reader could not read, maybe
+    of the viewer's own account). And whether the tab should check its own session: a change of
+    an account or a session, or a hidden one, may have ended it (a new one never does)."""
+    shown = [e for e in events if e.resource not in PRIVATE or is_admin or e.owner_id == user_id]
+    check = any(e.resource == HIDDEN or (e.resource in PRIVATE and e.action != "created") for e in events)
+    return shown, check
 
 
 class LiveState(rx.State):
@@ -126,7 +130,7 @@ class LiveState(rx.State):
         """Hand the batch to the page shown, under the lock; returns its follow-up events."""
         if batch.reset:
             return await page._refresh()
-        events, check = for_viewer(batch.events, auth.is_admin)
+        events, check = for_viewer(batch.events, auth.user.id, auth.is_admin)
         if check or batch.check:
             try:
                 async with auth.api() as api:

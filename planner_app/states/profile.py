@@ -10,6 +10,7 @@ import reflex as rx
 from planner_app.devices import device_name
 from planner_app.planning import ago, long_date
 from planner_app.services.client import ApiClient
+from planner_app.services.feed import HIDDEN
 from planner_app.services.models import Session, User
 from planner_app.states.auth import AuthState, gated
 from planner_app.states.calls import Failed
@@ -36,7 +37,8 @@ def session_rows(sessions: list[Session]) -> list[SessionRow]:
 
 
 class ProfileState(PageMixin, rx.State):
-    _live_resources = frozenset({"sessions", "users"})
+    # HIDDEN: a change the feed's reader could not read may be one of this account's sessions.
+    _live_resources = frozenset({"sessions", "users", HIDDEN})
 
     sessions: list[SessionRow] = []
     revoke_id: int = 0

@@ -13,6 +13,7 @@ from planner_app.states.auth import AuthState
 from planner_app.states.dashboard import DashboardState
 from planner_app.states.live import LiveState, for_viewer, read_presence, share_presence
 from planner_app.states.people import PeopleState, PersonState
+from planner_app.states.profile import ProfileState
 from tests.app.conftest import drain
 from tests.app.test_conflicts import _open, _other_writer, _tab
 from tests.app.test_states import substate
@@ -155,13 +156,19 @@ def test_the_dashboard_reads_its_figures_again(embedded_api, registry, testapp):
     assert {row.person_id: row.allocated for row in board.team}[person.id] != before
 
 
-def test_accounts_and_sessions_are_for_admins_and_a_cue_for_everyone_else():
-    session = FeedEvent(seq=1, resource="sessions", object_id=4)
+def test_accounts_and_sessions_are_for_admins_and_their_owner_and_a_cue_for_everyone_else():
+    session = FeedEvent(seq=1, resource="sessions", object_id=4, owner_id=5, action="updated")
     person = FeedEvent(seq=2, resource="people", object_id=7)
     hidden = FeedEvent(seq=3, resource=HIDDEN)
-    assert for_viewer((session, person, hidden), is_admin=False) == ([person], True)
-    assert for_viewer((session, person, hidden), is_admin=True) == ([session, person], True)
-    assert for_viewer((person,), is_admin=False) == ([person], False)
+    signed_in = FeedEvent(seq=4, resource="sessions", object_id=8, owner_id=5, action="created")
+    assert for_viewer((session, person), user_id=6, is_admin=False) == ([person], True)
+    assert for_viewer((session, person), user_id=5, is_admin=False) == ([session, person], True)
+    assert for_viewer((session, person), user_id=6, is_admin=True) == ([session, person], True)
+    assert for_viewer((person,), user_id=6, is_admin=False) == ([person], False)
+    # A hidden change goes to the page (only Profile follows it) and is a cue; a new session is none.
+    assert for_viewer((hidden,), user_id=6, is_admin=False) == ([hidden], True)
+    assert for_viewer((signed_in,), user_id=5, is_admin=False) == ([signed_in], False)
+    assert for_viewer((signed_in,), user_id=6, is_admin=False) == ([], False)
 
 
 def test_a_tab_whose_session_was_revoked_is_signed_out_by_the_next_change(embedded_api, registry, testapp):
@@ -253,3 +260,14 @@ def test_initials_and_lines():
         Presence(user=UserRef(id=2, name="Me"), activity="viewing", you=True),
     ]
     assert [p.text for p in lines(rows, viewer_id=2)] == ["Ana Costa is editing this"]
+
+
+def test_a_users_profile_lists_the_sign_in_of_another_browser(embedded_api, registry, testapp):
+    viewer = make_user(registry, "user")
+    root = _tab(viewer)
+    page = _open(root, ProfileState, "/profile")
+    before = len(page.sessions)
+    testapp.post_json("/api/auth/token/", {"username": viewer.username, "password": PASSWORD})
+    events, check = for_viewer(tuple(_events(page)), viewer.id, is_admin=False)
+    assert not check and asyncio.run(page._on_changes(events)) == []
+    assert len(page.sessions) == before + 1

@@ -181,6 +181,28 @@ def test_a_revoked_session_is_signed_out_at_once(open_tab):
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_a_users_profile_lists_a_new_browser_and_drops_a_revoked_one(open_tab, phone, tmp_path):
+    """Not an admin: a sign-in elsewhere shows in their Active sessions at once, and goes when
+    that session is revoked."""
+    a = open_tab(phone=phone)
+    a.sign_in("user", path="/profile")
+    rows = a.page.locator("main [data-session]:visible")  # a table on desktops, cards on phones
+    expect(rows.first).to_be_visible()
+    before = rows.count()
+    started = time.monotonic()
+    elsewhere = Api(a, "user")  # a script signing in: one more session of the account
+    expect(rows).to_have_count(before + 1)
+    print(f"new session listed {_since(started)} after the sign-in")
+    a.page.screenshot(path=tmp_path / f"profile-live-{'phone' if phone else 'desktop'}.png", full_page=True)
+    mine = next(s for s in elsewhere.get("/auth/sessions/")["results"] if s["current"])
+    resp = elsewhere.request.post(
+        f"{elsewhere.base}/auth/sessions/revoke/", data={"sessionId": mine["id"]}, headers=elsewhere.headers
+    )
+    assert resp.ok, resp.text()
+    expect(rows).to_have_count(before)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 def test_who_else_has_a_person_open_and_what_they_do(open_tab, phone):
     device = "phone" if phone else "desktop"
     a, b, api = _manager_and_admin(open_tab, phone)
