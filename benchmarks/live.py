@@ -5,8 +5,19 @@ The production app is built and served as `make run` serves it (one process, the
 temp SQLite database with the demo data), as the e2e tests do. Ten people named "Aaaa Bench …"
 head the list, so every tab shows them; each change sets one of them a new job title `t<n>`
 through the API, and every page notes when a title appears on its screen (a MutationObserver).
-Prints the delay from each save's answer (its commit) to each tab showing it — p50, p95 and max —
-how many of the last titles a tab never showed (missed: its screen would be wrong), and the app
+Prints two delays from each save's answer (its commit), p50, p95 and max:
+
+- **to the tab's state**: the tab's new state reaching it over its websocket, as the browser's
+  network stack stamped the frame (DevTools' Network.webSocketFrameReceived, on the same
+  CLOCK_MONOTONIC as this script): no page rendering in it, but a browser too busy to read its
+  sockets delays it as well.
+- **to the screen**: the title appearing on the page (a MutationObserver).
+
+Fifty tabs are fifty users' machines; here they share the app's two cores, so the browser runs at
+the lowest CPU priority (nice 19) to leave the app the cores it would have. Even so the pages
+can fall behind (the browser's CPU is printed): then both delays are the browser's, not the app's.
+
+And how many of the last titles a tab never showed (missed: its screen would be wrong), and the app
 process's CPU (% of one core) and resident memory during the run. Titles a tab skipped because a
 newer one of the same person came in the same batch are counted apart: that is coalescing, not a
 loss. Prints figures; asserts no time.
@@ -16,8 +27,10 @@ loss. Prints figures; asserts no time.
 
 import contextlib
 import os
+import re
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -56,8 +69,40 @@ WATCH = """() => {
         }
     }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
+TITLE_IN_FRAME = re.compile(r'\\*"t(\d+)\\*"')  # a title in a websocket frame's JSON (quoted once or twice)
 SHOWN = """() => [...document.querySelectorAll('main *')].filter(e => e.childElementCount === 0)
     .map(e => e.textContent.trim()).filter(t => /^t\\d+$/.test(t))"""
+
+
+def _nice_chromium(directory: Path) -> str:
+    """A launcher that runs Chromium at the lowest CPU priority (Playwright needs one executable)."""
+    launcher = directory / "chromium-nice"
+    launcher.write_text(f'#!/bin/sh\nexec nice -n 19 {CHROMIUM} "$@"\n')
+    launcher.chmod(0o755)
+    return str(launcher)
+
+
+class Frames:
+    """When each title `t<n>` first reached one tab over its websocket, in seconds of
+    CLOCK_MONOTONIC (the browser's stamp, not when Playwright hands the event over)."""
+
+    def __init__(self, context, page):
+        self.first: dict[int, float] = {}
+        self._cdp = context.new_cdp_session(page)
+        self._cdp.on("Network.webSocketFrameReceived", self._on_frame)
+        self._cdp.send("Network.enable")
+
+    def _on_frame(self, event: dict) -> None:
+        for n in TITLE_IN_FRAME.findall(event["response"].get("payloadData", "")):
+            self.first.setdefault(int(n), event["timestamp"])
+
+
+def _percentiles(delays: list[float]) -> str:
+    delays = sorted(delays)
+    if not delays:
+        return "nothing seen"
+    p95 = delays[max(int(len(delays) * 0.95) - 1, 0)]
+    return f"p50 {statistics.median(delays):.0f} ms, p95 {p95:.0f} ms, max {delays[-1]:.0f} ms over {len(delays)}"
 
 
 def _token(base: str) -> str:
@@ -108,9 +153,8 @@ class Sampler(threading.Thread):
             self.rss.append(sum(p.memory_info().rss for p in alive) / 2**20)
 
 
-def _write(base: str, token: str, people: list[int]) -> dict[int, tuple[int, float]]:
-    """Save RATE changes a second; returns n → (person id, epoch ms when the save was answered)."""
-    saved: dict[int, tuple[int, float]] = {}
+def _write(base: str, token: str, people: list[int], saved: dict[int, tuple[int, float, float]]) -> None:
+    """Save RATE changes a second, noting n → (person id, epoch ms and monotonic s of the answer)."""
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=f"{base}/api", headers=headers, timeout=30) as api:
         etags = {pid: api.get(f"/people/{pid}/").headers["ETag"] for pid in people}
@@ -120,10 +164,9 @@ def _write(base: str, token: str, people: list[int]) -> dict[int, tuple[int, flo
             pid = people[n % len(people)]
             resp = api.patch(f"/people/{pid}/", json={"jobTitle": f"t{n}"}, headers={"If-Match": etags[pid]})
             resp.raise_for_status()
-            saved[n] = (pid, time.time() * 1000)
+            saved[n] = (pid, time.time() * 1000, time.monotonic())
             etags[pid] = resp.headers["ETag"]
             time.sleep(max(0.0, start + n / RATE - time.monotonic()))
-    return saved
 
 
 def main() -> None:
@@ -138,8 +181,8 @@ def main() -> None:
                 for i in range(PEOPLE)
             ]
         app = _app_process(base)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as launchers:
+            browser = playwright.chromium.launch(executable_path=_nice_chromium(Path(launchers)), args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             first = context.new_page()
             first.goto(f"{base}/people")
@@ -149,37 +192,42 @@ def main() -> None:
             pages = [first]
             while len(pages) < TABS:
                 pages.append(context.new_page())
+            frames = []
             for page in pages:
                 if page is not first:
                     page.goto(f"{base}/people")
                 page.get_by_text("Aaaa Bench 00").first.wait_for()
                 page.evaluate(WATCH)
+                frames.append(Frames(context, page))
             rss_before = sum(p.memory_info().rss for p in [app, *app.children(recursive=True)]) / 2**20
             sampler = Sampler(app)
             sampler.start()
-            saved = _write(base, token, people)
-            time.sleep(SETTLE_SECONDS)
+            # The writer on a thread of its own: this one hands Playwright's events over meanwhile.
+            saved: dict[int, tuple[int, float, float]] = {}
+            writer = threading.Thread(target=_write, args=(base, token, people, saved))
+            writer.start()
+            while writer.is_alive():
+                first.wait_for_timeout(200)
+            first.wait_for_timeout(SETTLE_SECONDS * 1000)
             sampler.stop.set()
             seen = [page.evaluate("() => window.__seen") for page in pages]
             shown = [set(page.evaluate(SHOWN)) for page in pages]
             browser.close()
 
-    last_of = {pid: n for n, (pid, _) in sorted(saved.items())}  # the title each person ends with
-    delays, skipped = [], 0
-    for tab in seen:
-        for n, (_, at) in saved.items():
+    last_of = {pid: n for n, (pid, _, _) in sorted(saved.items())}  # the title each person ends with
+    to_screen, to_state, skipped = [], [], 0
+    for tab, tab_frames in zip(seen, frames, strict=True):
+        for n, (_, at_ms, at_monotonic) in saved.items():
+            if n in tab_frames.first:
+                to_state.append((tab_frames.first[n] - at_monotonic) * 1000)
             if str(n) in tab:
-                delays.append(tab[str(n)] - at)
+                to_screen.append(tab[str(n)] - at_ms)
             else:
                 skipped += 1
     missed = sum(1 for tab in shown for n in last_of.values() if f"t{n}" not in tab)
-    delays.sort()
-    p95 = delays[int(len(delays) * 0.95) - 1] if delays else float("nan")
     print(f"tabs {TABS}, {len(saved)} saves in {SECONDS:g} s ({len(saved) / SECONDS:.1f}/s), on SQLite, embedded API")
-    print(
-        f"delay from commit to screen: p50 {statistics.median(delays):.0f} ms, p95 {p95:.0f} ms, "
-        f"max {delays[-1]:.0f} ms over {len(delays)} updates seen"
-    )
+    print(f"delay from commit to the tab's state (websocket frame): {_percentiles(to_state)}")
+    print(f"delay from commit to screen: {_percentiles(to_screen)}")
     print(f"missed (a tab's final screen without a person's last title): {missed} of {len(shown) * len(last_of)}")
     print(f"coalesced (a title replaced by a newer one before a tab showed it): {skipped}")
     print(

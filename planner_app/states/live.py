@@ -10,6 +10,7 @@ tab's own token: a revoked session is refused there and signed out, as on any re
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 
@@ -31,6 +32,9 @@ PRIVATE = frozenset({"users", "sessions"})
 HEARTBEAT_SECONDS = 10.0
 # A tab whose socket is gone this long is closed: its loop ends (a reconnect starts a new one).
 GONE_SECONDS = 60.0
+# A tab takes changes at most this often: faster ones come together in its next batch, so that a
+# flood of saves never sends a tab (a phone, a busy machine) more screens than it can show.
+PACE_SECONDS = 0.2
 
 
 async def _fetch(access: str, after: int | None) -> EventsPage:
@@ -119,6 +123,8 @@ class LiveState(rx.State):
                     seq = self._seq = batch.last
             for followup in followups:
                 yield followup
+            if batch and batch.events:
+                await asyncio.sleep(PACE_SECONDS)
             batch = await feed.after(seq, HEARTBEAT_SECONDS, tab)
             if _connected(tab):
                 gone_since = None

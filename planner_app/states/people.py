@@ -37,6 +37,9 @@ class PeopleState(EditableListMixin, WindowMixin, FilterMixin, rx.State):
     """/people: a window of the list sorted by name (states/page.py WindowMixin), and its filters."""
 
     _live_resources = frozenset({"people", "departments"})
+    _rows_resource = "people"
+    # Its filters (search: name or email), its order (name), and the department's name it shows.
+    _placing_fields = frozenset({"name", "email", "departmentId", "skills", "isActive"})
 
     people: list[Person] = []
     search: str = ""

@@ -53,6 +53,41 @@ def test_a_list_shows_the_saved_row_and_marks_it(embedded_api, registry, testapp
     assert ada.id not in page.live_changed
 
 
+def test_a_list_takes_an_update_from_the_event_itself_without_reading_again(embedded_api, registry, testapp):
+    viewer, writer = make_user(registry, "manager"), make_user(registry, "manager")
+    ben = make_person(registry, name="Ben", job_title="Engineer", weekly_capacity=36)
+    page = _open(_tab(viewer), PeopleState, "/people")
+    reads = []
+    original = PeopleState._fetch_page
+    PeopleState._fetch_page = lambda self, *args: reads.append(args) or original(self, *args)  # type: ignore[method-assign]
+    try:
+        _other_writer(testapp, writer, f"/api/people/{ben.id}/", {"jobTitle": "Lead", "weeklyCapacity": 30})
+        _apply(page)
+    finally:
+        PeopleState._fetch_page = original  # type: ignore[method-assign]
+    assert reads == []
+    row = next(p for p in page.people if p.id == ben.id)
+    assert (row.job_title, row.weekly_capacity, row.name) == ("Lead", 30, "Ben")
+    assert row.etag == testapp.get(f"/api/people/{ben.id}/", headers=_auth(testapp, viewer)).headers["ETag"]
+    assert row.updated_by is not None and row.updated_by.id == writer.id
+    assert page.live_changed == [ben.id]
+
+
+def test_a_change_that_moves_a_row_reads_the_list_again(embedded_api, registry, testapp):
+    viewer, writer = make_user(registry, "manager"), make_user(registry, "manager")
+    ada, ben = make_person(registry, name="Ada"), make_person(registry, name="Ben")
+    page = _open(_tab(viewer), PeopleState, "/people")
+    assert [p.id for p in page.people if p.id in (ada.id, ben.id)] == [ada.id, ben.id]
+    _other_writer(testapp, writer, f"/api/people/{ada.id}/", {"name": "Zoe"})  # sorted by name
+    _apply(page)
+    assert [p.id for p in page.people if p.id in (ada.id, ben.id)] == [ben.id, ada.id]
+
+
+def _auth(testapp, user) -> dict:
+    token = testapp.post_json("/api/auth/token/", {"username": user.username, "password": PASSWORD}).json["access"]
+    return {"Authorization": f"Bearer {token}"}
+
+
 def test_changes_to_what_a_page_does_not_show_leave_it_alone(embedded_api, registry, testapp):
     viewer, writer = make_user(registry, "manager"), make_user(registry, "manager")
     project = make_project(registry, name="Bridge")
