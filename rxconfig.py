@@ -3,6 +3,7 @@
 import reflex as rx
 
 from planner_app import security, styles
+from planner_app.settings import settings
 
 config = rx.Config(
     app_name="planner_app",
@@ -22,4 +23,6 @@ config = rx.Config(
     # instead of on every page.
     frontend_compression_formats=["brotli", "gzip"],
     frontend_lazy_bundled_libraries=True,
+    # Each tab's state in memory, or in Redis for several backends (AppSettings.tab_state).
+    state_manager_mode=settings().tab_state,
 )

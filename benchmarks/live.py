@@ -1,240 +1,89 @@
-"""Live updates under load: BENCH_TABS tabs (default 50) on the people list while a writer saves
-BENCH_RATE changes a second (default 10) for BENCH_SECONDS (default 30).
+"""Live updates under load: BENCH_TABS signed-in tabs (default 50) on the people list while a
+writer saves BENCH_RATE changes a second (default 10) for BENCH_SECONDS (default 30).
 
 The production app is built and served as `make run` serves it (one process, the API inside, a
-temp SQLite database with the demo data), as the e2e tests do. Ten people named "Aaaa Bench …"
-head the list, so every tab shows them; each change sets one of them a new job title `t<n>`
-through the API, and every page notes when a title appears on its screen (a MutationObserver).
-Prints two delays from each save's answer (its commit), p50, p95 and max:
+temp SQLite database with the demo data), as the e2e tests do. The tabs are headless: each speaks
+Reflex's websocket protocol and answers the sign-in grant as a browser tab does
+(benchmarks/harness/reflex_tab.py), so fifty of them cost this machine a fraction of one core,
+where fifty Chromium pages took more than its two (benchmarks/live_browser.py measures the screen
+with real pages). Each change sets one of ten people a new job title `t<n>`.
 
-- **to the tab's state**: the tab's new state reaching it over its websocket, as the browser's
-  network stack stamped the frame (DevTools' Network.webSocketFrameReceived, on the same
-  CLOCK_MONOTONIC as this script): no page rendering in it, but a browser too busy to read its
-  sockets delays it as well.
-- **to the screen**: the title appearing on the page (a MutationObserver).
-
-Fifty tabs are fifty users' machines; here they share the app's two cores, so the browser runs at
-the lowest CPU priority (nice 19) to leave the app the cores it would have. Even so the pages
-can fall behind (the browser's CPU is printed): then both delays are the browser's, not the app's.
-
-And how many of the last titles a tab never showed (missed: its screen would be wrong), and the app
-process's CPU (% of one core) and resident memory during the run. Titles a tab skipped because a
-newer one of the same person came in the same batch are counted apart: that is coalescing, not a
-loss. Prints figures; asserts no time.
+Prints the delay from each save's answer (its commit) to each tab's state holding it (the update
+over the tab's websocket), p50, p95 and max; how many of the last titles a tab's final state lacks
+(missed: its screen would be wrong), and titles a tab skipped because a newer one of the same
+person came in the same update (coalescing, not a loss); the app process's CPU (% of one core) and
+resident memory, and the tabs' own CPU. Prints figures; asserts no time.
 
     BENCH_TABS=10 BENCH_SECONDS=10 .venv/bin/python benchmarks/live.py      # a quick run
 """
 
-import contextlib
 import os
-import re
 import statistics
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-import httpx
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, running_app  # noqa: E402
+from benchmarks.harness.live import (  # noqa: E402
+    SETTLE_SECONDS,
+    Sampler,
+    add_bench_people,
+    api_token,
+    app_process,
+    percentiles,
+    start_writer,
+    tree_rss_mib,
+)
+from benchmarks.harness.reflex_tab import Browser, Tab  # noqa: E402
+from tests.e2e.server import PASSWORD, running_app  # noqa: E402
 
 TABS = int(os.environ.get("BENCH_TABS", 50))
 RATE = float(os.environ.get("BENCH_RATE", 10))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 30))
-PEOPLE = 10
-SETTLE_SECONDS = 5  # after the last save, for the last updates to arrive
-
-# Every text `t<n>` that appears on the page, with when (epoch ms, the machine's one clock).
-WATCH = """() => {
-    window.__seen = {};
-    const note = (text) => {
-        const m = /^t(\\d+)$/.exec((text || '').trim());
-        if (m && !(m[1] in window.__seen)) window.__seen[m[1]] = Date.now();
-    };
-    new MutationObserver((records) => {
-        for (const r of records) {
-            if (r.type === 'characterData') note(r.target.textContent);
-            for (const n of r.addedNodes) {
-                if (n.nodeType === 3) note(n.textContent);
-                else if (n.querySelectorAll) {
-                    for (const e of [n, ...n.querySelectorAll('*')]) if (e.childElementCount === 0) note(e.textContent);
-                }
-            }
-        }
-    }).observe(document.body, {subtree: true, childList: true, characterData: true});
-}"""
-TITLE_IN_FRAME = re.compile(r'\\*"t(\d+)\\*"')  # a title in a websocket frame's JSON (quoted once or twice)
-SHOWN = """() => [...document.querySelectorAll('main *')].filter(e => e.childElementCount === 0)
-    .map(e => e.textContent.trim()).filter(t => /^t\\d+$/.test(t))"""
-
-
-def _nice_chromium(directory: Path) -> str:
-    """A launcher that runs Chromium at the lowest CPU priority (Playwright needs one executable)."""
-    launcher = directory / "chromium-nice"
-    launcher.write_text(f'#!/bin/sh\nexec nice -n 19 {CHROMIUM} "$@"\n')
-    launcher.chmod(0o755)
-    return str(launcher)
-
-
-class Frames:
-    """When each title `t<n>` first reached one tab over its websocket, in seconds of
-    CLOCK_MONOTONIC (the browser's stamp, not when Playwright hands the event over)."""
-
-    def __init__(self, context, page):
-        self.first: dict[int, float] = {}
-        self._cdp = context.new_cdp_session(page)
-        self._cdp.on("Network.webSocketFrameReceived", self._on_frame)
-        self._cdp.send("Network.enable")
-
-    def _on_frame(self, event: dict) -> None:
-        for n in TITLE_IN_FRAME.findall(event["response"].get("payloadData", "")):
-            self.first.setdefault(int(n), event["timestamp"])
-
-
-def _percentiles(delays: list[float]) -> str:
-    delays = sorted(delays)
-    if not delays:
-        return "nothing seen"
-    p95 = delays[max(int(len(delays) * 0.95) - 1, 0)]
-    return f"p50 {statistics.median(delays):.0f} ms, p95 {p95:.0f} ms, max {delays[-1]:.0f} ms over {len(delays)}"
-
-
-def _token(base: str) -> str:
-    resp = httpx.post(f"{base}/api/auth/token/", json={"username": "manager", "password": PASSWORD})
-    resp.raise_for_status()
-    return resp.json()["access"]
-
-
-def _app_process(base: str) -> psutil.Process:
-    port = urlparse(base).port
-    for conn in psutil.net_connections("tcp"):
-        if conn.laddr and conn.laddr.port == port and conn.status == psutil.CONN_LISTEN and conn.pid:
-            return psutil.Process(conn.pid)
-    raise SystemExit(f"no process listens on port {port}")
-
-
-def _browser_processes() -> list[psutil.Process]:
-    return [p for p in psutil.process_iter(["name"]) if "chrom" in (p.info["name"] or "")]
-
-
-class Sampler(threading.Thread):
-    """CPU and memory of the app process tree (and, apart, of the browser's processes: 50 pages
-    on this machine's cores compete with the app), sampled every half second while the writer runs."""
-
-    def __init__(self, root: psutil.Process):
-        super().__init__(daemon=True)
-        self.procs = [root, *root.children(recursive=True)]
-        self.browser = _browser_processes()
-        self.stop = threading.Event()
-        self.cpu: list[float] = []
-        self.browser_cpu: list[float] = []
-        self.rss: list[float] = []
-
-    @staticmethod
-    def _cpu(procs: list[psutil.Process]) -> float:
-        total = 0.0
-        for p in procs:
-            with contextlib.suppress(psutil.Error):
-                total += p.cpu_percent(None)
-        return total
-
-    def run(self):
-        self._cpu(self.procs + self.browser)
-        while not self.stop.wait(0.5):
-            self.cpu.append(self._cpu(self.procs))
-            self.browser_cpu.append(self._cpu(self.browser))
-            alive = [p for p in self.procs if p.is_running()]
-            self.rss.append(sum(p.memory_info().rss for p in alive) / 2**20)
-
-
-def _write(base: str, token: str, people: list[int], saved: dict[int, tuple[int, float, float]]) -> None:
-    """Save RATE changes a second, noting n → (person id, epoch ms and monotonic s of the answer)."""
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=f"{base}/api", headers=headers, timeout=30) as api:
-        etags = {pid: api.get(f"/people/{pid}/").headers["ETag"] for pid in people}
-        start, n = time.monotonic(), 0
-        while time.monotonic() - start < SECONDS:
-            n += 1
-            pid = people[n % len(people)]
-            resp = api.patch(f"/people/{pid}/", json={"jobTitle": f"t{n}"}, headers={"If-Match": etags[pid]})
-            resp.raise_for_status()
-            saved[n] = (pid, time.time() * 1000, time.monotonic())
-            etags[pid] = resp.headers["ETag"]
-            time.sleep(max(0.0, start + n / RATE - time.monotonic()))
+LOAD_TIMEOUT_SECONDS = 60
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
     workdir = Path(os.environ.get("BENCH_DIR", "/tmp"))
     with running_app(workdir / "planner-bench-live.log") as (base, _database_url):
-        token = _token(base)
-        with httpx.Client(base_url=f"{base}/api", headers={"Authorization": f"Bearer {token}"}) as api:
-            people = [
-                api.post("/people/", json={"name": f"Aaaa Bench {i:02}", "jobTitle": "t0"}).json()["id"]
-                for i in range(PEOPLE)
-            ]
-        app = _app_process(base)
-        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as launchers:
-            browser = playwright.chromium.launch(executable_path=_nice_chromium(Path(launchers)), args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            first = context.new_page()
-            first.goto(f"{base}/people")
-            first.get_by_label("Username").fill("admin")
-            first.get_by_label("Password").fill(PASSWORD)
-            first.get_by_role("button", name="Sign in").click()
-            pages = [first]
-            while len(pages) < TABS:
-                pages.append(context.new_page())
-            frames = []
-            for page in pages:
-                if page is not first:
-                    page.goto(f"{base}/people")
-                page.get_by_text("Aaaa Bench 00").first.wait_for()
-                page.evaluate(WATCH)
-                frames.append(Frames(context, page))
-            rss_before = sum(p.memory_info().rss for p in [app, *app.children(recursive=True)]) / 2**20
-            sampler = Sampler(app)
-            sampler.start()
-            # The writer on a thread of its own: this one hands Playwright's events over meanwhile.
-            saved: dict[int, tuple[int, float, float]] = {}
-            writer = threading.Thread(target=_write, args=(base, token, people, saved))
-            writer.start()
-            while writer.is_alive():
-                first.wait_for_timeout(200)
-            first.wait_for_timeout(SETTLE_SECONDS * 1000)
-            sampler.stop.set()
-            seen = [page.evaluate("() => window.__seen") for page in pages]
-            shown = [set(page.evaluate(SHOWN)) for page in pages]
-            browser.close()
+        token = api_token(base, "manager", PASSWORD)
+        people = add_bench_people(base, token)
+        app = app_process(base)
+        browser = Browser(base, "admin", PASSWORD)
+        tabs = [Tab(browser) for _ in range(TABS)]
+        for tab in tabs:
+            tab.open()
+        if not all(tab.loaded.wait(LOAD_TIMEOUT_SECONDS) for tab in tabs):
+            raise SystemExit(f"not every tab loaded the people list within {LOAD_TIMEOUT_SECONDS} s")
+        rss_before = tree_rss_mib(app)
+        sampler = Sampler(app, [psutil.Process()])
+        sampler.start()
+        saved = start_writer(base, token, people, RATE, SECONDS).result()
+        time.sleep(SETTLE_SECONDS)
+        sampler.stop.set()
+        for tab in tabs:
+            tab.close()
+        browser.close()
 
-    last_of = {pid: n for n, (pid, _, _) in sorted(saved.items())}  # the title each person ends with
-    to_screen, to_state, skipped = [], [], 0
-    for tab, tab_frames in zip(seen, frames, strict=True):
-        for n, (_, at_ms, at_monotonic) in saved.items():
-            if n in tab_frames.first:
-                to_state.append((tab_frames.first[n] - at_monotonic) * 1000)
-            if str(n) in tab:
-                to_screen.append(tab[str(n)] - at_ms)
+    delays, skipped = [], 0
+    for tab in tabs:
+        for n, (_, _, at) in saved.items():
+            if n in tab.titles:
+                delays.append((tab.titles[n] - at) * 1000)
             else:
                 skipped += 1
-    missed = sum(1 for tab in shown for n in last_of.values() if f"t{n}" not in tab)
+    last_of = saved.last_of_each()
+    missed = sum(1 for tab in tabs for n in last_of.values() if f"t{n}" not in tab.shown)
     print(f"tabs {TABS}, {len(saved)} saves in {SECONDS:g} s ({len(saved) / SECONDS:.1f}/s), on SQLite, embedded API")
-    print(f"delay from commit to the tab's state (websocket frame): {_percentiles(to_state)}")
-    print(f"delay from commit to screen: {_percentiles(to_screen)}")
-    print(f"missed (a tab's final screen without a person's last title): {missed} of {len(shown) * len(last_of)}")
-    print(f"coalesced (a title replaced by a newer one before a tab showed it): {skipped}")
-    print(
-        f"app process: CPU mean {statistics.mean(sampler.cpu):.0f} %, max {max(sampler.cpu):.0f} % of one core; "
-        f"RSS {rss_before:.0f} MiB before, {max(sampler.rss):.0f} MiB peak"
-    )
-    print(f"browser ({TABS} pages): CPU mean {statistics.mean(sampler.browser_cpu):.0f} % of one core")
+    print(f"delay from commit to the tab's state: {percentiles(delays)}")
+    print(f"missed (a tab's final state without a person's last title): {missed} of {len(tabs) * len(last_of)}")
+    print(f"coalesced (a title replaced by a newer one before it reached a tab): {skipped}")
+    print(sampler.app_figures(rss_before))
+    print(f"the {TABS} headless tabs: CPU mean {statistics.mean(sampler.client_cpu):.0f} % of one core")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from reflex.constants import StateManagerMode
+
 
 @dataclass(frozen=True)
 class AppSettings:
@@ -22,10 +24,21 @@ class AppSettings:
     # Where the API announces its commits (REDIS_URL, the API's own setting): the app's reader
     # of the change log wakes on them instead of waiting for its next poll. "" = polling only.
     redis_url: str = ""
+    # Where Reflex keeps each tab's state: its own REFLEX_REDIS_URL, for several app backends
+    # (scale-out); "" = in this process's memory.
+    reflex_redis_url: str = ""
 
     @property
     def embedded(self) -> bool:
         return not self.api_url
+
+    @property
+    def tab_state(self) -> StateManagerMode:
+        """Redis when it is given, else memory, never Reflex's default, disk: that pickles every
+        changed tab (its access token with it) to a folder each `reflex run` empties anyway, and
+        lists the whole folder after each write; with live updates, 50 tabs spent more time there
+        than anywhere else (docs/decisions/0009-tab-state-in-memory.md)."""
+        return StateManagerMode.REDIS if self.reflex_redis_url else StateManagerMode.MEMORY
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AppSettings:
@@ -34,6 +47,7 @@ class AppSettings:
             api_url=env.get("PLANNER_API_URL", "").strip().rstrip("/"),
             cors_allowed_origins=tuple(o.strip().rstrip("/") for o in origins if o.strip()),
             redis_url=env.get("REDIS_URL", "").strip(),
+            reflex_redis_url=env.get("REFLEX_REDIS_URL", "").strip(),
         )
 
 
