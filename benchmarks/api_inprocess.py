@@ -1,6 +1,7 @@
 """The API's own cost per read, in process: no socket, no server, no load generator.
 
-Builds a temporary SQLite database through the migrations with BENCH_PEOPLE people (default
+Builds a temporary SQLite database (and, when TEST_DATABASE_URL is set, a fresh PostgreSQL one,
+dropped afterwards) through the migrations with BENCH_PEOPLE people (default
 10,000) spread over departments, builds the WSGI app on it and calls it directly (a WSGI environ
 per request, as a server would), signed in with a Bearer token. Prints µs per request (wall p50, and
 the process's CPU time per request, which other load on the machine disturbs less) and the SQL
@@ -34,6 +35,7 @@ from backend_api.__main__ import alembic_config  # noqa: E402
 from backend_api.auth.services import create_user  # noqa: E402
 from backend_api.departments.models import Department  # noqa: E402
 from backend_api.people.models import Person, search_keys  # noqa: E402
+from benchmarks.harness.databases import fresh_postgres  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", 10_000))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 2_000))
@@ -131,44 +133,51 @@ def timed(label: str, statements: Statements, count: int, request) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="planner-bench-") as directory:
-        url = f"sqlite:///{directory}/api.db"
-        command.upgrade(alembic_config(url), "head")
-        app = make_app({}, database_url=url)
-        seed(app)
-        credentials = json.dumps({"username": "bench", "password": "bench-password-1"}).encode()
-        status, _, body = call(app, "POST", "/api/auth/token/", {}, credentials)
-        assert status == 200, body
-        auth = {"Authorization": "Bearer " + json.loads(body)["access"]}
-        statements = Statements(app.registry.planner_engine)
-        print(f"\nSQLite, {PEOPLE:,} people, {REQUESTS:,} requests each (direct WSGI calls, one thread)")
+        measure(f"sqlite:///{directory}/api.db", "SQLite")
+    if postgres := os.environ.get("TEST_DATABASE_URL"):
+        with fresh_postgres(postgres) as url:
+            if url is not None:
+                measure(url, "PostgreSQL")
 
-        def detail(i):
-            status, _, _ = call(app, "GET", f"/api/people/{1 + i * 7919 % PEOPLE}/", auth)
-            assert status == 200, status
 
-        def page(i):
-            status, _, _ = call(app, "GET", f"/api/people/?pageSize={PAGE}&page={1 + i % 40}", auth)
-            assert status == 200, status
+def measure(url: str, engine: str) -> None:
+    command.upgrade(alembic_config(url), "head")
+    app = make_app({}, database_url=url)
+    seed(app)
+    credentials = json.dumps({"username": "bench", "password": "bench-password-1"}).encode()
+    status, _, body = call(app, "POST", "/api/auth/token/", {}, credentials)
+    assert status == 200, body
+    auth = {"Authorization": "Bearer " + json.loads(body)["access"]}
+    statements = Statements(app.registry.planner_engine)
+    print(f"\n{engine}, {PEOPLE:,} people, {REQUESTS:,} requests each (direct WSGI calls, one thread)")
 
-        etags = {}
+    def detail(i):
+        status, _, _ = call(app, "GET", f"/api/people/{1 + i * 7919 % PEOPLE}/", auth)
+        assert status == 200, status
 
-        def patch(i):
-            ident = 1 + i * 7919 % PEOPLE
-            if ident not in etags:
-                etags[ident] = call(app, "GET", f"/api/people/{ident}/", auth)[1]["ETag"]
-            body = json.dumps({"weeklyCapacity": 30 + i % 7}).encode()
-            status, headers, _ = call(app, "PATCH", f"/api/people/{ident}/", {**auth, "If-Match": etags[ident]}, body)
-            assert status == 200, status
-            etags[ident] = headers["ETag"]
+    def page(i):
+        status, _, _ = call(app, "GET", f"/api/people/?pageSize={PAGE}&page={1 + i % 40}", auth)
+        assert status == 200, status
 
-        timed("GET /api/people/{id}/", statements, REQUESTS, detail)
-        timed(f"GET /api/people/?pageSize={PAGE}", statements, max(REQUESTS // 10, 50), page)
-        # After the timed GETs: the first PATCH of each person fetches its ETag, outside the count.
-        for i in range(REQUESTS // 4):
-            ident = 1 + i * 7919 % PEOPLE
+    etags = {}
+
+    def patch(i):
+        ident = 1 + i * 7919 % PEOPLE
+        if ident not in etags:
             etags[ident] = call(app, "GET", f"/api/people/{ident}/", auth)[1]["ETag"]
-        timed("PATCH /api/people/{id}/ (If-Match)", statements, REQUESTS // 4, patch)
-        app.registry.planner_engine.dispose()
+        body = json.dumps({"weeklyCapacity": 30 + i % 7}).encode()
+        status, headers, _ = call(app, "PATCH", f"/api/people/{ident}/", {**auth, "If-Match": etags[ident]}, body)
+        assert status == 200, status
+        etags[ident] = headers["ETag"]
+
+    timed("GET /api/people/{id}/", statements, REQUESTS, detail)
+    timed(f"GET /api/people/?pageSize={PAGE}", statements, max(REQUESTS // 10, 50), page)
+    # After the timed GETs: the first PATCH of each person fetches its ETag, outside the count.
+    for i in range(REQUESTS // 4):
+        ident = 1 + i * 7919 % PEOPLE
+        etags[ident] = call(app, "GET", f"/api/people/{ident}/", auth)[1]["ETag"]
+    timed("PATCH /api/people/{id}/ (If-Match)", statements, REQUESTS // 4, patch)
+    app.registry.planner_engine.dispose()
 
 
 if __name__ == "__main__":

@@ -42,15 +42,33 @@ BAD_FILTER = "Not a valid value for this filter."
 
 @lru_cache(maxsize=256)
 def compare_and_set(table, columns: tuple[str, ...]):
-    """UPDATE table SET columns…, version = version + 1 WHERE id = :ident AND version = :seen, with
-    the new values bound as `new_<column>`: built once per table and set of columns, as building
-    and keying a statement per request was a third of a PATCH's CPU."""
+    """UPDATE table SET columns…, version = version + 1 WHERE id = :ident AND version = :seen
+    RETURNING the row as stored, with the new values bound as `new_<column>`: built once per table
+    and set of columns, as building and keying a statement per request was a third of a PATCH's
+    CPU. RETURNING spares reading the row again (both engines have it: SQLite since 3.35)."""
     return (
         update(table)
         .where(table.c.id == bindparam("ident"), table.c.version == bindparam("seen"))
         .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns})
         .values(version=table.c.version + 1)
+        .returning(*table.c)
     )
+
+
+class Written:
+    """A row as its UPDATE returned it, with the linked names of the row read before (the write
+    changed none of their keys): what `reading` gives, attribute by attribute and as `_mapping`."""
+
+    __slots__ = ("_mapping",)
+
+    def __init__(self, mapping: dict[str, Any]):
+        self._mapping = mapping
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._mapping[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def _new(values: dict) -> dict:
@@ -447,10 +465,18 @@ class Resource:
         self.check(values, obj)
         values.update(changes.stamp(self.actor), updated_at=now())
         statement = compare_and_set(table_of(self.model), tuple(values))
-        if rows_changed(self.db.execute(statement, {"ident": obj.id, "seen": seen, **_new(values)})) == 0:
+        written = self.db.execute(statement, {"ident": obj.id, "seen": seen, **_new(values)}).first()
+        if written is None:
             self._lost_race(obj)
         self._flush()
-        return self._respond_changed(self._read(obj.id), changes.UPDATED, before)
+        return self._respond_changed(self._with_names(obj, written), changes.UPDATED, before)
+
+    def _with_names(self, obj, written):
+        """The written row with its names: those of `obj` (read before the write), unless the
+        write changed a key they come from (then read again)."""
+        if any(written._mapping[key] != obj._mapping[key] for key in self.names.values()):
+            return self._read(obj.id)
+        return Written({**written._mapping, **{field: obj._mapping[field] for field in self.names}})
 
     def _lost_race(self, obj):
         current = self._read(obj.id)

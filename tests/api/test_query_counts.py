@@ -86,18 +86,21 @@ def test_a_list_page_costs_the_same_whatever_its_rows_link_to(admin, registry, s
         assert own_selects(selects, admin, "get", f"/api/{path}/?pageSize=200") == 2, path
 
 
-def test_the_answer_to_a_write_is_read_once(admin, registry, selects):
-    department = make_department(registry)
+def test_the_answer_to_a_write_is_what_the_update_returned(admin, registry, selects):
+    department, other = make_department(registry), make_department(registry, name="Other")
     person = admin.post("/api/people/", {"name": "Ada", "departmentId": department.id}).json
     assert person["departmentName"] == department.name
-    # The read for the ETag check and the read of the answer; the unchanged email and department
-    # are not checked again.
+    path = f"/api/people/{person['id']}/"
+    # Only the read for the ETag check: the answer is the UPDATE's RETURNING with the names read
+    # then; the unchanged email and department are not checked again.
+    cost = own_selects(selects, admin, "patch", path, body={"weeklyCapacity": 30}, headers={"If-Match": person["etag"]})
+    assert cost == 1
+    answer = admin.get(path).json
+    assert answer["weeklyCapacity"] == 30 and answer["departmentName"] == department.name
+    # A new department: its name is read with the answer (and the department checked first).
     cost = own_selects(
-        selects,
-        admin,
-        "patch",
-        f"/api/people/{person['id']}/",
-        body={"weeklyCapacity": 30},
-        headers={"If-Match": person["etag"]},
+        selects, admin, "patch", path, body={"departmentId": other.id}, headers={"If-Match": answer["etag"]}
     )
-    assert cost == 2
+    assert cost == 3
+    moved = admin.get(path).json
+    assert moved["departmentName"] == "Other"
