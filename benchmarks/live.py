@@ -18,9 +18,7 @@ resident memory, and the tabs' own CPU. Prints figures; asserts no time.
 """
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import psutil
@@ -28,47 +26,28 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness.live import (  # noqa: E402
-    SETTLE_SECONDS,
-    Sampler,
-    add_bench_people,
-    api_token,
-    app_process,
-    percentiles,
-    start_writer,
-    tree_rss_mib,
-)
+from benchmarks.harness.live import percentiles, saves_line, served  # noqa: E402
 from benchmarks.harness.reflex_tab import Browser, Tab  # noqa: E402
-from tests.e2e.server import PASSWORD, running_app  # noqa: E402
+from tests.e2e.server import PASSWORD  # noqa: E402
 
 TABS = int(os.environ.get("BENCH_TABS", 50))
-RATE = float(os.environ.get("BENCH_RATE", 10))
-SECONDS = float(os.environ.get("BENCH_SECONDS", 30))
 LOAD_TIMEOUT_SECONDS = 60
 
 
 def main() -> None:
-    workdir = Path(os.environ.get("BENCH_DIR", "/tmp"))
-    with running_app(workdir / "planner-bench-live.log") as (base, _database_url):
-        token = api_token(base, "manager", PASSWORD)
-        people = add_bench_people(base, token)
-        app = app_process(base)
-        browser = Browser(base, "admin", PASSWORD)
+    with served() as app:
+        browser = Browser(app.base, "admin", PASSWORD)
         tabs = [Tab(browser) for _ in range(TABS)]
         for tab in tabs:
             tab.open()
         if not all(tab.loaded.wait(LOAD_TIMEOUT_SECONDS) for tab in tabs):
             raise SystemExit(f"not every tab loaded the people list within {LOAD_TIMEOUT_SECONDS} s")
-        rss_before = tree_rss_mib(app)
-        sampler = Sampler(app, [psutil.Process()])
-        sampler.start()
-        saved = start_writer(base, token, people, RATE, SECONDS).result()
-        time.sleep(SETTLE_SECONDS)
-        sampler.stop.set()
+        run = app.write([psutil.Process()])
         for tab in tabs:
             tab.close()
         browser.close()
 
+    saved = run.saved
     delays, skipped = [], 0
     for tab in tabs:
         for n, (_, _, at) in saved.items():
@@ -78,12 +57,12 @@ def main() -> None:
                 skipped += 1
     last_of = saved.last_of_each()
     missed = sum(1 for tab in tabs for n in last_of.values() if f"t{n}" not in tab.shown)
-    print(f"tabs {TABS}, {len(saved)} saves in {SECONDS:g} s ({len(saved) / SECONDS:.1f}/s), on SQLite, embedded API")
+    print(saves_line(TABS, saved))
     print(f"delay from commit to the tab's state: {percentiles(delays)}")
     print(f"missed (a tab's final state without a person's last title): {missed} of {len(tabs) * len(last_of)}")
     print(f"coalesced (a title replaced by a newer one before it reached a tab): {skipped}")
-    print(sampler.app_figures(rss_before))
-    print(f"the {TABS} headless tabs: CPU mean {statistics.mean(sampler.client_cpu):.0f} % of one core")
+    print(run.app_figures)
+    print(f"the {TABS} headless tabs: CPU mean {run.client_cpu:.0f} % of one core")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ loss. Prints figures; asserts no time.
 
 import os
 import re
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -39,21 +38,10 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness.live import (  # noqa: E402
-    SETTLE_SECONDS,
-    Sampler,
-    add_bench_people,
-    api_token,
-    app_process,
-    percentiles,
-    start_writer,
-    tree_rss_mib,
-)
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, running_app  # noqa: E402
+from benchmarks.harness.live import percentiles, saves_line, served  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, PASSWORD  # noqa: E402
 
 TABS = int(os.environ.get("BENCH_TABS", 10))
-RATE = float(os.environ.get("BENCH_RATE", 10))
-SECONDS = float(os.environ.get("BENCH_SECONDS", 30))
 
 # Every text `t<n>` that appears on the page, with when (epoch ms, the machine's one clock).
 WATCH = """() => {
@@ -109,43 +97,31 @@ def _browser_processes() -> list[psutil.Process]:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    workdir = Path(os.environ.get("BENCH_DIR", "/tmp"))
-    with running_app(workdir / "planner-bench-live.log") as (base, _database_url):
-        token = api_token(base, "manager", PASSWORD)
-        people = add_bench_people(base, token)
-        app = app_process(base)
-        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as launchers:
-            browser = playwright.chromium.launch(executable_path=_nice_chromium(Path(launchers)), args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            first = context.new_page()
-            first.goto(f"{base}/people")
-            first.get_by_label("Username").fill("admin")
-            first.get_by_label("Password").fill(PASSWORD)
-            first.get_by_role("button", name="Sign in").click()
-            pages = [first]
-            while len(pages) < TABS:
-                pages.append(context.new_page())
-            frames = []
-            for page in pages:
-                if page is not first:
-                    page.goto(f"{base}/people")
-                page.get_by_text("Aaaa Bench 00").first.wait_for()
-                page.evaluate(WATCH)
-                frames.append(Frames(context, page))
-            rss_before = tree_rss_mib(app)
-            sampler = Sampler(app, _browser_processes())
-            sampler.start()
-            # This thread hands Playwright's events over meanwhile.
-            writer = start_writer(base, token, people, RATE, SECONDS)
-            while not writer.done():
-                first.wait_for_timeout(200)
-            saved = writer.result()
-            first.wait_for_timeout(SETTLE_SECONDS * 1000)
-            sampler.stop.set()
-            seen = [page.evaluate("() => window.__seen") for page in pages]
-            shown = [set(page.evaluate(SHOWN)) for page in pages]
-            browser.close()
+    with served() as app, sync_playwright() as playwright, tempfile.TemporaryDirectory() as launchers:
+        browser = playwright.chromium.launch(executable_path=_nice_chromium(Path(launchers)), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        first = context.new_page()
+        first.goto(f"{app.base}/people")
+        first.get_by_label("Username").fill("admin")
+        first.get_by_label("Password").fill(PASSWORD)
+        first.get_by_role("button", name="Sign in").click()
+        pages = [first]
+        while len(pages) < TABS:
+            pages.append(context.new_page())
+        frames = []
+        for page in pages:
+            if page is not first:
+                page.goto(f"{app.base}/people")
+            page.get_by_text("Aaaa Bench 00").first.wait_for()
+            page.evaluate(WATCH)
+            frames.append(Frames(context, page))
+        # This thread hands Playwright's events over meanwhile.
+        run = app.write(_browser_processes(), wait=lambda seconds: first.wait_for_timeout(seconds * 1000))
+        seen = [page.evaluate("() => window.__seen") for page in pages]
+        shown = [set(page.evaluate(SHOWN)) for page in pages]
+        browser.close()
 
+    saved = run.saved
     last_of = saved.last_of_each()
     to_screen, to_state, skipped = [], [], 0
     for tab, tab_frames in zip(seen, frames, strict=True):
@@ -157,13 +133,13 @@ def main() -> None:
             else:
                 skipped += 1
     missed = sum(1 for tab in shown for n in last_of.values() if f"t{n}" not in tab)
-    print(f"tabs {TABS}, {len(saved)} saves in {SECONDS:g} s ({len(saved) / SECONDS:.1f}/s), on SQLite, embedded API")
+    print(saves_line(TABS, saved))
     print(f"delay from commit to the tab's state (websocket frame): {percentiles(to_state)}")
     print(f"delay from commit to screen: {percentiles(to_screen)}")
     print(f"missed (a tab's final screen without a person's last title): {missed} of {len(shown) * len(last_of)}")
     print(f"coalesced (a title replaced by a newer one before a tab showed it): {skipped}")
-    print(sampler.app_figures(rss_before))
-    print(f"browser ({TABS} pages): CPU mean {statistics.mean(sampler.client_cpu):.0f} % of one core")
+    print(run.app_figures)
+    print(f"browser ({TABS} pages): CPU mean {run.client_cpu:.0f} % of one core")
 
 
 if __name__ == "__main__":

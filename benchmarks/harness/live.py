@@ -6,16 +6,24 @@ shows them) a new job title `t<n>`; a tab has had change n once `t<n>` reaches i
 
 import contextlib
 import multiprocessing
+import os
 import statistics
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
 import psutil
 
+from tests.e2e.server import PASSWORD, running_app
+
 PEOPLE = 10
+RATE = float(os.environ.get("BENCH_RATE", 10))
+SECONDS = float(os.environ.get("BENCH_SECONDS", 30))
 SETTLE_SECONDS = 5  # after the last save, for the last updates to arrive
 
 
@@ -123,3 +131,46 @@ def percentiles(delays: list[float]) -> str:
         return "nothing seen"
     p95 = delays[max(int(len(delays) * 0.95) - 1, 0)]
     return f"p50 {statistics.median(delays):.0f} ms, p95 {p95:.0f} ms, max {delays[-1]:.0f} ms over {len(delays)}"
+
+
+@dataclass
+class Run:
+    saved: Saved
+    app_figures: str  # the app's CPU and memory, in words
+    client_cpu: float  # the clients' mean CPU, % of one core
+
+
+@dataclass
+class Served:
+    """The app as `make run` serves it, with the bench people and the writer's token."""
+
+    base: str
+    token: str
+    people: list[int]
+    app: psutil.Process
+
+    def write(self, clients: list[psutil.Process], wait: Callable[[float], None] = time.sleep) -> Run:
+        """Save RATE changes a second for SECONDS, and SETTLE_SECONDS more for the last updates,
+        sampling the app and the `clients`; `wait(seconds)` meanwhile (Playwright's, to hand its
+        events over)."""
+        rss_before = tree_rss_mib(self.app)
+        sampler = Sampler(self.app, clients)
+        sampler.start()
+        writer = start_writer(self.base, self.token, self.people, RATE, SECONDS)
+        while not writer.done():
+            wait(0.2)
+        wait(SETTLE_SECONDS)
+        sampler.stop.set()
+        return Run(writer.result(), sampler.app_figures(rss_before), statistics.mean(sampler.client_cpu))
+
+
+@contextlib.contextmanager
+def served() -> Iterator[Served]:
+    workdir = Path(os.environ.get("BENCH_DIR", "/tmp"))
+    with running_app(workdir / "planner-bench-live.log") as (base, _database_url):
+        token = api_token(base, "manager", PASSWORD)
+        yield Served(base, token, add_bench_people(base, token), app_process(base))
+
+
+def saves_line(tabs: int, saved: Saved) -> str:
+    return f"tabs {tabs}, {len(saved)} saves in {SECONDS:g} s ({len(saved) / SECONDS:.1f}/s), on SQLite, embedded API"
