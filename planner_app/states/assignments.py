@@ -251,7 +251,7 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
         if not any(e.resource in self._live_resources for e in events):
             return []
         editing = self._find(self._editing[0]) if self._editing else None
-        conflicts = self._conflicts
+        conflicts, reviewing = self._conflicts, self.review_open
         followups = await super()._on_changes(events)
         if not followups:
             latest = self._find(editing.id) if editing is not None else None
@@ -264,6 +264,8 @@ class AssignmentsState(ConfirmDeleteMixin, ConflictMixin, PagedMixin, FilterMixi
                     self._stale_rows = {*self._stale_rows, editing.id}
             self._conflicts = {key: value for key, value in conflicts.items() if self._find(key[0]) is not None}
             self._rebuild()
+            # A review the person opened stays open while its conflicts remain (the reload ended it).
+            self.review_open = reviewing and bool(self._conflicts)
         return followups
 
     @rx.event

@@ -166,6 +166,26 @@ def test_the_grid_leaves_the_row_being_typed_in_and_then_shows_the_conflict(embe
     assert (cell.value, cell.mine) == ("20", "12") and grid.conflict
 
 
+def test_a_conflict_being_reviewed_stays_open_when_another_row_changes(embedded_api, registry, testapp):
+    # The review closing under the person's fingers was a CI failure: "Keep my changes" vanished.
+    viewer, writer = make_user(registry, "manager"), make_user(registry, "manager")
+    project = make_project(registry, name="Bridge")
+    week = week_keys(dt.date.today())[0]
+    mine = make_assignment(registry, make_person(registry, name="Ada"), project, weekly_hours={week: 8})
+    elsewhere = make_assignment(registry, make_person(registry, name="Ben"), project, weekly_hours={week: 4})
+    grid = _open(_tab(viewer), AssignmentsState, "/assignments")
+    asyncio.run(grid.enter_cell(mine.id, week))
+    _other_writer(testapp, writer, f"/api/assignments/{mine.id}/", {"weeklyHours": {week: 20}})
+    _apply(grid)
+    asyncio.run(drain(grid.save_cell(mine.id, week, "12")))
+    grid.toggle_review()
+    assert grid.conflict and grid.review_open
+    _other_writer(testapp, writer, f"/api/assignments/{elsewhere.id}/", {"weeklyHours": {week: 6}})
+    _apply(grid)
+    assert grid._find(elsewhere.id).weekly_hours[week] == 6
+    assert grid.conflict and grid.review_open and [c.yours for c in grid.changes] == ["12"]
+
+
 def test_leaving_the_cell_unchanged_shows_the_newer_row(embedded_api, registry, testapp):
     viewer, writer = make_user(registry, "manager"), make_user(registry, "manager")
     person, project = make_person(registry, name="Ada"), make_project(registry, name="Bridge")
