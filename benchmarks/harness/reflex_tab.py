@@ -73,7 +73,6 @@ class Tab:
         self.titles: dict[int, float] = {}
         self.shown: set[str] = set()
         self.loaded = threading.Event()
-        self._asked_window = False
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("event", self._on_update, namespace=NAMESPACE)
 
@@ -110,10 +109,9 @@ class Tab:
         self.shown = {row["job_title"] for row in people if TITLE.match(row.get("job_title") or "")}
         for title in self.shown:
             self.titles.setdefault(int(title[1:]), at)
-        if people and not self._asked_window:
-            self._asked_window = True
-            self._send(f"{PEOPLE_STATE}.show_range", {"first": 0, "last": 11})
+        if people and not self.loaded.is_set():
             self.loaded.set()
+            self._send(f"{PEOPLE_STATE}.show_range", {"first": 0, "last": 11})
 
     def _run_script(self, payload: dict) -> None:
         script = SCRIPT.match(payload.get("javascript_code", ""))
