@@ -167,7 +167,7 @@ def test_the_grid_leaves_the_row_being_typed_in_and_then_shows_the_conflict(embe
 
 
 def test_a_conflict_being_reviewed_stays_open_when_another_row_changes(embedded_api, registry, testapp):
-    # The review closing under the person's fingers was a CI failure: "Keep my changes" vanished.
+    # The review closing under the person's fingers failed browser tests: "Keep my changes" vanished.
     viewer, writer = make_user(registry, "manager"), make_user(registry, "manager")
     project = make_project(registry, name="Bridge")
     week = week_keys(dt.date.today())[0]
