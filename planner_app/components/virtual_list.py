@@ -77,7 +77,10 @@ def virtual_list(
                     ]
                 ),
             ),
-            rx.foreach(items, lambda item: rx.box(card(item), class_name=changed(item))),
+            # The wash of a changed card follows the card's rounded corners (Radix cards: radius 4).
+            rx.foreach(
+                items, lambda item: rx.box(card(item), class_name=changed(item), border_radius="var(--radius-4)")
+            ),
             count=state.count,
             offset=state.window_start,
             columns=[title for title, _ in columns],
