@@ -147,7 +147,13 @@ def people() -> rx.Component:
                         width="100%",
                     ),
                     muted(p.job_title),
-                    muted(rx.text.span(p.department_name, " · ", p.weekly_capacity, " h/week")),
+                    muted(
+                        rx.cond(
+                            p.department_name,
+                            rx.text.span(p.department_name, " · ", p.weekly_capacity, " h/week"),
+                            rx.text.span(p.weekly_capacity, " h/week"),
+                        )
+                    ),
                 ),
                 label="People",
                 list_id="people",
