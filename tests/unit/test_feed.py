@@ -2,6 +2,7 @@
 
 import asyncio
 import concurrent.futures
+import time
 
 import pytest
 
@@ -179,13 +180,24 @@ def test_an_announcement_on_redis_wakes_the_reader_before_its_next_poll():
         pytest.skip(f"no Redis at {url}: {error}")
     log = Log()
 
+    client = redis.Redis.from_url(url)
+
+    def subscribers() -> int:
+        return client.pubsub_numsub(CHANNEL)[0][1]
+
     async def scenario():
+        others = subscribers()
         feed = Feed(log.fetch, poll=60, redis_url=url)
         feed.offer("tab", STAFF)
         start = await feed.position()
-        await asyncio.sleep(0.3)  # subscribed
+        # Pub/sub keeps nothing for later: publish only once the reader has subscribed (a fixed
+        # 0.3 s was too short under CI's load).
+        deadline = time.monotonic() + 10
+        while subscribers() <= others:
+            assert time.monotonic() < deadline, "the reader never subscribed"
+            await asyncio.sleep(0.01)
         seq = log.write()
-        redis.Redis.from_url(url).publish(CHANNEL, str(seq))
+        client.publish(CHANNEL, str(seq))
         return await feed.after(start, timeout=3)
 
     batch = run(scenario())
